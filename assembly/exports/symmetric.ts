@@ -1,0 +1,1 @@
+// Exports of the symmetric core (hashes, AES, KW/KWP). Placeholder until it lands.
