@@ -58,7 +58,7 @@ for (const target of Object.keys(config.targets)) {
 for (const r of results) console.log(`build-wasm: ${r.target.padEnd(14)} ${String(r.size).padStart(7)} B  sha256 ${r.sha256}`);
 
 if (process.argv.includes('--update-hash')) {
-  const release = results.find((r) => r.target === 'release');
-  writeFileSync(join(root, 'assembly/core-release.sha256'), `${release.sha256}\n`);
-  console.log('build-wasm: recorded the release SHA-256 in assembly/core-release.sha256');
+  const lines = results.filter((r) => r.target.startsWith('release')).map((r) => `${r.sha256}  ${r.target}\n`);
+  writeFileSync(join(root, 'assembly/core-release.sha256'), lines.join(''));
+  console.log('build-wasm: recorded the release SHA-256s in assembly/core-release.sha256');
 }

@@ -1,7 +1,9 @@
 // The crypto core's public face: `await init()` once (or `initSync()` in Node), then synchronous calls.
 import { ByokError } from '../errors.js';
-import * as release from './generated/wasm-release.js';
-import { loadCore, loadCoreSync } from './api.js';
+import * as scalar from './generated/wasm-release.js';
+import * as simd from './generated/wasm-release-simd.js';
+import { decodeBase64 } from './instance.js';
+import { loadCore, loadCoreSync, type EmbeddedWasm } from './api.js';
 import type {
   CoreApi, OaepOptions, RsaAesKeyWrapOptions, RsaPrivateKey, RsaPublicKey,
 } from './types.js';
@@ -12,14 +14,25 @@ export type {
 
 let current: CoreApi | undefined;
 
+/** The SIMD build where the engine validates it, else the scalar build (same results, tested alike). */
+function chooseBuild(): EmbeddedWasm {
+  return WebAssembly.validate(decodeBase64(simd.WASM_BASE64)) ? simd : scalar;
+}
+
 /** Instantiates the Wasm core (asynchronously, as browsers prefer). Safe to call more than once. */
 export async function init(): Promise<void> {
-  current ??= (await loadCore(release)).api;
+  current ??= (await loadCore(chooseBuild())).api;
 }
 
 /** Instantiates the Wasm core synchronously (Node, workers). Safe to call more than once. */
 export function initSync(): void {
-  current ??= loadCoreSync(release).api;
+  current ??= loadCoreSync(chooseBuild()).api;
+}
+
+/** The initialized core, instantiating it synchronously on first use (for library code). */
+export function getCore(): CoreApi {
+  initSync();
+  return current as CoreApi;
 }
 
 function api(): CoreApi {
@@ -29,8 +42,11 @@ function api(): CoreApi {
   return current;
 }
 
-/** SHA-256 (hex) of the Wasm core that runs, so users can check what they run. */
-export const wasmSha256: string = release.WASM_SHA256;
+/** Which build runs and the SHA-256 (hex) of its Wasm bytes, so users can check what they run. */
+export function coreInfo(): { build: string; wasmSha256: string } {
+  const a = api();
+  return { build: a.build, wasmSha256: a.wasmSha256 };
+}
 
 export const sha1 = (data: Uint8Array): Uint8Array => api().sha1(data);
 export const sha256 = (data: Uint8Array): Uint8Array => api().sha256(data);
