@@ -17,7 +17,15 @@ export type ByokErrorCode =
   | 'UNSUPPORTED_HASH'
   | 'UNSUPPORTED_KEY_SIZE'
   | 'BAD_KEY_LENGTH'
-  | 'BAD_DATA_LENGTH';
+  | 'BAD_DATA_LENGTH'
+  // password-based decryption (src/keys/pbe)
+  | 'WRONG_PASSWORD'
+  | 'PASSWORD_REQUIRED'
+  | 'UNSUPPORTED_ENCRYPTION'
+  | 'KDF_LIMIT_EXCEEDED'
+  | 'INVALID_PBE_PARAMETERS'
+  | 'MALFORMED_ENCRYPTED_KEY'
+  | 'MALFORMED_PKCS12';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';
