@@ -4,8 +4,8 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isByokError } from '../../src/errors.js';
-import { decryptLegacyPem, decryptPkcs8 } from '../../src/keys/pbe/index.js';
-import { LEGACY, derOf, openssl, OPENSSL_OK, utf8 } from '../helpers/pbe-openssl.js';
+import { decryptLegacyPem, decryptPkcs8, readPkcs12 } from '../../src/keys/pbe/index.js';
+import { LEGACY, derOf, openssl, OPENSSL_OK, pemBlocks, utf8, type PemBlock } from '../helpers/pbe-openssl.js';
 import { allEntries, entryBytes, entryId, entryPath, type ManifestEntry } from '../helpers/pbe-vectors.js';
 import { readVector, toHex } from '../helpers/vectors.js';
 
@@ -45,7 +45,18 @@ const NO_OPENSSL_ORACLE: Record<string, { expected: () => Uint8Array; why: strin
   },
 };
 
-const counts = { pkcs8Exact: 0, legacyExact: 0, legacySamePublicKey: 0, expectedFailures: 0, wrongPassword: 0, otherOracle: 0 };
+const counts = {
+  pkcs8Exact: 0,
+  legacyExact: 0,
+  legacySamePublicKey: 0,
+  expectedFailures: 0,
+  wrongPassword: 0,
+  otherOracle: 0,
+  p12Files: 0,
+  p12KeyExact: 0,
+  p12KeySamePublicKey: 0,
+  p12Certs: 0,
+};
 const skipped: string[] = [];
 
 afterAll(() => {
@@ -126,5 +137,47 @@ describe.runIf(OPENSSL_OK)('legacy DEK-Info PEM vectors', () => {
     }
     expectByokCode(() => decryptLegacyPem(dekInfo, der, utf8(`${e.password ?? ''}x`)), 'WRONG_PASSWORD');
     counts.wrongPassword++;
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// PKCS#12
+
+const p12Entries = entries.filter((e) => e.kind === 'pkcs12');
+
+/** SPKI DER of a PrivateKeyInfo, via node:crypto (an independent PKCS#8 parser). */
+function spkiOf(pkcs8: Uint8Array): string {
+  return toHex(createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }));
+}
+
+describe.runIf(OPENSSL_OK)('PKCS#12 vectors', () => {
+  it('the manifests list the expected number of PKCS#12 files', () => {
+    expect(p12Entries.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(p12Entries.map((e) => [entryId(e), e] as const))('%s', (id, e) => {
+    const file = entryBytes(e);
+    const got = readPkcs12(file, e.password ?? undefined);
+    const args = [...(e.opensslNeedsLegacy ? LEGACY : []), '-passin', `pass:${e.password ?? ''}`, '-in', entryPath(e), '-nodes'];
+    const wantKeys = pemBlocks(Buffer.from(openssl(['pkcs12', ...args, '-nocerts'])).toString('latin1')).filter((b) => /PRIVATE KEY/.test(b.label));
+    const wantCerts = pemBlocks(Buffer.from(openssl(['pkcs12', ...args, '-nokeys'])).toString('latin1')).filter((b) => b.label === 'CERTIFICATE');
+    expect(got.keys.length, `${id}: number of keys`).toBe(wantKeys.length);
+    got.keys.forEach((k, i) => {
+      const want = (wantKeys[i] as PemBlock).der;
+      if (toHex(k.pkcs8) === toHex(want)) counts.p12KeyExact++;
+      else {
+        // OpenSSL re-encodes keys (e.g. drops PKCS#8 attributes Windows adds): same public key then.
+        expect(spkiOf(k.pkcs8), `${id}: key ${i} differs from OpenSSL's`).toBe(spkiOf(want));
+        counts.p12KeySamePublicKey++;
+      }
+    });
+    expect(got.certificates.map(toHex)).toEqual(wantCerts.map((b) => toHex(b.der)));
+    counts.p12Certs += got.certificates.length;
+    counts.p12Files++;
+    if (e.password !== null && e.password !== '') {
+      expectByokCode(() => readPkcs12(file, `${e.password}x`), 'WRONG_PASSWORD');
+      expectByokCode(() => readPkcs12(file, undefined), 'PASSWORD_REQUIRED');
+      counts.wrongPassword++;
+    }
   });
 });

