@@ -1,0 +1,104 @@
+// Modular exponentiation: fixed-window, constant time for secret exponents (CRT private operation), and
+// left-to-right square-and-multiply for public exponents (RSA public operation, e < 2^32).
+//
+// modExpCt: window of WINDOW bits; the table holds base^0..base^(2^WINDOW-1) in Montgomery form and every
+// lookup reads every entry and keeps one with a mask (no secret-dependent memory index). The sequence
+// of squarings and multiplications depends only on the public exponent length.
+//
+// Leaks: modExpCt leaks the public exponent bit length and n. modExpPubVarTime leaks the exponent e
+// (public) through its sequence of operations; the base may be secret: every operation on it is the
+// constant-time Montgomery multiplication.
+import { bnAlloc } from "./arena";
+import { W, WINDOW } from "./params";
+import { copyLimbs, limbAt } from "./limbs";
+import { ctxN, ctxOne, fromMont, montMul, montSqr, toMont } from "./mont";
+
+const TABLE: i32 = 1 << WINDOW;
+
+/** dst = table[idx] reading all TABLE entries (each `stride` bytes apart, n limbs). idx is secret. */
+function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32): void {
+  if (ASC_FEATURE_SIMD) {
+    const words = (n + 3) >> 2;
+    for (let w = 0; w < words; w++) {
+      const off = <usize>w << 4;
+      let acc = i32x4.splat(0);
+      for (let j: u32 = 0; j < <u32>TABLE; j++) {
+        const d = j ^ idx;
+        const mask = ((d | (0 - d)) >> 31) - 1; // all-ones iff j == idx
+        acc = v128.or(acc, v128.and(v128.load(table + <usize>j * stride + off), i32x4.splat(mask)));
+      }
+      v128.store(dst + off, acc);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    let acc: u32 = 0;
+    for (let j: u32 = 0; j < <u32>TABLE; j++) {
+      const d = j ^ idx;
+      const mask = ((d | (0 - d)) >> 31) - 1;
+      acc |= load<u32>(table + <usize>j * stride + off) & mask;
+    }
+    store<u32>(dst + off, acc);
+  }
+}
+
+/** The WINDOW-bit window of e starting at bit `pos` (pos public, value secret). e has a zero pad limb. */
+@inline function windowAt(e: usize, pos: i32): u32 {
+  const li = pos / <i32>W;
+  const sh = <u32>(pos % <i32>W);
+  const two: u64 = <u64>limbAt(e, li) | (<u64>limbAt(e, li + 1) << W);
+  return <u32>(two >> sh) & <u32>(TABLE - 1);
+}
+
+/**
+ * r = base^e mod m in constant time. base < m (plain form, n limbs); e has ceil(ebits/28) limbs plus a
+ * zero pad limb and e < 2^ebits (ebits public, e.g. the bit length of m). Needs R^2 in the context.
+ * Uses TABLE + 1 arena buffers. r may alias base.
+ */
+export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32): void {
+  const n = ctxN(ctx);
+  const first = bnAlloc(n);
+  let stride: usize = 0;
+  const table = first;
+  for (let j = 1; j < TABLE; j++) {
+    const p = bnAlloc(n);
+    if (j == 1) stride = p - first;
+  }
+  // table[0] = R mod m (1 in Montgomery form), table[1] = base*R, table[j] = table[j-1]*table[1];
+  // even entries by squaring, which costs less.
+  toMont(ctx, table, ctxOne(ctx));
+  toMont(ctx, table + stride, base);
+  for (let j = 2; j < TABLE; j++) {
+    const tj = table + <usize>j * stride;
+    if ((j & 1) == 0) montSqr(ctx, tj, table + <usize>(j >> 1) * stride);
+    else montMul(ctx, tj, table + <usize>(j - 1) * stride, table + stride);
+  }
+  const acc = bnAlloc(n);
+  const t = bnAlloc(n);
+  const windows = (ebits + WINDOW - 1) / WINDOW;
+  lookupCt(acc, table, stride, n, windowAt(e, (windows - 1) * WINDOW));
+  for (let w = windows - 2; w >= 0; w--) {
+    for (let s = 0; s < WINDOW; s++) montSqr(ctx, acc, acc);
+    lookupCt(t, table, stride, n, windowAt(e, w * WINDOW));
+    montMul(ctx, acc, acc, t);
+  }
+  fromMont(ctx, r, acc);
+}
+
+/**
+ * r = base^e mod m for a public exponent e >= 1 (square-and-multiply; the operation sequence follows
+ * e's bits). base < m, plain form; needs R^2. r may alias base. Uses two arena buffers.
+ */
+export function modExpPubVarTime(ctx: usize, r: usize, base: usize, e: u32): void {
+  const n = ctxN(ctx);
+  const b = bnAlloc(n);
+  const acc = bnAlloc(n);
+  toMont(ctx, b, base);
+  copyLimbs(acc, b, n);
+  for (let i = 30 - <i32>clz(e); i >= 0; i--) {
+    montSqr(ctx, acc, acc);
+    if (((e >> <u32>i) & 1) != 0) montMul(ctx, acc, acc, b);
+  }
+  fromMont(ctx, r, acc);
+}
