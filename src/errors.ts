@@ -25,7 +25,24 @@ export type ByokErrorCode =
   | 'KDF_LIMIT_EXCEEDED'
   | 'INVALID_PBE_PARAMETERS'
   | 'MALFORMED_ENCRYPTED_KEY'
-  | 'MALFORMED_PKCS12';
+  | 'MALFORMED_PKCS12'
+  // Azure .byok transfer blobs (src/formats, src/transfer)
+  | 'BYOK_MALFORMED'             // not JSON, or a field missing or of the wrong type
+  | 'BYOK_UNSUPPORTED'           // schema_version / alg / enc this toolkit (and Azure) does not use
+  | 'BYOK_BAD_CIPHERTEXT'        // not base64url, or a length no KEK size and KWP block explain
+  | 'BYOK_BAD_KID'               // kid is not a versioned Key Vault / Managed HSM key URL
+  | 'BYOK_KID_MISMATCH'          // the blob or --kid names another KEK than the one given
+  | 'BYOK_KEK_MISMATCH'          // the blob cannot have been made for this KEK (size or value)
+  | 'BYOK_KEY_MISMATCH'          // the blob opens, but to another key than the one given
+  | 'BYOK_BAD_OPS'               // key operations Azure does not allow for this key type
+  // command line and files (src/cli)
+  | 'USAGE'                      // unknown command or option, missing or conflicting arguments
+  | 'FILE_NOT_FOUND'
+  | 'FILE_EXISTS'                // refusing to overwrite without --force
+  | 'FILE_READ_FAILED'
+  | 'FILE_WRITE_FAILED'
+  | 'INPUT_TOO_LARGE'
+  | 'MANIFEST_INVALID';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';
