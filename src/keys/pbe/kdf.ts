@@ -62,8 +62,9 @@ export function checkScrypt(N: number, r: number, p: number, where: string): voi
   if (!Number.isSafeInteger(N) || N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 30) bad(`cost N=${N} is not a power of two > 1`);
   if (!Number.isSafeInteger(r) || r < 1) bad(`block size r=${r} is invalid`);
   if (!Number.isSafeInteger(p) || p < 1) bad(`parallelization p=${p} is invalid`);
-  const memory = 128 * r * (N + p + 1);
-  if (memory > MAX_SCRYPT_MEMORY || N * r * p > MAX_SCRYPT_WORK) {
+  // The V array (128·r·N bytes) dominates; N = 2^20, r = 8 (1 GiB exactly) is the largest common setting.
+  // The B array (128·r·p bytes) is capped separately so a huge p cannot take the memory instead.
+  if (128 * r * N > MAX_SCRYPT_MEMORY || 128 * r * p > 64 * 1024 * 1024 || N * r * p > MAX_SCRYPT_WORK) {
     throw new ByokError(
       'KDF_LIMIT_EXCEEDED',
       `${where}: scrypt N=${N}, r=${r}, p=${p} needs more than the limit of 1 GiB memory / 2^24 work; re-export the key with smaller scrypt parameters (e.g. N=2^17, r=8, p=1)`,
@@ -73,7 +74,7 @@ export function checkScrypt(N: number, r: number, p: number, where: string): voi
 }
 
 export function scrypt(password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number): Uint8Array {
-  return nobleScrypt(password, salt, { N, r, p, dkLen, maxmem: MAX_SCRYPT_MEMORY + 128 * r * (p + 1) + 1024 });
+  return nobleScrypt(password, salt, { N, r, p, dkLen, maxmem: 128 * r * (N + p + 1) + 1024 }); // exact need; the caps were checked already
 }
 
 /**
