@@ -1,0 +1,94 @@
+// How a `.byok` file is submitted (byok-formats.md §1.5): the REST body of `PUT /keys/{name}`, the
+// `@azure/keyvault-keys` importKey argument and the `az keyvault key import` command line.
+// Pure data; this module must not depend on the Azure SDK (the library does not).
+import { ByokError } from '../errors.js';
+import { base64urlEncode } from './base64url.js';
+import type { AzureKeyId } from './azure-kid.js';
+
+export type AzureKty = 'RSA-HSM' | 'EC-HSM' | 'oct-HSM';
+
+/** Operations Azure accepts per key type when importing (EC: only sign/verify, §1.5). */
+export const ALLOWED_KEY_OPS: Readonly<Record<AzureKty, readonly string[]>> = {
+  'RSA-HSM': ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey'],
+  'EC-HSM': ['sign', 'verify'],
+  'oct-HSM': ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
+};
+
+/** Throws BYOK_BAD_OPS when `ops` is empty, repeats itself or holds an operation Azure refuses for `kty`. */
+export function checkKeyOps(kty: AzureKty, ops: readonly string[]): void {
+  const allowed = ALLOWED_KEY_OPS[kty];
+  if (ops.length === 0) throw new ByokError('BYOK_BAD_OPS', `no key operations given: choose from ${allowed.join(', ')}`);
+  for (const op of ops) {
+    if (!allowed.includes(op)) {
+      throw new ByokError('BYOK_BAD_OPS', `key operation ${JSON.stringify(op.slice(0, 40))} is not allowed for ${kty} keys: choose from ${allowed.join(', ')}`);
+    }
+  }
+  if (new Set(ops).size !== ops.length) throw new ByokError('BYOK_BAD_OPS', 'a key operation is listed twice: list each once');
+}
+
+/** Body of `PUT {vault}/keys/{name}?api-version=7.4` (§1.5). `key_hsm` = unpadded base64url of the file bytes. */
+export interface AzureImportRequest {
+  readonly key: { readonly kty: AzureKty; readonly crv?: string; readonly key_ops: readonly string[]; readonly key_hsm: string };
+  readonly attributes: { readonly enabled: boolean };
+}
+
+/** The `key` argument of `KeyClient.importKey(name, key)`: `t` is the raw file bytes (the SDK encodes them). */
+export interface AzureSdkKey {
+  readonly kty: AzureKty;
+  readonly crv?: string;
+  readonly keyOps: string[];
+  readonly t: Uint8Array;
+}
+
+export interface ImportDescription {
+  kty: AzureKty;
+  crv?: string;
+  keyOps: readonly string[];
+  fileBytes: Uint8Array;
+}
+
+export function importRequest(d: ImportDescription): AzureImportRequest {
+  return {
+    key: {
+      kty: d.kty,
+      ...(d.crv === undefined ? {} : { crv: d.crv }),
+      key_ops: [...d.keyOps],
+      key_hsm: base64urlEncode(d.fileBytes),
+    },
+    attributes: { enabled: true },
+  };
+}
+
+export function sdkKey(d: ImportDescription): AzureSdkKey {
+  return { kty: d.kty, ...(d.crv === undefined ? {} : { crv: d.crv }), keyOps: [...d.keyOps], t: d.fileBytes };
+}
+
+/**
+ * `az keyvault key import` for the file. The az CLI appends `-HSM` itself, so `--kty` is RSA, EC or oct;
+ * the vault (or Managed HSM) is the KEK's, since Azure imports only into the vault that holds the KEK.
+ */
+export function azImportCommand(args: {
+  kek: AzureKeyId;
+  kty: AzureKty;
+  crv?: string;
+  keyOps: readonly string[];
+  byokPath: string;
+  keyName?: string;
+}): string {
+  const where = args.kek.service === 'managedhsm' ? ['--hsm-name', args.kek.instance] : ['--vault-name', args.kek.instance];
+  const parts = [
+    'az', 'keyvault', 'key', 'import', ...where,
+    '--name', args.keyName ?? '<new-key-name>',
+    '--byok-file', args.byokPath,
+    '--kty', args.kty.replace(/-HSM$/, ''),
+    ...(args.crv === undefined ? [] : ['--curve', args.crv]),
+    '--ops', ...args.keyOps,
+  ];
+  return parts.map(shellQuote).join(' ');
+}
+
+/** POSIX shell quoting: bare when only safe characters, else single quotes. */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
