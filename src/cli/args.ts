@@ -1,0 +1,126 @@
+// Argument parsing for every command: node:util parseArgs, strict, with our own one-line usage errors
+// and a --help text rendered from the same option table, so the two never disagree.
+import { parseArgs } from 'node:util';
+import { ByokError } from '../errors.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** Placeholder shown in help, e.g. FILE. */
+  readonly arg?: string;
+  readonly help: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: readonly string[];
+  readonly description?: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Names of positional arguments, in order; `?` suffix = optional. */
+  readonly positionals?: readonly string[];
+  readonly examples?: readonly string[];
+}
+
+export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  json: { type: 'boolean', help: 'print one machine-readable JSON object on stdout' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+export type ArgValues = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface ParsedArgs {
+  readonly values: ArgValues;
+  readonly positionals: readonly string[];
+}
+
+function usageError(spec: CommandSpec, what: string): ByokError {
+  return new ByokError('USAGE', `${what}: see 'byok ${spec.name} --help'`);
+}
+
+export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
+  const all = { ...spec.options, ...COMMON_OPTIONS };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [name, o] of Object.entries(all)) options[name] = o.short === undefined ? { type: o.type } : { type: o.type, short: o.short };
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
+  } catch (e) {
+    throw usageError(spec, describeParseError(e));
+  }
+  if (parsed.values['help'] === true) return { values: parsed.values as ArgValues, positionals: parsed.positionals };
+  const names = spec.positionals ?? [];
+  const required = names.filter((n) => !n.endsWith('?')).length;
+  if (parsed.positionals.length > names.length) {
+    throw usageError(spec, `unexpected argument ${JSON.stringify(parsed.positionals[names.length])}`);
+  }
+  if (parsed.positionals.length < required) {
+    throw usageError(spec, `missing ${names[parsed.positionals.length]!.replace(/\?$/, '')}`);
+  }
+  return { values: parsed.values as ArgValues, positionals: parsed.positionals };
+}
+
+function describeParseError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${opt ?? ''}`.trim();
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(msg) ? `option ${opt ?? ''} needs a value` : `option ${opt ?? ''} takes no value`;
+    default:
+      return msg.split('\n')[0] ?? 'invalid arguments';
+  }
+}
+
+/** A string option's value, or undefined. */
+export function str(values: ArgValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A required string option; `why` says what it is and where to get it. */
+export function required(spec: CommandSpec, values: ArgValues, name: string, why: string): string {
+  const v = str(values, name);
+  if (v === undefined || v === '') throw usageError(spec, `missing --${name} ${spec.options[name]?.arg ?? ''}`.trimEnd() + ` (${why})`);
+  return v;
+}
+
+export function flag(values: ArgValues, name: string): boolean {
+  return values[name] === true;
+}
+
+/** A non-negative integer option. */
+export function integer(spec: CommandSpec, values: ArgValues, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw usageError(spec, `--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v.slice(0, 20))}`);
+  }
+  return Number(v);
+}
+
+export function renderHelp(spec: CommandSpec): string {
+  const lines: string[] = [`byok ${spec.name} — ${spec.summary}`, '', 'Usage:'];
+  for (const u of spec.usage) lines.push(`  ${u}`);
+  if (spec.description) lines.push('', ...spec.description.split('\n'));
+  const rows = Object.entries({ ...spec.options, ...COMMON_OPTIONS }).map(([name, o]) => {
+    const left = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ` ${o.arg}` : ''}`;
+    return [left, o.help] as const;
+  });
+  const width = Math.min(30, Math.max(...rows.map(([l]) => l.length)) + 2);
+  lines.push('', 'Options:');
+  for (const [l, h] of rows) {
+    const [first, ...rest] = h.split('\n');
+    lines.push(l.length >= width ? `  ${l}\n  ${' '.repeat(width)}${first}` : `  ${l.padEnd(width)}${first}`);
+    for (const r of rest) lines.push(`  ${' '.repeat(width)}${r}`);
+  }
+  if (spec.examples && spec.examples.length > 0) {
+    lines.push('', 'Examples:');
+    for (const ex of spec.examples) lines.push(`  ${ex}`);
+  }
+  lines.push('', EXIT_CODES_HELP);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,78 @@
+// `byok inspect FILE.byok`: what the blob says and whether it is well formed. Needs no key.
+import type { ByokErrorCode } from '../../errors.js';
+import { parseByok, type ParsedByok } from '../../formats/azure.js';
+import type { CommandSpec } from '../args.js';
+import { kv, type Command } from '../context.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { readInputFile } from '../files.js';
+
+const spec: CommandSpec = {
+  name: 'inspect',
+  summary: 'show what a .byok file says and whether it is well formed',
+  usage: ['byok inspect FILE.byok [--json]'],
+  description:
+    'Checks the JSON schema, alg/enc, the KEK kid (a versioned Key Vault or Managed HSM key URL) and that\n' +
+    'the ciphertext length is an RSA-OAEP block of a 2048/3072/4096-bit KEK followed by an AES key-wrap block.\n' +
+    'It cannot open the blob (only the HSM holding the KEK can); `byok verify` does that with a test KEK.',
+  options: {},
+  positionals: ['FILE.byok'],
+  examples: ['byok inspect mykey.byok', 'byok inspect mykey.byok --json | jq .kid'],
+};
+
+export const inspectCommand: Command = {
+  spec,
+  checkCodes: new Set<ByokErrorCode>(['BYOK_MALFORMED', 'BYOK_UNSUPPORTED', 'BYOK_BAD_CIPHERTEXT', 'BYOK_BAD_KID']),
+  async run(args, ctx) {
+    const path = args.positionals[0]!;
+    const bytes = readInputFile(path, '.byok file');
+    const parsed = parseByok(bytes);
+    for (const line of describeByok(path, bytes.length, parsed)) ctx.say(line);
+    return { exitCode: EXIT_OK, json: byokJson(parsed) };
+  },
+};
+
+export function byokJson(parsed: ParsedByok): Record<string, unknown> {
+  return {
+    wellFormed: true,
+    schemaVersion: parsed.file.schema_version,
+    alg: parsed.file.header.alg,
+    enc: parsed.file.header.enc,
+    kid: parsed.kid.kid,
+    kek: { service: parsed.kid.service, instance: parsed.kid.instance, name: parsed.kid.name, version: parsed.kid.version },
+    generator: parsed.file.generator ?? null,
+    ciphertextBytes: parsed.ciphertext.length,
+    readings: parsed.readings.map((r) => ({
+      kekBits: r.kekBits, oaepBytes: r.oaepLength, kwpBytes: r.kwpLength,
+      materialBytes: { min: r.materialLength[0], max: r.materialLength[1] }, looksLike: r.looksLike ?? null,
+    })),
+    warnings: parsed.warnings,
+  };
+}
+
+export function describeByok(path: string, size: number, parsed: ParsedByok): string[] {
+  const k = parsed.kid;
+  const where = k.service === 'managedhsm' ? `Managed HSM ${k.instance}` : `key vault ${k.instance}`;
+  const reading = (r: ParsedByok['readings'][number]): string =>
+    `RSA-OAEP ${r.oaepLength} B (${r.kekBits}-bit KEK) + AES-KWP ${r.kwpLength} B holding ${r.materialLength[0]}–${r.materialLength[1]} B` +
+    (r.looksLike ? `: fits ${articled(r.looksLike)}` : '');
+  const [best, ...others] = parsed.readings;
+  const rows: [string, string][] = [
+    ['file', `${path} (${size} bytes)`],
+    ['format', `Azure BYOK transfer blob, schema ${parsed.file.schema_version}, alg ${parsed.file.header.alg}, enc ${parsed.file.header.enc}`],
+    ['KEK', k.kid],
+    ['', `${where}, key ${k.name}, version ${k.version}`],
+    ['generator', parsed.file.generator ?? '(none)'],
+    ['ciphertext', `${parsed.ciphertext.length} bytes`],
+    ['layout', reading(best!)],
+    ...others.map((r): [string, string] => ['  or', reading(r)]),
+  ];
+  const lines = kv(rows);
+  for (const w of parsed.warnings) lines.push(`warning: ${w}`);
+  lines.push('', 'Well formed. Only the HSM holding the KEK can open it; the layout is inferred from lengths.');
+  return lines;
+}
+
+// Every label starts with an acronym read letter by letter (AES, EC, RSA): all take "an".
+function articled(s: string): string {
+  return `an ${s}`;
+}

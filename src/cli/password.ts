@@ -1,0 +1,102 @@
+// Where a key file's password comes from: --password-file (first line), BYOK_PASSWORD, or a no-echo
+// prompt on the terminal. Passwords are kept as bytes so they can be wiped; never printed or logged.
+import { ByokError } from '../errors.js';
+import { readInputFile } from './files.js';
+
+export interface PasswordSource {
+  /** Where `given` came from; 'none' when nothing was given up front. */
+  readonly origin: 'file' | 'env' | 'none';
+  /** A fresh copy of the password given up front (UTF-8), or undefined. The caller wipes it. */
+  given(): Uint8Array | undefined;
+  /** True when a terminal is attached to prompt on. */
+  readonly canPrompt: boolean;
+  /** Asks on the terminal without echo. The caller wipes the result. */
+  prompt(question: string): Promise<Uint8Array>;
+  /** Wipes what this source holds. */
+  wipe(): void;
+}
+
+const MAX_PASSWORD_BYTES = 4096;
+
+export interface PasswordIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export function passwordSource(passwordFile: string | undefined, io: PasswordIo): PasswordSource {
+  let held: Uint8Array | undefined;
+  let origin: PasswordSource['origin'] = 'none';
+  if (passwordFile !== undefined) {
+    const raw = readInputFile(passwordFile, 'password file', 64 * 1024);
+    // Like OpenSSL's `-passin file:`: the first line, without its line ending.
+    let end = raw.indexOf(0x0a);
+    if (end < 0) end = raw.length;
+    if (end > 0 && raw[end - 1] === 0x0d) end--;
+    held = Uint8Array.from(raw.subarray(0, end));
+    raw.fill(0);
+    origin = 'file';
+  } else if (io.env['BYOK_PASSWORD'] !== undefined) {
+    held = new TextEncoder().encode(io.env['BYOK_PASSWORD']);
+    origin = 'env';
+  }
+  const canPrompt = io.stdin.isTTY === true && io.stderr.isTTY === true;
+  return {
+    origin,
+    canPrompt,
+    given: () => (held === undefined ? undefined : Uint8Array.from(held)),
+    prompt: (q) => {
+      if (!canPrompt) throw new ByokError('PASSWORD_REQUIRED', 'a password is needed and there is no terminal to ask on: use --password-file FILE or BYOK_PASSWORD');
+      return promptHidden(q, io.stdin, io.stderr);
+    },
+    wipe: () => held?.fill(0),
+  };
+}
+
+/** Reads one line from a TTY in raw mode, echoing nothing. Ctrl-C or Ctrl-D cancels. */
+function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<Uint8Array> {
+  stderr.write(question);
+  const buf = new Uint8Array(MAX_PASSWORD_BYTES);
+  let len = 0;
+  const wasRaw = stdin.isRaw;
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const done = (err?: ByokError): void => {
+      stdin.off('data', onData);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      stderr.write('\n');
+      if (err) {
+        buf.fill(0);
+        reject(err);
+      } else {
+        const out = buf.slice(0, len);
+        buf.fill(0);
+        resolve(out);
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      try {
+        for (const b of chunk) {
+          if (b === 0x0d || b === 0x0a) return done();
+          if (b === 0x03 || (b === 0x04 && len === 0)) return done(new ByokError('USAGE', 'password prompt cancelled'));
+          if (b === 0x7f || b === 0x08) {
+            // Drop one UTF-8 character: continuation bytes, then the lead byte.
+            while (len > 0 && (buf[len - 1]! & 0xc0) === 0x80) buf[--len] = 0;
+            if (len > 0) buf[--len] = 0;
+          } else if (b === 0x15) {
+            buf.fill(0, 0, len);
+            len = 0;
+          } else if (b >= 0x20 || b === 0x09) {
+            if (len >= buf.length) return done(new ByokError('USAGE', `password longer than ${MAX_PASSWORD_BYTES} bytes`));
+            buf[len++] = b;
+          }
+        }
+      } finally {
+        chunk.fill(0);
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
