@@ -4,8 +4,8 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isByokError } from '../../src/errors.js';
-import { decryptLegacyPem, decryptPkcs8, readPkcs12 } from '../../src/keys/pbe/index.js';
-import { LEGACY, derOf, openssl, OPENSSL_OK, pemBlocks, utf8, type PemBlock } from '../helpers/pbe-openssl.js';
+import { decryptLegacyPem, decryptPkcs8, describePkcs8Encryption, inspectPkcs12, readPkcs12 } from '../../src/keys/pbe/index.js';
+import { LEGACY, derOf, openssl, OPENSSL_OK, opensslTry, pemBlocks, utf8, type PemBlock } from '../helpers/pbe-openssl.js';
 import { allEntries, entryBytes, entryId, entryPath, type ManifestEntry } from '../helpers/pbe-vectors.js';
 import { readVector, toHex } from '../helpers/vectors.js';
 
@@ -56,6 +56,9 @@ const counts = {
   p12KeyExact: 0,
   p12KeySamePublicKey: 0,
   p12Certs: 0,
+  p12InspectedMacs: 0,
+  p12InspectedKeyNames: 0,
+  p12InspectedEncryptedParts: 0,
 };
 const skipped: string[] = [];
 
@@ -99,6 +102,8 @@ describe.runIf(OPENSSL_OK)('encrypted PKCS#8 vectors', () => {
       return;
     }
     const got = decryptPkcs8(der, pw);
+    // The scheme name is readable without the password and names what `openssl asn1parse` shows.
+    expect(describePkcs8Encryption(der)).toMatch(/^(PBES2 \(|pbeWith)/);
     const other = NO_OPENSSL_ORACLE[id];
     if (other !== undefined) {
       expect(toHex(got)).toBe(toHex(other.expected()));
@@ -174,6 +179,30 @@ describe.runIf(OPENSSL_OK)('PKCS#12 vectors', () => {
     expect(got.certificates.map(toHex)).toEqual(wantCerts.map((b) => toHex(b.der)));
     counts.p12Certs += got.certificates.length;
     counts.p12Files++;
+    // inspectPkcs12 (no password) against `openssl pkcs12 -info`: MAC present, encrypted parts, and the
+    // key bags that sit in plain "PKCS7 Data" parts (their names are visible without the password).
+    const info = Buffer.from(openssl(['pkcs12', ...args, '-info', '-noout'])).toString('utf8') + opensslTry(['pkcs12', ...args, '-info', '-noout']).stderr;
+    const summary = inspectPkcs12(file);
+    const macLine = /MAC: (\w+), Iteration (\d+)/.exec(info);
+    if (macLine) expect(summary.integrity).toMatch(new RegExp(`HMAC-${macLine[1]!.toUpperCase().replace('SHA', 'SHA-')} .*${macLine[2]} iterations`));
+    else expect(summary.integrity).toBeUndefined();
+    let section = '';
+    let plainKeyBags = 0;
+    let encryptedParts = 0;
+    for (const line of info.split('\n')) {
+      if (line.startsWith('PKCS7 Data')) section = 'plain';
+      else if (line.startsWith('PKCS7 Encrypted data')) (section = 'encrypted'), encryptedParts++;
+      else if (/^(Shrouded Keybag|Key bag)/.test(line) && section === 'plain') plainKeyBags++;
+    }
+    expect(summary.encryptedParts).toHaveLength(encryptedParts);
+    expect(summary.keys).toHaveLength(plainKeyBags);
+    counts.p12InspectedMacs += macLine ? 1 : 0;
+    counts.p12InspectedKeyNames += summary.keys.filter((k) => k.friendlyName !== undefined).length;
+    counts.p12InspectedEncryptedParts += encryptedParts;
+    if (plainKeyBags === got.keys.length) {
+      expect(summary.keys.map((k) => k.friendlyName)).toEqual(got.keys.map((k) => k.friendlyName));
+      expect(summary.keys.map((k) => k.localKeyId && toHex(k.localKeyId))).toEqual(got.keys.map((k) => k.localKeyId && toHex(k.localKeyId)));
+    }
     if (e.password !== null && e.password !== '') {
       expectByokCode(() => readPkcs12(file, `${e.password}x`), 'WRONG_PASSWORD');
       expectByokCode(() => readPkcs12(file, undefined), 'PASSWORD_REQUIRED');

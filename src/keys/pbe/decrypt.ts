@@ -1,17 +1,17 @@
 // Shared steps of every decryption path: argument checks, password candidates, and "decrypt, then check
 // that the result is the DER SEQUENCE we expect", so that a wrong password that happens to leave valid
 // padding (about 1 in 256 tries) still gives WRONG_PASSWORD instead of a parse error deeper down.
-import { ByokError, type ByokErrorCode } from '../../errors.js';
+import { ByokError } from '../../errors.js';
 import { isDerSequence } from './asn1.js';
 import { wrongPassword } from './cipher.js';
 import { utf8ToBmp, type PasswordForms } from './password.js';
 import type { PbeScheme } from './schemes.js';
 
-/** Typed argument check in the style of the rest of the library. */
-export function requireBytes(value: unknown, name: string, code: ByokErrorCode): asserts value is Uint8Array {
+/** Typed argument check (a caller bug, not bad input): INVALID_ARGUMENT. */
+export function requireBytes(value: unknown, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    throw new ByokError(code, `"${name}" expected Uint8Array, got ${got}`);
+    throw new ByokError('INVALID_ARGUMENT', `"${name}" expected Uint8Array, got ${got}`);
   }
 }
 

@@ -29,9 +29,9 @@ const CIPHERS: Readonly<Record<string, () => CbcCipher>> = {
  * `password` is UTF-8 bytes. Returns the inner DER (RSAPrivateKey, ECPrivateKey, …), a fresh buffer.
  */
 export function decryptLegacyPem(dekInfo: string, body: Uint8Array, password: Uint8Array): Uint8Array {
-  if (typeof dekInfo !== 'string') throw new ByokError(CODE, `"dekInfo" expected string, got ${typeof dekInfo}`);
-  requireBytes(body, 'body', CODE);
-  requireBytes(password, 'password', CODE);
+  if (typeof dekInfo !== 'string') throw new ByokError('INVALID_ARGUMENT', `"dekInfo" expected string, got ${typeof dekInfo}`);
+  requireBytes(body, 'body');
+  requireBytes(password, 'password');
   const value = dekInfo.replace(/^\s*DEK-Info\s*:/i, '').trim();
   const m = /^([A-Za-z0-9-]+)\s*,\s*([0-9A-Fa-f]*)$/.exec(value);
   if (m === null) {

@@ -58,6 +58,18 @@ export interface Pkcs12Contents {
   readonly certificates: Uint8Array[];
 }
 
+/** What a PKCS#12 file shows without its password (see inspectPkcs12). */
+export interface Pkcs12Summary {
+  /** e.g. "HMAC-SHA-256 (PKCS#12 KDF, 2048 iterations)", "PBMAC1 (PBKDF2-hmacWithSHA256, HMAC-SHA-256)"; undefined: no MAC. */
+  readonly integrity: string | undefined;
+  /** Key bags outside encrypted parts, in file order; `encryption` names the scheme of a shrouded bag. */
+  readonly keys: { friendlyName?: string; localKeyId?: Uint8Array; encryption?: string }[];
+  /** Certificates outside encrypted parts. */
+  readonly certificates: number;
+  /** Scheme names of encryptedData parts, whose bags stay hidden until decrypted. */
+  readonly encryptedParts: string[];
+}
+
 const CODE = 'MALFORMED_PKCS12';
 const MAX_BAG_NESTING = 4;
 
@@ -106,9 +118,21 @@ function candidates(password: string | undefined): PasswordForms[] {
 }
 
 interface MacCheck {
+  readonly name: string;
   /** Returns true when the MAC verifies with this candidate. */
   verify(form: PasswordForms): boolean;
 }
+
+const HASH_LABEL: Readonly<Record<HashName, string>> = {
+  md5: 'MD5',
+  sha1: 'SHA-1',
+  sha224: 'SHA-224',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+  sha512_224: 'SHA-512/224',
+  sha512_256: 'SHA-512/256',
+};
 
 function parseMac(n: Node, authSafe: Uint8Array, path: string): MacCheck {
   const items = seq(n, CODE, path, { min: 2, max: 3 });
@@ -135,6 +159,7 @@ function parseMac(n: Node, authSafe: Uint8Array, path: string): MacCheck {
     if (p.keyLength > 1024) throw new ByokError('INVALID_PBE_PARAMETERS', `${pp}: PBMAC1 key length ${p.keyLength} is unreasonable`, { path: pp });
     const keyLength = p.keyLength;
     return {
+      name: `PBMAC1 (PBKDF2-HMAC-${HASH_LABEL[p.prf]}, ${p.iterations} iterations; HMAC-${HASH_LABEL[macHash]})`,
       verify(form) {
         const key = pbkdf2(p.prf, form.utf8, p.salt, p.iterations, keyLength);
         const mac = hmacWith(macHash, key, authSafe);
@@ -149,6 +174,7 @@ function parseMac(n: Node, authSafe: Uint8Array, path: string): MacCheck {
   checkIterations(iterations, `${path}.iterations`);
   const macLen = hashOf(hash).outputLen;
   return {
+    name: `HMAC-${HASH_LABEL[hash]} (PKCS#12 KDF, ${iterations} iterations)`,
     verify(form) {
       const key = pkcs12Kdf(hash, form.bmp, macSalt, 3, iterations, macLen);
       const mac = hmacWith(hash, key, authSafe);
@@ -171,6 +197,8 @@ interface Collector {
   /** Buffers to wipe once done (decrypted SafeContents). */
   readonly scratch: Uint8Array[];
   readonly forms: readonly PasswordForms[];
+  /** Set by inspectPkcs12: record what is visible, decrypt nothing. */
+  readonly peek?: { keys: Pkcs12Summary['keys']; certificates: number; encryptedParts: string[] };
 }
 
 function attributes(n: Node | undefined, path: string): { friendlyName?: string; localKeyId?: Uint8Array } {
@@ -201,14 +229,16 @@ function readSafeContents(n: Node, c: Collector, path: string, depth: number): v
       case OID.keyBag: {
         const pkcs8 = encoded(value);
         if (!isDerSequence(pkcs8)) throw structError(CODE, `${bp}.bagValue`, 'keyBag PrivateKeyInfo is not DER');
-        c.keys.push({ ...attrs, pkcs8: pkcs8.slice() });
+        if (c.peek) c.peek.keys.push({ ...attrs });
+        else c.keys.push({ ...attrs, pkcs8: pkcs8.slice() });
         break;
       }
       case OID.pkcs8ShroudedKeyBag: {
         const epki = seq(value, CODE, `${bp}.bagValue`, { min: 2, max: 2 });
         const scheme = pbeScheme(epki[0], CODE, `${bp}.bagValue.encryptionAlgorithm`);
         const ct = octets(epki[1], CODE, `${bp}.bagValue.encryptedData`);
-        c.keys.push({ ...attrs, pkcs8: decryptToDerSequence(scheme, c.forms, ct) });
+        if (c.peek) c.peek.keys.push({ ...attrs, encryption: scheme.name });
+        else c.keys.push({ ...attrs, pkcs8: decryptToDerSequence(scheme, c.forms, ct) });
         break;
       }
       case OID.certBag: {
@@ -218,7 +248,8 @@ function readSafeContents(n: Node, c: Collector, path: string, depth: number): v
         if (certId === OID.x509Certificate) {
           const der = octets(explicit(cb[1], 0, CODE, `${bp}.bagValue.certValue`), CODE, `${bp}.bagValue.certValue`);
           if (!isDerSequence(der)) throw structError(CODE, `${bp}.bagValue.certValue`, 'certificate is not DER');
-          c.certificates.push(der.slice());
+          if (c.peek) c.peek.certificates++;
+          else c.certificates.push(der.slice());
         }
         break;
       }
@@ -259,6 +290,10 @@ function readAuthenticatedSafe(authSafe: Uint8Array, c: Collector): void {
       if (innerType !== OID.data) throw structError(CODE, `${p}.content.encryptedContentInfo.contentType`, 'expected data');
       const scheme = pbeScheme(eci[1], CODE, `${p}.content.encryptedContentInfo.contentEncryptionAlgorithm`);
       const ct = implicitOctets(eci[2], 0, CODE, `${p}.content.encryptedContentInfo.encryptedContent`);
+      if (c.peek) {
+        c.peek.encryptedParts.push(scheme.name);
+        return;
+      }
       const plain = decryptToDerSequence(scheme, c.forms, ct, berSequence);
       c.scratch.push(plain);
       readSafeContents(parseBer(plain, CODE, `${p}.SafeContents`), c, `${p}.SafeContents`, 0);
@@ -280,23 +315,15 @@ function readAuthenticatedSafe(authSafe: Uint8Array, c: Collector): void {
  * INVALID_PBE_PARAMETERS, KDF_LIMIT_EXCEEDED.
  */
 export function readPkcs12(der: Uint8Array, password: string | undefined): Pkcs12Contents {
-  requireBytes(der, 'der', CODE);
+  requireBytes(der, 'der');
   if (password !== undefined && typeof password !== 'string') {
-    throw new ByokError(CODE, `"password" expected string or undefined, got ${typeof password}`);
+    throw new ByokError('INVALID_ARGUMENT', `"password" expected string or undefined, got ${typeof password}`);
   }
-  const pfx = seq(parseBer(der, CODE, 'PFX'), CODE, 'PFX', { min: 2, max: 3 });
-  const version = uint(pfx[0], CODE, 'PFX.version');
-  if (version !== 3) throw structError(CODE, 'PFX.version', `version ${version}, expected 3 (PKCS#12 v1.0/1.1)`);
-  const { type, content } = contentInfo(pfx[1], 'PFX.authSafe');
-  if (type === OID.signedData) throw unsupported('public-key integrity mode (signedData)', 'PFX.authSafe.contentType');
-  if (type !== OID.data) throw unsupported(`authSafe content type ${oidLabel(type)}`, 'PFX.authSafe.contentType');
-  const authSafe = octets(content, CODE, 'PFX.authSafe.content');
-
+  const { authSafe, mac } = openPfx(der);
   let forms = candidates(password);
   const all = forms;
   try {
-    if (pfx[2] !== undefined) {
-      const mac = parseMac(pfx[2], authSafe, 'PFX.macData');
+    if (mac !== undefined) {
       const match = forms.find((f) => mac.verify(f));
       if (match === undefined) throw password === undefined ? noPasswordGiven() : wrongPassword();
       forms = [match];
@@ -315,4 +342,30 @@ export function readPkcs12(der: Uint8Array, password: string | undefined): Pkcs1
   } finally {
     wipeForms(all);
   }
+}
+
+/** PFX ::= SEQUENCE { version, authSafe, macData OPTIONAL }: the authenticated content and its MAC. */
+function openPfx(der: Uint8Array): { authSafe: Uint8Array; mac: MacCheck | undefined } {
+  const pfx = seq(parseBer(der, CODE, 'PFX'), CODE, 'PFX', { min: 2, max: 3 });
+  const version = uint(pfx[0], CODE, 'PFX.version');
+  if (version !== 3) throw structError(CODE, 'PFX.version', `version ${version}, expected 3 (PKCS#12 v1.0/1.1)`);
+  const { type, content } = contentInfo(pfx[1], 'PFX.authSafe');
+  if (type === OID.signedData) throw unsupported('public-key integrity mode (signedData)', 'PFX.authSafe.contentType');
+  if (type !== OID.data) throw unsupported(`authSafe content type ${oidLabel(type)}`, 'PFX.authSafe.contentType');
+  const authSafe = octets(content, CODE, 'PFX.authSafe.content');
+  return { authSafe, mac: pfx[2] === undefined ? undefined : parseMac(pfx[2], authSafe, 'PFX.macData') };
+}
+
+/**
+ * What a PKCS#12 file shows without its password: the integrity scheme, the key bags outside encrypted
+ * parts (friendlyName, localKeyId, the shrouding scheme), the number of such certificates and the schemes
+ * of encrypted parts. Nothing is decrypted or verified; structure errors are MALFORMED_PKCS12.
+ * OpenSSL, Windows and macOS keep key bags outside encrypted parts, so their names show here.
+ */
+export function inspectPkcs12(der: Uint8Array): Pkcs12Summary {
+  requireBytes(der, 'der');
+  const { authSafe, mac } = openPfx(der);
+  const peek = { keys: [] as Pkcs12Summary['keys'], certificates: 0, encryptedParts: [] as string[] };
+  readAuthenticatedSafe(authSafe, { keys: [], certificates: [], scratch: [], forms: [], peek });
+  return { integrity: mac?.name, ...peek };
 }

@@ -21,8 +21,8 @@ const ROOT = 'EncryptedPrivateKeyInfo';
  * WRONG_PASSWORD (wrong password or damaged ciphertext; one message for both).
  */
 export function decryptPkcs8(encryptedPrivateKeyInfoDer: Uint8Array, password: Uint8Array): Uint8Array {
-  requireBytes(encryptedPrivateKeyInfoDer, 'encryptedPrivateKeyInfoDer', CODE);
-  requireBytes(password, 'password', CODE);
+  requireBytes(encryptedPrivateKeyInfoDer, 'encryptedPrivateKeyInfoDer');
+  requireBytes(password, 'password');
   const der = encryptedPrivateKeyInfoDer;
   const at = derProblemAt(der);
   if (at >= 0) throw structError(CODE, ROOT, `not valid DER (problem at byte ${at})`);
@@ -39,7 +39,7 @@ export function decryptPkcs8(encryptedPrivateKeyInfoDer: Uint8Array, password: U
 
 /** The scheme name of an EncryptedPrivateKeyInfo without decrypting (for inspection and messages). */
 export function describePkcs8Encryption(encryptedPrivateKeyInfoDer: Uint8Array): string {
-  requireBytes(encryptedPrivateKeyInfoDer, 'encryptedPrivateKeyInfoDer', CODE);
+  requireBytes(encryptedPrivateKeyInfoDer, 'encryptedPrivateKeyInfoDer');
   const items = seq(parseBer(encryptedPrivateKeyInfoDer, CODE, ROOT), CODE, ROOT, { min: 2, max: 2 });
   return pbeScheme(items[0], CODE, `${ROOT}.encryptionAlgorithm`).name;
 }
