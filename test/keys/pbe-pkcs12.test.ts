@@ -6,7 +6,7 @@ import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isByokError } from '../../src/errors.js';
-import { decryptPkcs8, readPkcs12 } from '../../src/keys/pbe/index.js';
+import { decryptPkcs8, inspectPkcs12, readPkcs12 } from '../../src/keys/pbe/index.js';
 import { OPENSSL_OK, openssl, opensslTry, scratchDir } from '../helpers/pbe-openssl.js';
 import { toHex } from '../helpers/vectors.js';
 
@@ -199,6 +199,27 @@ describe.runIf(OPENSSL_OK)('refusals and structure errors', () => {
     expect(errOf(() => readPkcs12(build(OIDS.sha3_256, 1), PW))).toMatchObject({ code: 'UNSUPPORTED_ENCRYPTION', message: expect.stringMatching(/2\.16\.840\.1\.101\.3\.4\.2\.8/) });
     expect(errOf(() => readPkcs12(build(OIDS.sha256, 0), PW)).code).toBe('INVALID_PBE_PARAMETERS');
     expect(errOf(() => readPkcs12(build(OIDS.sha256, 2 ** 31), PW)).code).toBe('KDF_LIMIT_EXCEEDED');
+  });
+
+  it('a hostile file whose encrypted bags ask for more key-derivation work in total than the budget fails at once', () => {
+    // Three shrouded key bags at 9,000,000 PBKDF2 rounds each: every one is under the per-derivation cap,
+    // together they exceed the 20,000,000-round budget; no MAC, so nothing else stops them.
+    const pbes2 = (iterations: number) =>
+      seq(
+        oid('1.2.840.113549.1.5.13'),
+        seq(
+          seq(oid(OIDS.pbkdf2), seq(octet(new Uint8Array(8)), int(iterations), seq(oid(OIDS.hmac.sha256!), NULL))),
+          seq(oid('2.16.840.1.101.3.4.1.42'), octet(new Uint8Array(16))),
+        ),
+      );
+    const bag = seq(oid('1.2.840.113549.1.12.10.1.2'), ctx0(seq(pbes2(9_000_000), octet(new Uint8Array(32)))));
+    const safeContents = seq(bag, bag, bag);
+    const file = seq(int(3), seq(oid(OIDS.data), ctx0(octet(seq(seq(oid(OIDS.data), ctx0(octet(safeContents))))))));
+    const t = performance.now();
+    expect(errOf(() => readPkcs12(file, PW))).toMatchObject({ code: 'KDF_LIMIT_EXCEEDED', path: 'AuthenticatedSafe' });
+    expect(performance.now() - t).toBeLessThan(200);
+    // Inspection still works (it derives nothing).
+    expect(inspectPkcs12(file).keys.map((k) => k.encryption)).toEqual(Array(3).fill('PBES2 (PBKDF2-hmacWithSHA256, AES-256-CBC)'));
   });
 
   it('version, trailing bytes, garbage and empty input are structure errors with a path', () => {

@@ -32,6 +32,24 @@ export const MAX_SCRYPT_MEMORY = 1024 * 1024 * 1024;
 /** Largest accepted scrypt work (N·r·p), i.e. N = 2^20, r = 8, p = 2 at most. */
 export const MAX_SCRYPT_WORK = 2 ** 24;
 
+/**
+ * Total key-derivation work one container (a PKCS#12 file) may ask for, in hash-iteration units: twice
+ * the single-derivation cap. Firefox's 600,000-iteration files need about 3.6 million.
+ */
+export const MAX_TOTAL_WORK = 2 * MAX_ITERATIONS;
+
+/** Charges `cost` units against a budget; KDF_LIMIT_EXCEEDED once it is spent. */
+export function chargeWork(budget: { left: number }, cost: number, where: string): void {
+  budget.left -= cost;
+  if (budget.left < 0) {
+    throw new ByokError(
+      'KDF_LIMIT_EXCEEDED',
+      `${where}: the file asks for more than ${MAX_TOTAL_WORK} key-derivation rounds in total (many encrypted parts or huge iteration counts); a hostile or broken file, re-export it`,
+      { path: where },
+    );
+  }
+}
+
 /** Refuses iteration counts of 0 (RFC 8018 requires a positive count) and hostile ones. */
 export function checkIterations(count: number, where: string): void {
   if (!Number.isSafeInteger(count) || count < 1) {

@@ -37,7 +37,7 @@ import {
 } from './asn1.js';
 import { wrongPassword } from './cipher.js';
 import { decryptToDerSequence, requireBytes } from './decrypt.js';
-import { checkIterations, equalCt, hashOf, hmacWith, pbkdf2, pkcs12Kdf, type HashName } from './kdf.js';
+import { chargeWork, checkIterations, equalCt, hashOf, hmacWith, MAX_TOTAL_WORK, pbkdf2, pkcs12Kdf, type HashName } from './kdf.js';
 import { OID, oidLabel } from './oids.js';
 import { legacyOpenSslBmp, stringToBmp, wipeForms, type PasswordForms } from './password.js';
 import { parsePbkdf2Params, pbeScheme, prfHash } from './schemes.js';
@@ -119,6 +119,8 @@ function candidates(password: string | undefined): PasswordForms[] {
 
 interface MacCheck {
   readonly name: string;
+  /** Work of one verification, in hash-iteration units (see PbeScheme.cost). */
+  readonly cost: number;
   /** Returns true when the MAC verifies with this candidate. */
   verify(form: PasswordForms): boolean;
 }
@@ -160,6 +162,7 @@ function parseMac(n: Node, authSafe: Uint8Array, path: string): MacCheck {
     const keyLength = p.keyLength;
     return {
       name: `PBMAC1 (PBKDF2-HMAC-${HASH_LABEL[p.prf]}, ${p.iterations} iterations; HMAC-${HASH_LABEL[macHash]})`,
+      cost: p.iterations * Math.ceil(keyLength / hashOf(p.prf).outputLen),
       verify(form) {
         const key = pbkdf2(p.prf, form.utf8, p.salt, p.iterations, keyLength);
         const mac = hmacWith(macHash, key, authSafe);
@@ -175,6 +178,7 @@ function parseMac(n: Node, authSafe: Uint8Array, path: string): MacCheck {
   const macLen = hashOf(hash).outputLen;
   return {
     name: `HMAC-${HASH_LABEL[hash]} (PKCS#12 KDF, ${iterations} iterations)`,
+    cost: iterations,
     verify(form) {
       const key = pkcs12Kdf(hash, form.bmp, macSalt, 3, iterations, macLen);
       const mac = hmacWith(hash, key, authSafe);
@@ -197,8 +201,10 @@ interface Collector {
   /** Buffers to wipe once done (decrypted SafeContents). */
   readonly scratch: Uint8Array[];
   readonly forms: readonly PasswordForms[];
+  /** Key-derivation work left for this file (hostile files with many encrypted parts). */
+  readonly budget: { left: number };
   /** Set by inspectPkcs12: record what is visible, decrypt nothing. */
-  readonly peek?: { keys: Pkcs12Summary['keys']; certificates: number; encryptedParts: string[] };
+  readonly peek?: { keys: Pkcs12Summary['keys']; certificates: number; encryptedParts: string[]; cost: number };
 }
 
 function attributes(n: Node | undefined, path: string): { friendlyName?: string; localKeyId?: Uint8Array } {
@@ -237,8 +243,13 @@ function readSafeContents(n: Node, c: Collector, path: string, depth: number): v
         const epki = seq(value, CODE, `${bp}.bagValue`, { min: 2, max: 2 });
         const scheme = pbeScheme(epki[0], CODE, `${bp}.bagValue.encryptionAlgorithm`);
         const ct = octets(epki[1], CODE, `${bp}.bagValue.encryptedData`);
-        if (c.peek) c.peek.keys.push({ ...attrs, encryption: scheme.name });
-        else c.keys.push({ ...attrs, pkcs8: decryptToDerSequence(scheme, c.forms, ct) });
+        if (c.peek) {
+          c.peek.keys.push({ ...attrs, encryption: scheme.name });
+          c.peek.cost += scheme.cost;
+        } else {
+          chargeWork(c.budget, scheme.cost * c.forms.length, `${bp}.bagValue.encryptionAlgorithm`);
+          c.keys.push({ ...attrs, pkcs8: decryptToDerSequence(scheme, c.forms, ct) });
+        }
         break;
       }
       case OID.certBag: {
@@ -292,8 +303,10 @@ function readAuthenticatedSafe(authSafe: Uint8Array, c: Collector): void {
       const ct = implicitOctets(eci[2], 0, CODE, `${p}.content.encryptedContentInfo.encryptedContent`);
       if (c.peek) {
         c.peek.encryptedParts.push(scheme.name);
+        c.peek.cost += scheme.cost;
         return;
       }
+      chargeWork(c.budget, scheme.cost * c.forms.length, `${p}.content.encryptedContentInfo.contentEncryptionAlgorithm`);
       const plain = decryptToDerSequence(scheme, c.forms, ct, berSequence);
       c.scratch.push(plain);
       readSafeContents(parseBer(plain, CODE, `${p}.SafeContents`), c, `${p}.SafeContents`, 0);
@@ -323,12 +336,19 @@ export function readPkcs12(der: Uint8Array, password: string | undefined): Pkcs1
   let forms = candidates(password);
   const all = forms;
   try {
+    const budget = { left: MAX_TOTAL_WORK };
     if (mac !== undefined) {
+      chargeWork(budget, mac.cost * forms.length, 'PFX.macData');
       const match = forms.find((f) => mac.verify(f));
       if (match === undefined) throw password === undefined ? noPasswordGiven() : wrongPassword();
       forms = [match];
     }
-    const c: Collector = { keys: [], certificates: [], scratch: [], forms };
+    // Fail fast on hostile files: charge every encrypted part and bag visible without decrypting before
+    // deriving anything; bags revealed inside encrypted parts are charged as they appear.
+    const visible = { keys: [], certificates: 0, encryptedParts: [], cost: 0 };
+    readAuthenticatedSafe(authSafe, { keys: [], certificates: [], scratch: [], forms: [], budget: { left: 0 }, peek: visible });
+    chargeWork({ left: budget.left }, visible.cost * forms.length, 'AuthenticatedSafe');
+    const c: Collector = { keys: [], certificates: [], scratch: [], forms, budget };
     try {
       readAuthenticatedSafe(authSafe, c);
     } catch (e) {
@@ -365,7 +385,7 @@ function openPfx(der: Uint8Array): { authSafe: Uint8Array; mac: MacCheck | undef
 export function inspectPkcs12(der: Uint8Array): Pkcs12Summary {
   requireBytes(der, 'der');
   const { authSafe, mac } = openPfx(der);
-  const peek = { keys: [] as Pkcs12Summary['keys'], certificates: 0, encryptedParts: [] as string[] };
-  readAuthenticatedSafe(authSafe, { keys: [], certificates: [], scratch: [], forms: [], peek });
-  return { integrity: mac?.name, ...peek };
+  const peek = { keys: [] as Pkcs12Summary['keys'], certificates: 0, encryptedParts: [] as string[], cost: 0 };
+  readAuthenticatedSafe(authSafe, { keys: [], certificates: [], scratch: [], forms: [], budget: { left: 0 }, peek });
+  return { integrity: mac?.name, keys: peek.keys, certificates: peek.certificates, encryptedParts: peek.encryptedParts };
 }

@@ -24,7 +24,7 @@ import {
 } from './asn1.js';
 import { aesCbc, cbc64, cbcDecrypt, type CbcCipher } from './cipher.js';
 import { desDecryptor } from './des.js';
-import { checkIterations, checkScrypt, pbkdf1, pbkdf2, pkcs12Kdf, scrypt, type HashName } from './kdf.js';
+import { checkIterations, checkScrypt, hashOf, pbkdf1, pbkdf2, pkcs12Kdf, scrypt, type HashName } from './kdf.js';
 import { OID, oidLabel } from './oids.js';
 import type { PasswordForms } from './password.js';
 import { rc2Decryptor } from './rc2.js';
@@ -33,6 +33,11 @@ import { rc2Decryptor } from './rc2.js';
 export interface PbeScheme {
   /** e.g. "PBES2 (PBKDF2-hmacWithSHA256, AES-256-CBC)": for messages and inspection. */
   readonly name: string;
+  /**
+   * Key-derivation work of one decryption attempt, in hash-iteration units (PBKDF2 iterations × output
+   * blocks, PKCS#12 KDF iterations × derivations, scrypt ≈ 3·N·r·p), so containers can bound the total.
+   */
+  readonly cost: number;
   /** Derives key and IV from the password and decrypts; WRONG_PASSWORD on bad padding. */
   decrypt(password: PasswordForms, ciphertext: Uint8Array): Uint8Array;
 }
@@ -120,6 +125,8 @@ export function parsePbkdf2Params(n: Node | undefined, code: StructCode, path: s
 
 interface KdfPlan {
   readonly name: string;
+  /** Work for a derivation of dkLen bytes, in hash-iteration units. */
+  cost(dkLen: number): number;
   /** The declared key length, if the parameters carry one. */
   readonly keyLength: number | undefined;
   derive(password: Uint8Array, dkLen: number): Uint8Array;
@@ -132,6 +139,7 @@ function parseKdf(n: Node | undefined, code: StructCode, path: string): KdfPlan 
     return {
       name: `PBKDF2-${PRF_NAMES[p.prf]}`,
       keyLength: p.keyLength,
+      cost: (dkLen) => p.iterations * Math.ceil(dkLen / hashOf(p.prf).outputLen),
       derive: (pw, dkLen) => pbkdf2(p.prf, pw, p.salt, p.iterations, dkLen),
     };
   }
@@ -147,7 +155,13 @@ function parseKdf(n: Node | undefined, code: StructCode, path: string): KdfPlan 
     const keyLength = items[4] === undefined ? undefined : uint(items[4], code, `${pp}.keyLength`);
     if (keyLength === 0) throw badParams(`${pp}.keyLength`, 'key length 0');
     checkScrypt(N, r, p, pp);
-    return { name: `scrypt(N=${N}, r=${r}, p=${p})`, keyLength, derive: (pw, dkLen) => scrypt(pw, salt, N, r, p, dkLen) };
+    return {
+      name: `scrypt(N=${N}, r=${r}, p=${p})`,
+      keyLength,
+      // Measured with @noble/hashes: scrypt N·r·p = 2^17 takes about as long as 350,000 PBKDF2-SHA256 rounds.
+      cost: () => 3 * N * r * p,
+      derive: (pw, dkLen) => scrypt(pw, salt, N, r, p, dkLen),
+    };
   }
   throw unsupported(`key derivation ${oidLabel(alg.oid)}`, `${path}.algorithm`);
 }
@@ -222,6 +236,7 @@ function pbes2(params: Node | undefined, code: StructCode, path: string): PbeSch
   }
   return {
     name: `PBES2 (${kdf.name}, ${enc.cipher.name})`,
+    cost: kdf.cost(keyLen),
     decrypt(pw, ct) {
       const key = kdf.derive(pw.utf8, keyLen);
       try {
@@ -250,6 +265,7 @@ function pbes1(oid: string, params: Node | undefined, code: StructCode, path: st
   const cipher = isDes ? cbc64('DES-CBC', 8, desDecryptor) : cbc64('RC2-CBC (64-bit)', 8, (k) => rc2Decryptor(k, 64));
   return {
     name: oidLabel(oid).replace(/ \(.*$/, ''),
+    cost: iterations,
     decrypt(pw, ct) {
       const dk = pbkdf1(hash, pw.utf8, salt, iterations, 16);
       try {
@@ -280,6 +296,7 @@ function pkcs12Pbe(oid: string, params: Node | undefined, code: StructCode, path
   const { salt, iterations } = saltAndCount(params, code, path);
   return {
     name: oidLabel(oid).replace(/ \(.*$/, ''),
+    cost: iterations * (Math.ceil(keyLen / 20) + 1), // key blocks + one IV block, SHA-1
     decrypt(pw, ct) {
       // RFC 7292 App. B.2 with SHA-1: ID 1 derives the key, ID 2 the IV.
       const key = pkcs12Kdf('sha1', pw.bmp, salt, 1, iterations, keyLen);
