@@ -1,0 +1,165 @@
+// RSA private keys: PKCS#1 RSAPrivateKey (RFC 8017 §A.1.2) reading, consistency checks, and the
+// canonical encodings we emit: RSAPrivateKey version 0 inside PKCS#8 PrivateKeyInfo version 0 with
+// rsaEncryption and NULL parameters (RFC 5208 §5, RFC 8017 §A.1) — byte for byte what
+// `openssl pkcs8 -topk8 -nocrypt -outform DER` writes for the same key — and SubjectPublicKeyInfo.
+//
+//   RSAPrivateKey ::= SEQUENCE { version, modulus n, publicExponent e, privateExponent d, prime1 p,
+//     prime2 q, exponent1 d mod (p-1), exponent2 d mod (q-1), coefficient q^-1 mod p,
+//     otherPrimeInfos OtherPrimeInfos OPTIONAL }          -- version 1 only (multi-prime)
+import { ByokError } from '../errors.js';
+import { bitLength, gcd, mod, modInverse, modPow, probablyPrime, toBigInt, toBytes } from './bigint.js';
+import {
+  NULL_DER, bitStringDer, derError, octetStringDer, oidDer, seq, sequence, smallInteger, smallUintDer,
+  uintDer, unsignedInteger, type DerCode, type DerNode,
+} from './der.js';
+import { OID } from './oids.js';
+
+/** Big-endian magnitudes (no sign octet) of a two-prime RSA private key. */
+export interface RsaPrivateParts {
+  readonly n: Uint8Array;
+  readonly e: Uint8Array;
+  readonly d: Uint8Array;
+  readonly p: Uint8Array;
+  readonly q: Uint8Array;
+  readonly dp: Uint8Array;
+  readonly dq: Uint8Array;
+  readonly qi: Uint8Array;
+}
+
+/** Largest modulus we parse (DoS bound for the BigInt checks); Azure's largest is 4096. */
+export const MAX_RSA_BITS = 16384;
+
+const FIELDS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+const ASN1_NAMES = ['modulus', 'publicExponent', 'privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient'];
+
+function multiPrime(path: string): ByokError {
+  return new ByokError(
+    'MULTI_PRIME_RSA',
+    `${path}: multi-prime RSA keys (more than two primes) are not supported by Azure or by this tool; generate a two-prime key`,
+    { path },
+  );
+}
+
+/** Reads an RSAPrivateKey (views into `node`'s buffer). */
+export function readRsaPrivateKey(node: DerNode, path: string, code: DerCode = 'MALFORMED_KEY'): RsaPrivateParts {
+  const items = sequence(node, code, path, 1);
+  const version = smallInteger(items[0], code, `${path}.version`);
+  if (version === 1 || items.length > 9) throw multiPrime(path);
+  if (version !== 0) throw derError(code, `${path}.version`, `unknown RSAPrivateKey version ${version}`);
+  if (items.length !== 9) throw derError(code, path, `expected 9 elements, found ${items.length}`);
+  const v = FIELDS.map((_, i) => unsignedInteger(items[i + 1], code, `${path}.${ASN1_NAMES[i] as string}`));
+  const [n, e, d, p, q, dp, dq, qi] = v as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  return { n, e, d, p, q, dp, dq, qi };
+}
+
+function invalid(path: string, problem: string): ByokError {
+  return new ByokError(
+    'INVALID_RSA_KEY',
+    `${path}: ${problem}; the RSA key is inconsistent (damaged or wrongly assembled): export it again from its source`,
+    { path },
+  );
+}
+
+/**
+ * Checks the key is a consistent two-prime RSA key (RFC 8017 §3.2): n = p·q with p, q odd probable
+ * primes, p ≠ q, 1 < e < n odd, e·d ≡ 1 (mod lcm(p−1, q−1)), dP = d mod (p−1) and dQ = d mod (q−1) (each
+ * checked as e·dP ≡ 1 mod (p−1), e·dQ ≡ 1 mod (q−1), and against d), qInv·q ≡ 1 (mod p) with qInv < p.
+ * Returns the modulus size in bits. Messages name the failed relation, never a value.
+ */
+export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
+  const n = toBigInt(k.n);
+  const bits = bitLength(n);
+  if (bits > MAX_RSA_BITS) throw invalid(path, `modulus of ${bits} bits is larger than the ${MAX_RSA_BITS} bits supported`);
+  if (bits < 256) throw invalid(path, `modulus of ${bits} bits is far too small for RSA`);
+  const [e, d, p, q, dp, dq, qi] = [k.e, k.d, k.p, k.q, k.dp, k.dq, k.qi].map(toBigInt) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  if ((n & 1n) === 0n) throw invalid(`${path}.modulus`, 'the modulus is even');
+  if (e < 3n || (e & 1n) === 0n || e >= n) throw invalid(`${path}.publicExponent`, 'the public exponent must be odd, at least 3 and below the modulus');
+  if (p < 3n || (p & 1n) === 0n) throw invalid(`${path}.prime1`, 'prime1 is not an odd number above 2');
+  if (q < 3n || (q & 1n) === 0n) throw invalid(`${path}.prime2`, 'prime2 is not an odd number above 2');
+  if (p * q !== n) throw invalid(path, 'prime1 · prime2 ≠ modulus');
+  if (p === q) throw invalid(path, 'prime1 = prime2');
+  if (d <= 0n || d >= n) throw invalid(`${path}.privateExponent`, 'the private exponent is not in (0, n)');
+  const p1 = p - 1n;
+  const q1 = q - 1n;
+  if (dp !== mod(d, p1)) throw invalid(`${path}.exponent1`, 'exponent1 ≠ d mod (prime1 − 1)');
+  if (dq !== mod(d, q1)) throw invalid(`${path}.exponent2`, 'exponent2 ≠ d mod (prime2 − 1)');
+  if (mod(e * dp, p1) !== 1n) throw invalid(`${path}.exponent1`, 'e · exponent1 ≢ 1 (mod prime1 − 1)');
+  if (mod(e * dq, q1) !== 1n) throw invalid(`${path}.exponent2`, 'e · exponent2 ≢ 1 (mod prime2 − 1)');
+  const lambda = (p1 / gcd(p1, q1)) * q1;
+  if (mod(e * d, lambda) !== 1n) throw invalid(`${path}.privateExponent`, 'e · d ≢ 1 (mod lcm(prime1 − 1, prime2 − 1))');
+  if (qi <= 0n || qi >= p || mod(qi * q, p) !== 1n) throw invalid(`${path}.coefficient`, 'coefficient · prime2 ≢ 1 (mod prime1)');
+  if (!probablyPrime(p)) throw invalid(`${path}.prime1`, 'prime1 is not prime');
+  if (!probablyPrime(q)) throw invalid(`${path}.prime2`, 'prime2 is not prime');
+  return bits;
+}
+
+/**
+ * Recovers the CRT parameters from (n, e, d) (RFC 8017 leaves them optional in JWK, RFC 7518 §6.3.2):
+ * the factoring of NIST SP 800-56B Rev. 2 Appendix C.2, with fixed small bases. Undefined when it fails.
+ */
+export function completeRsaFromNed(nB: Uint8Array, eB: Uint8Array, dB: Uint8Array): RsaPrivateParts | undefined {
+  const n = toBigInt(nB);
+  const e = toBigInt(eB);
+  const d = toBigInt(dB);
+  if (n < 15n || (n & 1n) === 0n || e < 3n || d <= 0n || d >= n || bitLength(n) > MAX_RSA_BITS) return undefined;
+  const k = e * d - 1n;
+  if (k <= 0n || (k & 1n) === 1n) return undefined;
+  let t = k;
+  while ((t & 1n) === 0n) t >>= 1n;
+  for (let g = 2n; g < 200n; g++) {
+    let x = modPow(g, t, n);
+    if (x === 1n || x === n - 1n) continue;
+    for (let kk = t; kk < k; kk <<= 1n) {
+      const y = (x * x) % n;
+      if (y === 1n) {
+        const p = gcd(x - 1n, n);
+        if (p > 1n && p < n) return partsFrom(n, e, d, p, n / p);
+        break;
+      }
+      if (y === n - 1n) break;
+      x = y;
+    }
+  }
+  return undefined;
+}
+
+function partsFrom(n: bigint, e: bigint, d: bigint, p0: bigint, q0: bigint): RsaPrivateParts | undefined {
+  // OpenSSL orders p > q; keep that so our output matches what it writes for the same key.
+  const [p, q] = p0 > q0 ? [p0, q0] : [q0, p0];
+  const qi = modInverse(q, p);
+  if (qi === undefined) return undefined;
+  return {
+    n: toBytes(n), e: toBytes(e), d: toBytes(d), p: toBytes(p), q: toBytes(q),
+    dp: toBytes(mod(d, p - 1n)), dq: toBytes(mod(d, q - 1n)), qi: toBytes(qi),
+  };
+}
+
+/** RSAPrivateKey version 0 DER; intermediate buffers are wiped, the result is the caller's to wipe. */
+export function encodeRsaPrivateKey(k: RsaPrivateParts): Uint8Array {
+  const ints = [smallUintDer(0), ...FIELDS.map((f) => uintDer(k[f]))];
+  const out = seq(...ints);
+  for (const b of ints) b.fill(0);
+  return out;
+}
+
+const RSA_ALG = (): Uint8Array => seq(oidDer(OID.rsaEncryption), NULL_DER);
+
+/** PrivateKeyInfo (version 0, rsaEncryption, NULL parameters) around the RSAPrivateKey. */
+export function rsaPkcs8(k: RsaPrivateParts): Uint8Array {
+  const inner = encodeRsaPrivateKey(k);
+  const wrapped = octetStringDer(inner);
+  const out = seq(smallUintDer(0), RSA_ALG(), wrapped);
+  inner.fill(0);
+  wrapped.fill(0);
+  return out;
+}
+
+/** SubjectPublicKeyInfo DER (rsaEncryption, NULL parameters, RSAPublicKey) — what OpenSSL writes. */
+export function rsaSpki(n: Uint8Array, e: Uint8Array): Uint8Array {
+  return seq(RSA_ALG(), bitStringDer(seq(uintDer(n), uintDer(e))));
+}
+
+/** Zeroes every field of a parts record built from fresh buffers (not views into caller input). */
+export function wipeRsaParts(k: RsaPrivateParts): void {
+  for (const f of FIELDS) k[f].fill(0);
+}

@@ -1,0 +1,77 @@
+// Public types of key intake (docs/ARCHITECTURE.md, "Key intake API").
+import type { AzureCurve } from './oids.js';
+import type { RawEncoding } from './raw.js';
+
+export type { AzureCurve } from './oids.js';
+export type { RawEncoding } from './raw.js';
+
+export type KeyFormat = 'pkcs8' | 'pkcs8-encrypted' | 'pkcs1' | 'sec1' | 'pkcs12' | 'jwk' | 'raw' | 'wrapped';
+
+export type AzureKty = 'RSA-HSM' | 'EC-HSM' | 'oct-HSM';
+
+export interface TargetKey {
+  readonly kind: 'rsa' | 'ec' | 'oct';
+  /** RSA modulus bits, EC field bits, AES key bits. */
+  readonly bits: number;
+  /** Azure crv name (EC only). */
+  readonly curve?: AzureCurve;
+  /** What gets wrapped: canonical PKCS#8 DER (rsa, ec) or the raw key (oct). Wipe with wipeTargetKey. */
+  readonly material: Uint8Array;
+  /** SubjectPublicKeyInfo DER (rsa, ec). */
+  readonly publicKey?: Uint8Array;
+  /** The Azure key type, curve and default key operations it will be imported with. */
+  readonly azure: { readonly kty: AzureKty; readonly crv?: string; readonly keyOps: string[] };
+  readonly source: KeySource;
+}
+
+export interface KeySource {
+  readonly format: KeyFormat;
+  /**
+   * How the key was held: 'pem' | 'der' | 'json' | 'binary' | 'hex' | 'base64' | 'pkcs12';
+   * for format 'wrapped': 'aes-kw' | 'aes-kwp'.
+   */
+  readonly container?: string;
+  /** Index of the key in its container (PEM blocks, PKCS#12 key bags, JWK Set). */
+  readonly index?: number;
+  readonly friendlyName?: string;
+  /** For 'wrapped': the format of the unwrapped key (an addition to the contract). */
+  readonly inner?: KeyFormat;
+  /** True when the key was password-protected (an addition to the contract). */
+  readonly encrypted?: boolean;
+}
+
+export interface ReadTargetKeyOptions {
+  /** Skip content detection and read the input as this format. */
+  readonly format?: KeyFormat;
+  readonly password?: string | Uint8Array;
+  /** Which key of a container holding several (PKCS#12, PEM bundle, JWK Set). */
+  readonly keyIndex?: number;
+  readonly friendlyName?: string;
+  /** An HSM export wrapped under this AES transport key (16/24/32 bytes). */
+  readonly transportKey?: Uint8Array;
+  /** 'kw' (RFC 3394) or 'kwp' (RFC 5649); both are tried (KWP first) when omitted. */
+  readonly transportWrap?: 'kw' | 'kwp';
+  /** Raw AES keys: force the text/binary reading instead of the detection rule (an addition). */
+  readonly rawEncoding?: RawEncoding;
+  /**
+   * true (default): refuse what Azure does not import (RSA other than 2048/3072/4096 bits) with
+   * UNSUPPORTED_TARGET_SIZE. false: parse and check the key only, e.g. to inspect an RSA-1024 key;
+   * checkTargetForAzure applies the same rules later. (An addition to the contract.)
+   */
+  readonly azureChecks?: boolean;
+}
+
+export interface KeyFileInfo {
+  readonly format: KeyFormat;
+  /** A password is needed to read the key(s). */
+  readonly encrypted: boolean;
+  /** The keys in the file, when they can be listed without a password. */
+  readonly keys?: { index: number; friendlyName?: string }[];
+}
+
+export interface KeyListing {
+  readonly index: number;
+  readonly friendlyName?: string;
+  /** 'rsa' | 'ec' | 'oct', or 'unsupported (<type>)'. */
+  readonly kind: string;
+}
