@@ -178,3 +178,14 @@ export function bitLengthVarTime(a: usize, n: i32): i32 {
 @inline export function bitAt(a: usize, i: i32): u32 {
   return (limbAt(a, i / <i32>W) >> (<u32>(i % <i32>W))) & 1;
 }
+
+/** r = a + (b & mask) over n limbs (mask 0 or all-ones); returns the carry. r may alias a. */
+export function addMaskedLimbs(r: usize, a: usize, b: usize, mask: u32, n: i32): u32 {
+  let c: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    const s: u32 = limbAt(a, i) + (limbAt(b, i) & mask) + c;
+    setLimb(r, i, s & MASK);
+    c = s >> W;
+  }
+  return c;
+}

@@ -57,7 +57,7 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize {
   const q = bnAlloc(n);
   const tmp = bnAlloc(n);
   const one = bnAlloc(n);
-  // SIMD work areas (kernel-simd.ts): [a | q] and [b reversed | m reversed], DIST bytes apart.
+  // SIMD work areas (kernel-simd.ts): [a | q] and [b | m], DIST bytes apart.
   const wa = ASC_FEATURE_SIMD ? bnAlloc(simd.WORK_BYTES >> 2) : 0;
   const wb = ASC_FEATURE_SIMD ? bnAlloc(simd.WORK_BYTES >> 2) : 0;
   if (one == 0 || (ASC_FEATURE_SIMD && wb == 0)) return 0;
@@ -74,7 +74,7 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize {
   copyLimbs(mm, m, n);
   setLimb(one, 0, 1);
   store<u32>(ctx + CTX_MINV, negInv28(limbAt(mm, 0)));
-  if (ASC_FEATURE_SIMD) simd.reverseLimbs(wb + simd.DIST, mm, n);
+  if (ASC_FEATURE_SIMD) simd.copyLimbs4(wb + simd.B_OFF + simd.DIST, mm, n);
   return ctx;
 }
 
@@ -83,14 +83,14 @@ export function montMul(ctx: usize, r: usize, a: usize, b: usize): void {
   const n = ctxN(ctx);
   const out = <usize>load<u32>(ctx + CTX_OUT);
   const m = ctxM(ctx);
+  // The final subtraction is always computed and applied by mask (the kernel's result is < 2m).
   if (ASC_FEATURE_SIMD) {
-    simd.kernelMul(n, load<u32>(ctx + CTX_MINV), out, a, b, m,
+    simd.kernelMul(n, load<u32>(ctx + CTX_MINV), r, a, b, m, out, ctxTmp(ctx),
       <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   } else {
     scalar.kernelMul(n, load<u32>(ctx + CTX_MINV), out, a, b, m, <usize>load<u32>(ctx + CTX_Q));
+    condSubLimbs(r, out, m, ctxTmp(ctx), n);
   }
-  // The final subtraction is always computed and applied by mask (out < 2m).
-  condSubLimbs(r, out, m, ctxTmp(ctx), n);
 }
 
 /** r = a^2*R^-1 mod m (a < m; r < m). r may alias a. */
@@ -99,12 +99,12 @@ export function montSqr(ctx: usize, r: usize, a: usize): void {
   const out = <usize>load<u32>(ctx + CTX_OUT);
   const m = ctxM(ctx);
   if (ASC_FEATURE_SIMD) {
-    simd.kernelSqr(n, load<u32>(ctx + CTX_MINV), out, a, m,
+    simd.kernelSqr(n, load<u32>(ctx + CTX_MINV), r, a, m, out, ctxTmp(ctx),
       <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   } else {
     scalar.kernelSqr(n, load<u32>(ctx + CTX_MINV), out, a, m, <usize>load<u32>(ctx + CTX_Q));
+    condSubLimbs(r, out, m, ctxTmp(ctx), n);
   }
-  condSubLimbs(r, out, m, ctxTmp(ctx), n);
 }
 
 /** r = a*R mod m (into Montgomery form). Needs R^2. */
