@@ -1,5 +1,12 @@
 // The commands of `byok`, in the order `byok --help` lists them.
 import type { Command } from '../context.js';
+import { batchCommand } from './batch.js';
+import { demoCommand } from './demo.js';
 import { inspectCommand } from './inspect.js';
+import { kekCommand } from './kek.js';
+import { unwrapCommand, verifyCommand } from './unwrap.js';
+import { wrapCommand } from './wrap.js';
 
-export const COMMANDS: readonly Command[] = [inspectCommand];
+export const COMMANDS: readonly Command[] = [
+  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand,
+];

@@ -1,0 +1,140 @@
+// `byok wrap`: one key → one .byok for an Azure KEK.
+import { basename, dirname, extname, join } from 'node:path';
+import { wipeTargetKey, type ReadTargetKeyOptions } from '../../keys/index.js';
+import { wrapForAzure, type AzureWrapResult } from '../../transfer/wrap.js';
+import { flag, integer, required, str, type CommandSpec } from '../args.js';
+import { kv, type Command } from '../context.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { writeFileAtomic } from '../files.js';
+import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
+import { passwordSource } from '../password.js';
+import { ByokError } from '../../errors.js';
+
+export const KEY_READ_OPTIONS = {
+  'password-file': { type: 'string', arg: 'FILE', help: 'password of an encrypted key file (first line of FILE);\nalso BYOK_PASSWORD, else a prompt on a terminal' },
+  'key-index': { type: 'string', arg: 'N', help: 'which key of a file holding several (PKCS#12, PEM bundle, JWK Set)' },
+  'friendly-name': { type: 'string', arg: 'NAME', help: 'choose the PKCS#12 key by its friendly name' },
+  'transport-key': { type: 'string', arg: 'FILE', help: 'the key file is an HSM export wrapped under this AES transport key' },
+  'transport-wrap': { type: 'string', arg: 'kw|kwp', help: 'how the export is wrapped (default: try KWP, then KW)' },
+} as const;
+
+const spec: CommandSpec = {
+  name: 'wrap',
+  summary: 'wrap a key for an Azure KEK into a .byok file',
+  usage: ['byok wrap --kek FILE --key FILE [--kid URL] [--out FILE|-] [options]'],
+  description:
+    'Reads the KEK (az keyvault key download output, az keyvault key show JSON, JWK, certificate) and the\n' +
+    'key to import (PKCS#8, PKCS#1, SEC1, PKCS#12, JWK, raw AES; encrypted or not), wraps it with\n' +
+    'CKM_RSA_AES_KEY_WRAP (RSA-OAEP SHA-1 + AES-256 key wrap with padding) and writes the .byok\n' +
+    '(mode 0600, never over an existing file without --force). Prints the KEK fingerprint to compare\n' +
+    'out of band, and the az command that imports the file.',
+  options: {
+    kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
+    key: { type: 'string', arg: 'FILE', help: 'the key to import' },
+    kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
+    ...KEY_READ_OPTIONS,
+    ops: { type: 'string', arg: 'LIST', help: 'key operations, comma separated (default: RSA all six, EC sign,verify,\nAES encrypt,decrypt,wrapKey,unwrapKey)' },
+    name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command' },
+    out: { type: 'string', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
+    force: { type: 'boolean', help: 'replace an existing output file' },
+  },
+  examples: [
+    'az keyvault key download --vault-name contoso --name KEKforBYOK --file kek.pem',
+    'KID=$(az keyvault key show --vault-name contoso --name KEKforBYOK --query key.kid -o tsv)',
+    'byok wrap --kek kek.pem --kid "$KID" --key signing-key.pem',
+    'BYOK_PASSWORD=… byok wrap --kek kek.pem --kid "$KID" --key export.p12 --key-index 1 --out k1.byok',
+  ],
+};
+
+export function readOptionsFrom(values: Record<string, unknown>, s: CommandSpec): ReadTargetKeyOptions & { transportPath?: string } {
+  const v = values as Record<string, string | boolean | undefined>;
+  const keyIndex = integer(s, v, 'key-index');
+  const friendlyName = str(v, 'friendly-name');
+  const transportWrap = str(v, 'transport-wrap');
+  if (transportWrap !== undefined && transportWrap !== 'kw' && transportWrap !== 'kwp') {
+    throw new ByokError('USAGE', `--transport-wrap must be kw or kwp, got ${JSON.stringify(transportWrap.slice(0, 20))}: see 'byok ${s.name} --help'`);
+  }
+  const transportPath = str(v, 'transport-key');
+  if (transportWrap !== undefined && transportPath === undefined) {
+    throw new ByokError('USAGE', `--transport-wrap needs --transport-key FILE: see 'byok ${s.name} --help'`);
+  }
+  return {
+    ...(keyIndex === undefined ? {} : { keyIndex }),
+    ...(friendlyName === undefined ? {} : { friendlyName }),
+    ...(transportWrap === undefined ? {} : { transportWrap }),
+    ...(transportPath === undefined ? {} : { transportPath }),
+  };
+}
+
+/** Default output: the key file's name with .byok, beside it. */
+export function defaultOutPath(keyPath: string): string {
+  const ext = extname(keyPath);
+  return join(dirname(keyPath), `${basename(keyPath, ext)}.byok`);
+}
+
+export function describeTarget(r: AzureWrapResult['summary']['target']): string {
+  const what = r.kind === 'rsa' ? `RSA-${r.bits} private key` : r.kind === 'ec' ? `EC ${r.curve ?? ''} private key` : `AES-${r.bits} key`;
+  return `${what} (read as ${r.format})`;
+}
+
+export const wrapCommand: Command = {
+  spec,
+  async run(args, ctx) {
+    const v = args.values;
+    const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
+    const keyPath = required(spec, v, 'key', 'the key file to wrap');
+    const out = str(v, 'out') ?? defaultOutPath(keyPath);
+    if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
+    const ops = str(v, 'ops')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
+    const kek = readKekFile(kekPath, str(v, 'kid'));
+    const pw = passwordSource(str(v, 'password-file'), ctx.io);
+    let transportKey: Uint8Array | undefined;
+    try {
+      transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
+      const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
+      let result: AzureWrapResult;
+      try {
+        const name = str(v, 'name');
+        result = wrapForAzure(kek, target, {
+          byokPath: out === '-' ? '<file>.byok' : out,
+          ...(ops === undefined ? {} : { keyOps: ops }),
+          ...(name === undefined ? {} : { keyName: name }),
+        });
+      } finally {
+        wipeTargetKey(target);
+      }
+      if (out === '-') {
+        ctx.stdoutCarriesData();
+        await ctx.writeData(result.bytes);
+      } else {
+        writeFileAtomic(out, result.bytes, { force: flag(v, 'force') });
+      }
+      const s = result.summary;
+      for (const line of kv([
+        ['KEK', `RSA ${s.kek.bits}, ${s.kek.kid}`],
+        ['', `SHA-256 fingerprint ${s.kek.fingerprint}`],
+        ['Target', describeTarget(s.target)],
+        ['Import as', `${s.target.kty}${s.target.curve ? ` ${s.target.curve}` : ''}, operations ${s.target.keyOps.join(' ')}`],
+        ['Wrote', out === '-' ? 'stdout' : `${out} (${result.bytes.length} bytes, mode 0600)`],
+      ])) ctx.say(line);
+      ctx.say();
+      ctx.say('Compare the fingerprint with the one the key vault owner reads to you, then import:');
+      ctx.say(`  ${result.azCommand}`);
+      return {
+        exitCode: EXIT_OK,
+        json: {
+          out: out === '-' ? null : out,
+          bytes: result.bytes.length,
+          kek: s.kek,
+          target: s.target,
+          azCommand: result.azCommand,
+          importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
+        },
+      };
+    } finally {
+      transportKey?.fill(0);
+      pw.wipe();
+    }
+  },
+};

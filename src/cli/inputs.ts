@@ -1,0 +1,59 @@
+// Reading the command line's key inputs: a KEK file, a target key file (asking for its password when
+// needed), a transport key. Key file bytes are wiped as soon as intake has parsed them.
+import { ByokError, isByokError } from '../errors.js';
+import { readKek, type Kek } from '../kek/index.js';
+import { readTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
+import type { PasswordSource } from './password.js';
+import { readInputFile } from './files.js';
+
+export function readKekFile(path: string, kid: string | undefined): Kek {
+  const bytes = readInputFile(path, 'KEK file', 1024 * 1024);
+  return readKek(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), kid === undefined ? undefined : { kid });
+}
+
+const MAX_PROMPTS = 3;
+
+/**
+ * Reads a key file with intake. A password comes from `pw` (file or BYOK_PASSWORD); when none was given
+ * and the file needs one, the user is asked on the terminal (up to three tries when it is wrong).
+ */
+export async function readKeyFile(path: string, what: string, opts: ReadTargetKeyOptions, pw: PasswordSource): Promise<TargetKey> {
+  const bytes = readInputFile(path, what);
+  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  let password = pw.given();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return readTargetKey(input, password === undefined ? opts : { ...opts, password });
+      } catch (e) {
+        const needs = isByokError(e, 'PASSWORD_REQUIRED');
+        const wrong = isByokError(e, 'WRONG_PASSWORD');
+        if (!needs && !wrong) throw e;
+        if (wrong && pw.origin !== 'none' && attempt === 0) {
+          throw new ByokError('WRONG_PASSWORD', `wrong password for ${what} ${JSON.stringify(path)} (from ${pw.origin === 'file' ? '--password-file' : 'BYOK_PASSWORD'}): check it`);
+        }
+        if (!pw.canPrompt) {
+          if (wrong) throw e;
+          throw new ByokError('PASSWORD_REQUIRED', `${what} ${JSON.stringify(path)} is encrypted: give its password with --password-file FILE or BYOK_PASSWORD`);
+        }
+        if (attempt >= MAX_PROMPTS) throw e;
+        password?.fill(0);
+        password = await pw.prompt(`${attempt === 0 || needs ? 'Password' : 'Wrong password, try again'} for ${path}: `);
+      }
+    }
+  } finally {
+    password?.fill(0);
+    bytes.fill(0);
+  }
+}
+
+/** A raw AES transport key file (binary, hex or base64 of 16/24/32 bytes). The caller wipes it. */
+export function readTransportKeyFile(path: string): Uint8Array {
+  const bytes = readInputFile(path, 'transport key file', 64 * 1024);
+  try {
+    const t = readTargetKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { format: 'raw' });
+    return t.material;
+  } finally {
+    bytes.fill(0);
+  }
+}

@@ -1,0 +1,108 @@
+// wrapForAzure: a target key wrapped for an Azure KEK, as the `.byok` object, its exact bytes and the
+// three ways to submit it (REST body, @azure/keyvault-keys importKey argument, az command line).
+// byok-formats.md §1.3: OAEP SHA-1/MGF1-SHA-1, empty label, AES-256 ephemeral key, RFC 5649 KWP.
+import { getCore } from '../core/index.js';
+import { ByokError } from '../errors.js';
+import { parseAzureKid } from '../formats/azure-kid.js';
+import { buildByok, serializeByok, type AzureByokFile } from '../formats/azure.js';
+import {
+  azImportCommand, checkKeyOps, importRequest, sdkKey, type AzureImportRequest, type AzureKty, type AzureSdkKey,
+} from '../formats/azure-import.js';
+import { checkKekForAzure, type Kek } from '../kek/index.js';
+import { checkTargetForAzure, readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
+import { toKek, type KekInput } from './kek-input.js';
+import { TOOLKIT_NAME, TOOLKIT_VERSION } from './version.js';
+
+export interface WrapForAzureOptions {
+  /** The KEK's versioned kid, when the KEK input does not carry it (PEM/DER/JWK). */
+  readonly kid?: string;
+  /** Key operations for the imported key; default: what intake chose for the key type. */
+  readonly keyOps?: readonly string[];
+  /** Name of the key to create in Azure (for the az command line; default a placeholder). */
+  readonly keyName?: string;
+  /** Path of the .byok file as the az command line should name it. */
+  readonly byokPath?: string;
+  /** Overrides the `generator` field (default: toolkit name, version and core build). */
+  readonly generator?: string;
+  /** When `target` is bytes: how to read it (password, key index in a container, …). */
+  readonly read?: ReadTargetKeyOptions;
+}
+
+export interface AzureWrapResult {
+  /** The `.byok` JSON object. */
+  readonly byok: AzureByokFile;
+  /** The exact UTF-8 bytes of the `.byok` file: write these to disk or pass them as `t`. */
+  readonly bytes: Uint8Array;
+  /** Body of `PUT {vault}/keys/{name}?api-version=7.4`. */
+  readonly importRequest: AzureImportRequest;
+  /** The argument of `KeyClient.importKey(name, key)` in `@azure/keyvault-keys`. */
+  readonly sdkKey: AzureSdkKey;
+  /** `az keyvault key import …` for this file. */
+  readonly azCommand: string;
+  /** What was wrapped for whom, for display and logs (no key material). */
+  readonly summary: WrapSummary;
+}
+
+export interface WrapSummary {
+  readonly kek: { readonly bits: number; readonly kid: string; readonly fingerprint: string };
+  readonly target: {
+    readonly kind: TargetKey['kind']; readonly bits: number; readonly curve?: string;
+    readonly kty: AzureKty; readonly keyOps: readonly string[]; readonly format: string;
+  };
+}
+
+/** `generator` value: "byok-toolkit 0.1.0; software, Wasm core <sha256 prefix>". */
+export function defaultGenerator(): string {
+  const core = getCore();
+  return `${TOOLKIT_NAME} ${TOOLKIT_VERSION}; software key wrap, Wasm core ${core.build} ${core.wasmSha256.slice(0, 16)}`;
+}
+
+/**
+ * Wraps `target` for the Azure KEK `kek`. `target` is intake's TargetKey (left as is: the caller wipes it)
+ * or the bytes of a key file (read with `options.read`, wiped here after use).
+ */
+export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
+  const k: Kek = toKek(kek, options.kid);
+  checkKekForAzure(k, { requireKid: true });
+  if (k.kid === undefined) {
+    throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
+  }
+  const kid = parseAzureKid(k.kid);
+  const ownsTarget = target instanceof Uint8Array;
+  const t: TargetKey = ownsTarget ? readTargetKey(target, options.read) : target;
+  try {
+    checkTargetForAzure(t);
+    const kty = t.azure.kty;
+    const keyOps = options.keyOps ?? t.azure.keyOps;
+    checkKeyOps(kty, keyOps);
+    const ciphertext = getCore().rsaAesKeyWrap({ n: k.n, e: k.e }, t.material, { hash: 'sha1', aesKeyBits: 256 });
+    const expected = k.bits / 8 + 8 * Math.ceil(t.material.length / 8) + 8;
+    if (ciphertext.length !== expected) {
+      throw new ByokError('CORE_INTERNAL', `the core returned ${ciphertext.length} bytes where ${expected} were expected: please report this`);
+    }
+    const byok = buildByok({ kid: k.kid, ciphertext, generator: options.generator ?? defaultGenerator() });
+    const bytes = serializeByok(byok);
+    const crv = t.azure.crv;
+    const d = { kty, keyOps, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
+    return {
+      byok,
+      bytes,
+      importRequest: importRequest(d),
+      sdkKey: sdkKey(d),
+      azCommand: azImportCommand({
+        kek: kid, kty, keyOps, byokPath: options.byokPath ?? '<file>.byok',
+        ...(crv === undefined ? {} : { crv }),
+        ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
+      }),
+      summary: {
+        kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
+        target: {
+          kind: t.kind, bits: t.bits, kty, keyOps: [...keyOps], format: t.source.format,
+          ...(t.curve === undefined ? {} : { curve: t.curve }),
+        },
+      },
+    };
+  } finally {
+    if (ownsTarget) wipeTargetKey(t);
+  }
+}
