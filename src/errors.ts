@@ -71,7 +71,9 @@ export type ByokErrorCode =
   | 'FILE_READ_FAILED'
   | 'FILE_WRITE_FAILED'
   | 'INPUT_TOO_LARGE'
-  | 'MANIFEST_INVALID';
+  | 'MANIFEST_INVALID'
+  // core: RSA public key out of range (even modulus, bad public exponent)
+  | 'INVALID_PUBLIC_KEY';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

@@ -1,13 +1,245 @@
-// Typed wrappers of the RSA core (OAEP, CKM_RSA_AES_KEY_WRAP). Placeholder until it lands.
+// Typed wrappers of the RSA core: RSAES-OAEP (RFC 8017 7.1) and CKM_RSA_AES_KEY_WRAP (byok-formats.md
+// section 0). Arguments are validated here first, with typed errors; the Wasm core validates again.
+// Randomness (OAEP seeds, ephemeral AES keys) comes from the host's CSPRNG and is zeroed after use;
+// every call wipes the I/O region it used, whatever happens.
 import { ByokError } from '../errors.js';
-import type { WasmCore } from './instance.js';
-import type { CoreApi } from './types.js';
+import {
+  checkStatus, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, zeroize, type IoFrame, type WasmCore,
+} from './instance.js';
+import { randomBytes } from './random.js';
+import type {
+  CoreApi, HashName, OaepOptions, RsaAesKeyWrapOptions, RsaPrivateKey, RsaPublicKey,
+} from './types.js';
+import { expectBytes, expectHash } from './validate.js';
 
 export type RsaApi = Pick<CoreApi, 'rsaOaepEncrypt' | 'rsaOaepDecrypt' | 'rsaAesKeyWrap' | 'rsaAesKeyUnwrap'>;
 
-export function bindRsa(_core: WasmCore): RsaApi {
-  const missing = (): never => {
-    throw new ByokError('CORE_INTERNAL', 'not implemented yet');
+const ALL_HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
+const WRAP_HASHES: readonly HashName[] = ['sha1', 'sha256'];
+const HASH_LEN: Readonly<Record<HashName, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+const MIN_BITS = 1024;
+const MAX_BITS = 8192;
+const EMPTY = new Uint8Array(0);
+
+interface PublicParts {
+  readonly n: Uint8Array;
+  /** e as an unsigned 32-bit number (the core supports 3 <= e < 2^32). */
+  readonly e: number;
+}
+
+interface PrivateParts extends PublicParts {
+  readonly p: Uint8Array;
+  readonly q: Uint8Array;
+  readonly dp: Uint8Array;
+  readonly dq: Uint8Array;
+  readonly qi: Uint8Array;
+}
+
+/** The integer without its leading zero bytes (a view, not a copy). */
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+function bitLength(b: Uint8Array): number {
+  return b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0] as number));
+}
+
+function checkPublic(key: unknown, what: string): PublicParts {
+  if (typeof key !== 'object' || key === null) {
+    throw new ByokError('CORE_BAD_ARGUMENT', `"${what}" expected an RSA key object {n, e}, got ${key === null ? 'null' : typeof key}`);
+  }
+  const { n: rawN, e: rawE } = key as Partial<RsaPublicKey>;
+  expectBytes(`${what}.n`, rawN);
+  expectBytes(`${what}.e`, rawE);
+  const n = stripZeros(rawN);
+  const bits = bitLength(n);
+  if (bits < MIN_BITS || bits > MAX_BITS) {
+    throw new ByokError('UNSUPPORTED_KEY_SIZE', `RSA modulus of ${bits} bits is not supported: use a key of ${MIN_BITS} to ${MAX_BITS} bits`);
+  }
+  if (((n[n.length - 1] as number) & 1) === 0) {
+    throw new ByokError('INVALID_PUBLIC_KEY', 'the RSA modulus is even, so it is not an RSA modulus: check the key');
+  }
+  const eb = stripZeros(rawE);
+  if (eb.length > 4) {
+    throw new ByokError('INVALID_PUBLIC_KEY', 'RSA public exponents above 2^32-1 are not supported: use a key with e = 65537');
+  }
+  let e = 0;
+  for (const b of eb) e = e * 256 + b;
+  if (e < 3 || e % 2 === 0) {
+    throw new ByokError('INVALID_PUBLIC_KEY', `RSA public exponent ${e} is invalid (it must be odd and at least 3): check the key`);
+  }
+  return { n, e };
+}
+
+function checkPrivate(key: unknown): PrivateParts {
+  const pub = checkPublic(key, 'priv');
+  const k = key as Partial<RsaPrivateKey>;
+  const field = (name: 'p' | 'q' | 'dp' | 'dq' | 'qi'): Uint8Array => {
+    const v = k[name];
+    if (v === undefined) {
+      throw new ByokError('INVALID_PRIVATE_KEY', `the RSA private key has no "${name}": the core needs the CRT form (p, q, dp, dq, qi); re-export the key with all fields`);
+    }
+    expectBytes(`priv.${name}`, v);
+    return stripZeros(v);
   };
-  return { rsaOaepEncrypt: missing, rsaOaepDecrypt: missing, rsaAesKeyWrap: missing, rsaAesKeyUnwrap: missing };
+  return { ...pub, p: field('p'), q: field('q'), dp: field('dp'), dq: field('dq'), qi: field('qi') };
+}
+
+function hashes(opts: unknown): { hash: HashName; mgf: HashName; label: Uint8Array } {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new ByokError('CORE_BAD_ARGUMENT', '"opts" expected an object {hash, mgf1Hash?, label?}');
+  }
+  const o = opts as Partial<OaepOptions>;
+  const hash = expectHash('hash', o.hash, ALL_HASHES);
+  const mgf = expectHash('mgf1Hash', o.mgf1Hash ?? hash, ALL_HASHES);
+  const label = o.label ?? EMPTY;
+  expectBytes('label', label);
+  return { hash, mgf, label };
+}
+
+function wrapOptions(opts: unknown): { hash: HashName; keyBytes: number } {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new ByokError('CORE_BAD_ARGUMENT', '"opts" expected an object {hash, aesKeyBits?}');
+  }
+  const o = opts as Partial<RsaAesKeyWrapOptions>;
+  const hash = expectHash('hash', o.hash, WRAP_HASHES);
+  const bits = o.aesKeyBits ?? 256;
+  if (bits !== 128 && bits !== 192 && bits !== 256) {
+    throw new ByokError('CORE_BAD_ARGUMENT', `"aesKeyBits" expected 128, 192 or 256, got ${String(bits)}`);
+  }
+  return { hash, keyBytes: bits / 8 };
+}
+
+/** Writes the private key descriptor (13 little-endian i32 words, assembly/rsa/key.ts) and the integers. */
+function putPrivate(f: IoFrame, key: PrivateParts): number {
+  const parts = [key.n, key.p, key.q, key.dp, key.dq, key.qi];
+  const desc = new Uint8Array(52);
+  const view = new DataView(desc.buffer);
+  parts.forEach((b, i) => {
+    view.setInt32(8 * i, f.put(b), true);
+    view.setInt32(8 * i + 4, b.length, true);
+  });
+  view.setUint32(48, key.e, true);
+  return f.put(desc);
+}
+
+const kwpLength = (n: number): number => 8 * Math.ceil(n / 8) + 8;
+
+export function bindRsa(core: WasmCore): RsaApi {
+  type Fn = (...args: number[]) => number;
+  // Resolved on first call, so binding a core without these exports fails only when they are used.
+  const fn = (name: string): Fn => (...args: number[]): number => {
+    const f = core.exports[name];
+    if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
+    return (f as Fn)(...args);
+  };
+  const encryptFn = fn('rsaOaepEncrypt');
+  const decryptFn = fn('rsaOaepDecrypt');
+  const wrapFn = fn('rsaAesKeyWrap');
+  const unwrapFn = fn('rsaAesKeyUnwrap');
+  const maxKwData = (core.exports['maxKwData'] as () => number)();
+
+  function rsaOaepEncrypt(pub: RsaPublicKey, msg: Uint8Array, opts: OaepOptions): Uint8Array {
+    const key = checkPublic(pub, 'pub');
+    expectBytes('msg', msg);
+    const { hash, mgf, label } = hashes(opts);
+    const k = key.n.length;
+    const hLen = HASH_LEN[hash];
+    if (msg.length > k - 2 * hLen - 2) {
+      throw new ByokError('MESSAGE_TOO_LONG', `the message has ${msg.length} bytes; RSA-OAEP with a ${bitLength(key.n)}-bit key and ${hash} takes at most ${Math.max(0, k - 2 * hLen - 2)}`);
+    }
+    const seed = randomBytes(hLen);
+    const f = ioFrame(core);
+    try {
+      const n = f.put(key.n);
+      const m = f.put(msg);
+      const l = f.put(label);
+      const s = f.put(seed);
+      const out = f.reserve(k);
+      const r = checkStatus(
+        encryptFn(n, key.n.length, key.e, m, msg.length, l, label.length, s, HASH_ID[hash] | (HASH_ID[mgf] << 8), out),
+        'RSA-OAEP encryption',
+      );
+      return f.read(out, r);
+    } finally {
+      f.wipe();
+      zeroize(seed);
+    }
+  }
+
+  function rsaOaepDecrypt(priv: RsaPrivateKey, ct: Uint8Array, opts: OaepOptions): Uint8Array {
+    const key = checkPrivate(priv);
+    expectBytes('ct', ct);
+    const { hash, mgf, label } = hashes(opts);
+    const k = key.n.length;
+    if (ct.length !== k) {
+      throw new ByokError('BAD_DATA_LENGTH', `"ct" expected ${k} bytes (the modulus length), got length=${ct.length}`);
+    }
+    const f = ioFrame(core);
+    try {
+      const desc = putPrivate(f, key);
+      const c = f.put(ct);
+      const l = f.put(label);
+      const out = f.reserve(k);
+      const r = checkStatus(
+        decryptFn(desc, c, ct.length, l, label.length, HASH_ID[hash] | (HASH_ID[mgf] << 8), out),
+        'RSA-OAEP decryption',
+      );
+      return f.read(out, r);
+    } finally {
+      f.wipe();
+    }
+  }
+
+  function rsaAesKeyWrap(pub: RsaPublicKey, target: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array {
+    const key = checkPublic(pub, 'pub');
+    expectBytes('target', target);
+    const { hash, keyBytes } = wrapOptions(opts);
+    if (target.length < 1 || target.length > maxKwData) {
+      throw new ByokError('BAD_DATA_LENGTH', `"target" expected 1 to ${maxKwData} bytes, got length=${target.length}`);
+    }
+    const k = key.n.length;
+    const eph = randomBytes(keyBytes);
+    const seed = randomBytes(HASH_LEN[hash]);
+    const f = ioFrame(core);
+    try {
+      const n = f.put(key.n);
+      const t = f.put(target);
+      const e = f.put(eph);
+      const s = f.put(seed);
+      const out = f.reserve(k + kwpLength(target.length));
+      const r = checkStatus(
+        wrapFn(n, key.n.length, key.e, t, target.length, e, keyBytes, s, HASH_ID[hash], out),
+        'RSA-AES key wrap',
+      );
+      return f.read(out, r);
+    } finally {
+      f.wipe();
+      zeroize(eph, seed);
+    }
+  }
+
+  function rsaAesKeyUnwrap(priv: RsaPrivateKey, blob: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array {
+    const key = checkPrivate(priv);
+    expectBytes('blob', blob);
+    const { hash, keyBytes } = wrapOptions(opts);
+    const k = key.n.length;
+    const wl = blob.length - k;
+    // A blob no wrap under this key can have produced: the one generic error, like any other failure.
+    if (wl < 16 || wl % 8 !== 0 || wl - 8 > maxKwData) throw new ByokError('DECRYPT_FAILED', DECRYPT_FAILED_MESSAGE);
+    const f = ioFrame(core);
+    try {
+      const desc = putPrivate(f, key);
+      const b = f.put(blob);
+      const out = f.reserve(wl - 8);
+      const r = checkStatus(unwrapFn(desc, b, blob.length, HASH_ID[hash], keyBytes, out), 'RSA-AES key unwrap');
+      return f.read(out, r);
+    } finally {
+      f.wipe();
+    }
+  }
+
+  return { rsaOaepEncrypt, rsaOaepDecrypt, rsaAesKeyWrap, rsaAesKeyUnwrap };
 }
