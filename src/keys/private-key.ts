@@ -139,10 +139,10 @@ export function derShape(der: Uint8Array): DerShape {
   const [a, b, c] = items;
   if (a === undefined || b === undefined) return 'unknown';
   if (a.tag === TAG.INTEGER) {
-    const v = a.content.length === 1 ? (a.content[0] as number) : -1;
-    if ((v === 0 || v === 1) && b.tag === TAG.SEQUENCE && c?.tag === TAG.OCTET_STRING) return 'pkcs8';
-    if ((v === 0 || v === 1) && b.tag === TAG.INTEGER && items.length >= 9) return 'pkcs1';
-    if (v === 1 && b.tag === TAG.OCTET_STRING) return 'sec1';
+    // By tags only: a bad version number is then reported by the parser, with its path.
+    if (b.tag === TAG.SEQUENCE && c?.tag === TAG.OCTET_STRING) return 'pkcs8';
+    if (b.tag === TAG.INTEGER && items.length >= 9) return 'pkcs1';
+    if (b.tag === TAG.OCTET_STRING) return 'sec1';
     if (items.length === 2 && b.tag === TAG.INTEGER) return 'pkcs1-public';
     return 'unknown';
   }
