@@ -9,7 +9,7 @@ import { ByokError } from '../errors.js';
 import { completeEcPrivate } from './ec.js';
 import { curveByName, CURVES } from './oids.js';
 import { unsupportedAlgorithm, type NormalizedKey } from './private-key.js';
-import { checkRsaPrivate, completeRsaFromNed, type RsaPrivateParts } from './rsa.js';
+import { checkRsaPrivate, completeRsaFromNed, wipeRsaParts, type RsaPrivateParts } from './rsa.js';
 
 const CODE = 'MALFORMED_KEY';
 
@@ -103,7 +103,14 @@ function rsaJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
   const present = RSA_CRT.filter((m) => jwk[m] !== undefined);
   let rsa: RsaPrivateParts | undefined;
   if (present.length === RSA_CRT.length) {
-    const [p, q, dp, dq, qi] = RSA_CRT.map((m) => b64uMember(jwk, m, path)) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const crt: Uint8Array[] = [];
+    try {
+      for (const m of RSA_CRT) crt.push(b64uMember(jwk, m, path));
+    } catch (err) {
+      for (const b of [d, ...crt]) b.fill(0);
+      throw err;
+    }
+    const [p, q, dp, dq, qi] = crt as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     rsa = { n, e, d, p, q, dp, dq, qi };
   } else if (present.length === 0) {
     rsa = completeRsaFromNed(n, e, d);
@@ -114,7 +121,12 @@ function rsaJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
   } else {
     throw malformed(path, `has ${present.join(', ')} but not all of p, q, dp, dq, qi (RFC 7518 §6.3.2: all or none)`);
   }
-  return { kind: 'rsa', bits: checkRsaPrivate(rsa, path), rsa };
+  try {
+    return { kind: 'rsa', bits: checkRsaPrivate(rsa, path), rsa };
+  } catch (err) {
+    wipeRsaParts(rsa);
+    throw err;
+  }
 }
 
 function ecJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
