@@ -170,7 +170,7 @@ export function readTargetKey(input: Uint8Array, opts: ReadTargetKeyOptions = {}
       container: opened.container,
       ...(opened.entries.length > 1 || opened.container === 'pkcs12' ? { index: entry.index } : {}),
       ...(entry.friendlyName === undefined ? {} : { friendlyName: entry.friendlyName }),
-      ...(entry.encrypted || (opened.container === 'pkcs12' && opts.password !== undefined) ? { encrypted: true } : {}),
+      ...(entry.encrypted ? { encrypted: true } : {}),
     };
     if (opts.azureChecks !== false && key.kind === 'rsa' && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
     return buildTarget(key, source);

@@ -36,7 +36,7 @@ export interface KeySource {
   readonly friendlyName?: string;
   /** For 'wrapped': the format of the unwrapped key (an addition to the contract). */
   readonly inner?: KeyFormat;
-  /** True when the key was password-protected (an addition to the contract). */
+  /** True when the key itself was password-encrypted (PKCS#8, DEK-Info PEM); PKCS#12 is not tracked (an addition to the contract). */
   readonly encrypted?: boolean;
 }
 
