@@ -305,7 +305,7 @@ export function openKeyFile(
   pw: Passwords,
 ): Opened {
   const want = opts.format;
-  if (want === 'raw' || opts.rawEncoding !== undefined) return openRaw(input, opts.rawEncoding);
+  if (want === 'raw' || (want === undefined && opts.rawEncoding !== undefined)) return openRaw(input, opts.rawEncoding);
   if (want === 'pkcs12') return openPkcs12(input, pw);
   const text = !opts.binaryOnly && isPrintableText(input);
   let opened: Opened;

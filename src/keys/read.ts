@@ -157,6 +157,9 @@ function buildTarget(k: NormalizedKey, source: KeySource): TargetKey {
 export function readTargetKey(input: Uint8Array, opts: ReadTargetKeyOptions = {}): TargetKey {
   checkInput(input);
   checkOptions(opts);
+  if (opts.transportKey !== undefined && opts.format !== undefined && opts.format !== 'wrapped') {
+    throw argError(`"transportKey" means the input is a wrapped export: use format "wrapped" (or none), not "${opts.format}"`);
+  }
   if (opts.format === 'wrapped' || opts.transportKey !== undefined) return readWrapped(input, opts);
   const pw = passwords(opts.password);
   let opened: Opened | undefined;
