@@ -15,7 +15,7 @@ import {
   TAG, algorithmIdentifier, bitStringOctets, derError, isNullNode, parseDer, sequence, unsignedInteger, type DerNode,
 } from '../keys/der.js';
 import { OID, OTHER_KEY_ALGORITHMS } from '../keys/oids.js';
-import { bytesToText, hasPemBlock, parsePem } from '../keys/pem.js';
+import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { isPrintableText } from '../keys/raw.js';
 import { rsaSpki } from '../keys/rsa.js';
 import { kekFingerprint } from './fingerprint.js';
@@ -231,7 +231,8 @@ export function readKek(input: Uint8Array | string | object, opts: ReadKekOption
   if (opts.kid !== undefined && typeof opts.kid !== 'string') throw new ByokError('INVALID_ARGUMENT', '"kid" expected string');
   let parsed: JsonKek;
   if (input instanceof Uint8Array) {
-    if (isPrintableText(input)) parsed = fromText(bytesToText(input));
+    const text = withoutBom(input);
+    if (isPrintableText(text)) parsed = fromText(bytesToText(text));
     else {
       const { key, kind } = fromDer(input, 'DER');
       parsed = { key, source: kind === 'spki' ? 'spki-der' : kind === 'pkcs1' ? 'pkcs1-der' : 'x509' };

@@ -10,7 +10,7 @@
 //                     else strict DER, told apart by shape (private-key.ts derShape).
 import { ByokError } from '../errors.js';
 import { decryptLegacyPem, decryptPkcs8, readPkcs12 } from './pbe/index.js';
-import { bytesToText, hasPemBlock, parsePem, type PemBlock } from './pem.js';
+import { bytesToText, hasPemBlock, parsePem, withoutBom, type PemBlock } from './pem.js';
 import { jwkEntries, jwkKindOf, jwkToKey, parseJsonObject } from './jwk.js';
 import {
   derShape, ecFromSec1Der, pkcs8FromDer, pkcs8KindOf, rsaFromDer, type DerShape, type NormalizedKey,
@@ -305,6 +305,8 @@ export function openKeyFile(
   pw: Passwords,
 ): Opened {
   const want = opts.format;
+  const bomless = withoutBom(input);
+  if (bomless !== input && isPrintableText(bomless)) input = bomless;
   if (want === 'raw' || (want === undefined && opts.rawEncoding !== undefined)) return openRaw(input, opts.rawEncoding);
   if (want === 'pkcs12') return openPkcs12(input, pw);
   const text = !opts.binaryOnly && isPrintableText(input);

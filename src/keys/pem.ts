@@ -79,8 +79,12 @@ function decodeBase64Body(body: string, code: DerCode, path: string): Uint8Array
   }
 }
 
-/** Bytes as text for detection and PEM/JSON parsing (UTF-8; a UTF-8 byte-order mark is dropped). */
+/** Bytes as text for PEM/JSON parsing (UTF-8). */
 export function bytesToText(bytes: Uint8Array): string {
-  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
-  return text;
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+}
+
+/** The input without a leading UTF-8 byte-order mark (Windows editors add one to PEM and JSON files). */
+export function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }

@@ -70,6 +70,8 @@ describe('strict PEM', () => {
   it('explanatory text around the block is skipped; unknown labels are named', () => {
     const t = readTargetKey(enc(`Key for the ceremony\n\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\ntrailing notes\n`));
     expect(t.kind).toBe('rsa');
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc(`-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`)]);
+    expect(readTargetKey(bom).kind).toBe('rsa'); // a UTF-8 byte-order mark (Windows editors) is skipped
     const e = errorOf(() => readTargetKey(enc(`-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n`)));
     expect(e.code).toBe('UNKNOWN_KEY_FORMAT');
     expect(e.message).toMatch(/ssh-keygen -p -m PKCS8/);
