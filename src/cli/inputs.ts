@@ -6,9 +6,19 @@ import { readTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../key
 import type { PasswordSource } from './password.js';
 import { readInputFile } from './files.js';
 
+/** The same error, its message prefixed with the file it is about (unless it names it already). */
+export function aboutFile(e: unknown, what: string, path: string): unknown {
+  if (!(e instanceof ByokError) || e.message.includes(JSON.stringify(path))) return e;
+  return new ByokError(e.code, `${what} ${JSON.stringify(path)}: ${e.message}`, { ...(e.path === undefined ? {} : { path: e.path }), cause: e });
+}
+
 export function readKekFile(path: string, kid: string | undefined): Kek {
   const bytes = readInputFile(path, 'KEK file', 1024 * 1024);
-  return readKek(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), kid === undefined ? undefined : { kid });
+  try {
+    return readKek(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), kid === undefined ? undefined : { kid });
+  } catch (e) {
+    throw aboutFile(e, 'KEK file', path);
+  }
 }
 
 const MAX_PROMPTS = 3;
@@ -28,7 +38,7 @@ export async function readKeyFile(path: string, what: string, opts: ReadTargetKe
       } catch (e) {
         const needs = isByokError(e, 'PASSWORD_REQUIRED');
         const wrong = isByokError(e, 'WRONG_PASSWORD');
-        if (!needs && !wrong) throw e;
+        if (!needs && !wrong) throw aboutFile(e, what, path);
         if (wrong && pw.origin !== 'none' && attempt === 0) {
           throw new ByokError('WRONG_PASSWORD', `wrong password for ${what} ${JSON.stringify(path)} (from ${pw.origin === 'file' ? '--password-file' : 'BYOK_PASSWORD'}): check it`);
         }

@@ -1,0 +1,175 @@
+// The `byok` command line as a whole: help for every command, exit codes 0/1/2/3, one-line errors
+// without stack traces, `inspect` and `kek`. Runs the built CLI in a child process.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byok, isOneLineError, requireBuiltCli, tempDir } from '../helpers/cli.js';
+import { ciphertextOf, fingerprintGroups, KID, makeFixtures, type Fixtures } from './fixtures.js';
+import { createPublicKey } from 'node:crypto';
+
+const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo'];
+
+let tmp: ReturnType<typeof tempDir>;
+let fx: Fixtures;
+
+beforeAll(() => {
+  requireBuiltCli();
+  tmp = tempDir();
+  fx = makeFixtures(tmp.dir);
+});
+afterAll(() => tmp.cleanup());
+
+describe('help and usage', () => {
+  it('byok --help lists every command and the exit codes', () => {
+    const r = byok(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of COMMAND_NAMES) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect(r.stdout).toMatch(/Exit codes: 0 success, 1 a check failed, 2 bad usage or bad input, 3 internal error/);
+  });
+
+  it.each(COMMAND_NAMES)('%s: --help, -h and `byok help <command>` print usage, options and exit codes', (c) => {
+    for (const args of [[c, '--help'], [c, '-h'], ['help', c]]) {
+      const r = byok(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`byok ${c} — `);
+      expect(r.stdout).toMatch(/Usage:\n {2}byok /);
+      expect(r.stdout).toContain('--json');
+      expect(r.stdout).toMatch(/Exit codes:/);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('byok with no arguments prints help on stderr and exits 2; --version prints the package version', () => {
+    const r = byok([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: byok <command>');
+    const v = byok(['--version']);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(v.stdout.trim()).toBe(`byok-toolkit ${pkg.version}`);
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['wrap', '--bogus'], /unknown option --bogus/],
+    [['wrap', '--kek'], /option --kek needs a value/],
+    [['wrap', '--force=yes'], /takes no value|unknown option/],
+    [['inspect'], /missing FILE\.byok/],
+    [['inspect', 'a', 'b'], /unexpected argument "b"/],
+    [['wrap', '--key', 'x.pem'], /missing --kek FILE/],
+    [['batch', '--kek', 'k', '--manifest', 'm', '--out-dir', 'o', '--jobs', 'many'], /--jobs must be a whole number/],
+  ])('bad usage %j exits 2 with one line', (args, message) => {
+    const r = byok(args);
+    expect(r.code).toBe(2);
+    expect(isOneLineError(r.stderr)).toBe(true);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('with --json, errors are one JSON object on stdout with the code', () => {
+    const r = byok(['inspect', '/nonexistent/file.byok', '--json']);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: { code: string; message: string } };
+    expect(j).toMatchObject({ ok: false, exitCode: 2, error: { code: 'FILE_NOT_FOUND' } });
+    expect(r.stderr).toBe('');
+  });
+
+  it('an unexpected internal failure exits 3 with one line, and a stack only with BYOK_DEBUG=1', () => {
+    // A preload that breaks WebAssembly: the core cannot start, which is not the user's fault.
+    const preload = tmp.path('break-wasm.mjs');
+    writeFileSync(preload, 'WebAssembly.Instance = function () { throw new RangeError("simulated engine failure"); };\nWebAssembly.instantiate = async () => { throw new RangeError("simulated engine failure"); };\n');
+    const r = byok(['kek', fx.kekPub], { env: { NODE_OPTIONS: `--import ${preload}` } });
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^byok kek: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const d = byok(['kek', fx.kekPub], { env: { NODE_OPTIONS: `--import ${preload}`, BYOK_DEBUG: '1' } });
+    expect(d.code).toBe(3);
+    expect(d.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('byok kek', () => {
+  it('shows size, kid, ops and the SHA-256 fingerprint of the SPKI (as node:crypto computes it), exit 0', () => {
+    const r = byok(['kek', fx.kekJson]);
+    expect(r.code).toBe(0);
+    const pub = createPublicKey(readFileSync(fx.kekPub));
+    expect(r.stdout).toContain(fingerprintGroups(pub));
+    expect(r.stdout).toContain(KID);
+    expect(r.stdout).toMatch(/RSA 2048 bits, public exponent 65537/);
+    expect(r.stdout).toMatch(/key_ops\s+\["import"\]/);
+    expect(r.stdout).toMatch(/Azure would accept this KEK\./);
+    const j = JSON.parse(byok(['kek', fx.kekJson, '--json']).stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ ok: true, bits: 2048, kid: KID, acceptable: true, keyOps: ['import'] });
+    expect((j['fingerprint'] as { sha256Hex: string }).sha256Hex).toBe(fingerprintGroups(pub));
+  });
+
+  it('a PEM without kid is acceptable once the kid is given', () => {
+    const r = byok(['kek', fx.kekPub]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/once you give its versioned kid/);
+  });
+
+  it.each([
+    ['a 1024-bit KEK', () => [fx.kek1024], /KEK_UNSUPPORTED_SIZE|2048, 3072 or 4096/],
+    ['an EC key', () => [fx.ecKek], /KEK_NOT_RSA|RSA/],
+    ['key_ops other than import', () => {
+      const j = JSON.parse(readFileSync(fx.kekJson, 'utf8')) as { key: { key_ops: string[] } };
+      j.key.key_ops = ['import', 'encrypt'];
+      writeFileSync(tmp.path('kek-ops.json'), JSON.stringify(j));
+      return [tmp.path('kek-ops.json')];
+    }, /import/],
+    ['an unversioned kid', () => [fx.kekPub, '--kid', 'https://contoso-byok.vault.azure.net/keys/KEKforBYOK'], /version/],
+  ])('%s: Azure would refuse it → exit 1', (_name, args, why) => {
+    const r = byok(['kek', ...args(), '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(JSON.stringify(j)).toMatch(why);
+    expect(j['ok']).toBe(false);
+  });
+
+  it('unreadable KEK input is bad input → exit 2', () => {
+    for (const args of [[fx.garbage], ['/nonexistent.pem'], [tmp.dir]]) {
+      const r = byok(['kek', ...args]);
+      expect(r.code).toBe(2);
+      expect(isOneLineError(r.stderr)).toBe(true);
+    }
+  });
+});
+
+describe('byok inspect', () => {
+  let good: string;
+  beforeAll(() => {
+    good = tmp.path('inspect-me.byok');
+    const w = byok(['wrap', '--kek', fx.kekJson, '--key', fx.ec, '--out', good]);
+    expect(w.code).toBe(0);
+  });
+
+  it('describes a well-formed file and exits 0', () => {
+    const r = byok(['inspect', good]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(KID);
+    expect(r.stdout).toMatch(/key vault contoso-byok, key KEKforBYOK, version eba63d27e4e34e028839b53fac905621/);
+    expect(r.stdout).toMatch(/RSA-OAEP 256 B \(2048-bit KEK\) \+ AES-KWP 152 B .*EC private key/);
+    expect(r.stdout).toMatch(/generator\s+byok-toolkit \d+\.\d+\.\d+/);
+    const j = JSON.parse(byok(['inspect', good, '--json']).stdout) as { ciphertextBytes: number; kid: string; readings: { kekBits: number }[] };
+    expect(j.ciphertextBytes).toBe(ciphertextOf(readFileSync(good, 'utf8')).length);
+    expect(j.readings.map((x) => x.kekBits)).toContain(2048);
+  });
+
+  it.each([
+    ['not JSON', 'hello'],
+    ['wrong enc', (t: string) => t.replace('CKM_RSA_AES_KEY_WRAP', 'CKM_RSA_AES_KEY_WRAP_PAD')],
+    ['unversioned kid', (t: string) => t.replace('/eba63d27e4e34e028839b53fac905621', '')],
+    ['truncated ciphertext', (t: string) => t.replace(/"ciphertext":"([^"]{8})[^"]*"/, '"ciphertext":"$1"')],
+  ])('a malformed file (%s) is a failed check → exit 1 with one line', (_n, mutate) => {
+    const text = readFileSync(good, 'utf8');
+    const p = tmp.path('bad.byok');
+    writeFileSync(p, typeof mutate === 'string' ? mutate : mutate(text));
+    const r = byok(['inspect', p]);
+    expect(r.code).toBe(1);
+    expect(isOneLineError(r.stderr)).toBe(true);
+  });
+
+  it('a missing file is bad input → exit 2', () => {
+    expect(byok(['inspect', tmp.path('none.byok')]).code).toBe(2);
+  });
+});
