@@ -1,0 +1,86 @@
+// Compiles assembly/bn/test-entry.ts (the bignum code of the core, exposed for tests) with the same
+// compiler options as the shipped builds (asconfig.json: debug, release, and both with SIMD), and wraps
+// its exports with BigInt conversions for oracle tests.
+import asc from 'assemblyscript/asc';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Target { debug?: boolean; optimizeLevel?: number; shrinkLevel?: number; noAssert?: boolean; converge?: boolean; enable?: string[] }
+
+function optionsOf(t: Target): string[] {
+  const args = ['--optimizeLevel', String(t.optimizeLevel ?? 0), '--shrinkLevel', String(t.shrinkLevel ?? 0)];
+  if (t.debug) args.push('--debug');
+  if (t.noAssert) args.push('--noAssert');
+  if (t.converge) args.push('--converge');
+  for (const f of t.enable ?? []) args.push('--enable', f);
+  return args;
+}
+
+export interface BnModule {
+  readonly name: string;
+  readonly x: Record<string, (...a: number[]) => number>;
+  readonly memory: WebAssembly.Memory;
+}
+
+/** Compiles the test entry once per asconfig target. */
+export async function compileBnTargets(): Promise<BnModule[]> {
+  const config = JSON.parse(readFileSync(`${root}/asconfig.json`, 'utf8')) as {
+    options: { initialMemory: number; maximumMemory: number; runtime: string };
+    targets: Record<string, Target>;
+  };
+  const out: BnModule[] = [];
+  for (const [name, target] of Object.entries(config.targets)) {
+    let binary: Uint8Array | undefined;
+    let stderr = '';
+    const { error } = await asc.main(
+      [
+        `${root}/assembly/bn/test-entry.ts`, '--runtime', config.options.runtime,
+        '--initialMemory', String(config.options.initialMemory), '--maximumMemory', String(config.options.maximumMemory),
+        ...optionsOf(target), '--outFile', 'bn.wasm',
+      ],
+      {
+        writeFile: (file: string, contents: Uint8Array | string) => {
+          if (file.endsWith('.wasm')) binary = contents as Uint8Array;
+        },
+        stdout: { write: () => true } as never,
+        stderr: { write: (s: string) => { stderr += s; return true; } } as never,
+      },
+    );
+    if (error || !binary) throw new Error(`compiling the bignum test entry for ${name} failed: ${error?.message ?? ''}\n${stderr}`);
+    if (!WebAssembly.validate(binary)) continue; // an engine without SIMD
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(binary), {
+      env: { abort: (_m: number, _f: number, l: number, c: number) => { throw new Error(`bignum assertion failed at ${l}:${c}`); } },
+    });
+    out.push({ name, x: inst.exports as BnModule['x'], memory: inst.exports['memory'] as WebAssembly.Memory });
+  }
+  return out;
+}
+
+export const W = 28n;
+const MASK = (1n << W) - 1n;
+
+export const limbsFor = (bits: number): number => Math.ceil(bits / 28);
+
+export function put(m: BnModule, ptr: number, x: bigint, n: number): void {
+  const v = new DataView(m.memory.buffer);
+  for (let i = 0; i < n; i++) {
+    v.setUint32(ptr + 4 * i, Number(x & MASK), true);
+    x >>= W;
+  }
+  if (x !== 0n) throw new Error('value does not fit');
+}
+
+export function get(m: BnModule, ptr: number, n: number): bigint {
+  const v = new DataView(m.memory.buffer);
+  let x = 0n;
+  for (let i = n - 1; i >= 0; i--) x = (x << W) | BigInt(v.getUint32(ptr + 4 * i, true));
+  return x;
+}
+
+/** Raw limb words, to check the representation (28 bits per limb). */
+export function words(m: BnModule, ptr: number, n: number): number[] {
+  const v = new DataView(m.memory.buffer);
+  return Array.from({ length: n }, (_, i) => v.getUint32(ptr + 4 * i, true));
+}
