@@ -154,7 +154,7 @@ function withPath(e: unknown, prefix: string): unknown {
 function copyKey(k: NormalizedKey): NormalizedKey {
   if (k.kind === 'rsa') {
     const r = k.rsa;
-    return { kind: 'rsa', bits: k.bits, rsa: { n: r.n.slice(), e: r.e.slice(), d: r.d.slice(), p: r.p.slice(), q: r.q.slice(), dp: r.dp.slice(), dq: r.dq.slice(), qi: r.qi.slice() } };
+    return { kind: 'rsa', bits: k.bits, path: k.path, rsa: { n: r.n.slice(), e: r.e.slice(), d: r.d.slice(), p: r.p.slice(), q: r.q.slice(), dp: r.dp.slice(), dq: r.dq.slice(), qi: r.qi.slice() } };
   }
   return k; // EC scalars and oct keys are already fresh buffers
 }

@@ -122,7 +122,7 @@ function rsaJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
     throw malformed(path, `has ${present.join(', ')} but not all of p, q, dp, dq, qi (RFC 7518 §6.3.2: all or none)`);
   }
   try {
-    return { kind: 'rsa', bits: checkRsaPrivate(rsa, path), rsa };
+    return { kind: 'rsa', bits: checkRsaPrivate(rsa, path), rsa, path };
   } catch (err) {
     wipeRsaParts(rsa);
     throw err;

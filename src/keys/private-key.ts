@@ -16,7 +16,7 @@ import { checkRsaPrivate, readRsaPrivateKey, type RsaPrivateParts } from './rsa.
 
 /** A parsed and checked key. RSA/EC fields may be views into a buffer the caller wipes. */
 export type NormalizedKey =
-  | { readonly kind: 'rsa'; readonly bits: number; readonly rsa: RsaPrivateParts }
+  | { readonly kind: 'rsa'; readonly bits: number; readonly rsa: RsaPrivateParts; readonly path: string }
   | { readonly kind: 'ec'; readonly bits: number; readonly ec: EcPrivate }
   | { readonly kind: 'oct'; readonly bits: number; readonly k: Uint8Array };
 
@@ -40,7 +40,7 @@ function rsaPss(path: string): ByokError {
 
 export function rsaFromDer(der: Uint8Array, path: string): NormalizedKey {
   const rsa = readRsaPrivateKey(parseDer(der, CODE, path), path);
-  return { kind: 'rsa', bits: checkRsaPrivate(rsa, path), rsa };
+  return { kind: 'rsa', bits: checkRsaPrivate(rsa, path), rsa, path };
 }
 
 export function ecFromSec1Der(der: Uint8Array, path: string): NormalizedKey {

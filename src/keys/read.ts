@@ -9,7 +9,7 @@ import { ByokError } from '../errors.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
 import type { NormalizedKey } from './private-key.js';
-import { rsaPkcs8, rsaSpki, wipeRsaParts } from './rsa.js';
+import { checkRsaPrimes, rsaPkcs8, rsaSpki, wipeRsaParts } from './rsa.js';
 import type { KeyFileInfo, KeyFormat, KeyListing, KeySource, ReadTargetKeyOptions, TargetKey } from './types.js';
 import { unwrapTransport } from './wrapped.js';
 
@@ -125,6 +125,13 @@ export function checkTargetForAzure(key: TargetKey): void {
   }
 }
 
+/** The Azure size rule (unless turned off), then the costly RSA primality check. */
+function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
+  if (key.kind !== 'rsa') return;
+  if (opts.azureChecks !== false && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
+  checkRsaPrimes(key.rsa, key.path);
+}
+
 function wipeNormalized(k: NormalizedKey): void {
   if (k.kind === 'rsa') wipeRsaParts(k.rsa);
   else if (k.kind === 'ec') k.ec.d.fill(0);
@@ -175,7 +182,7 @@ export function readTargetKey(input: Uint8Array, opts: ReadTargetKeyOptions = {}
       ...(entry.friendlyName === undefined ? {} : { friendlyName: entry.friendlyName }),
       ...(entry.encrypted ? { encrypted: true } : {}),
     };
-    if (opts.azureChecks !== false && key.kind === 'rsa' && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
+    finishChecks(key, opts);
     return buildTarget(key, source);
   } finally {
     if (key !== undefined) wipeNormalized(key);
@@ -205,7 +212,7 @@ function readInner(plaintext: Uint8Array, opts: ReadTargetKeyOptions): TargetKey
     opened = openKeyFile(plaintext, { binaryOnly: true }, pw);
     const entry = selectEntry(opened, {});
     key = entry.decode(pw);
-    if (opts.azureChecks !== false && key.kind === 'rsa' && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
+    finishChecks(key, opts);
     return buildTarget(key, { format: entry.format });
   } finally {
     if (key !== undefined) wipeNormalized(key);

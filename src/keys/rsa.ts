@@ -61,10 +61,10 @@ function invalid(path: string, problem: string): ByokError {
 }
 
 /**
- * Checks the key is a consistent two-prime RSA key (RFC 8017 §3.2): n = p·q with p, q odd probable
- * primes, p ≠ q, 1 < e < n odd, e·d ≡ 1 (mod lcm(p−1, q−1)), dP = d mod (p−1) and dQ = d mod (q−1) (each
+ * Checks the key is a consistent two-prime RSA key (RFC 8017 §3.2): n = p·q with p, q odd, p ≠ q, 1 < e < n odd, e·d ≡ 1 (mod lcm(p−1, q−1)), dP = d mod (p−1) and dQ = d mod (q−1) (each
  * checked as e·dP ≡ 1 mod (p−1), e·dQ ≡ 1 mod (q−1), and against d), qInv·q ≡ 1 (mod p) with qInv < p.
- * Returns the modulus size in bits. Messages name the failed relation, never a value.
+ * Returns the modulus size in bits. Messages name the failed relation, never a value. The primality of
+ * p and q is checkRsaPrimes' job.
  */
 export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   const n = toBigInt(k.n);
@@ -88,9 +88,16 @@ export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   const lambda = (p1 / gcd(p1, q1)) * q1;
   if (mod(e * d, lambda) !== 1n) throw invalid(`${path}.privateExponent`, 'e · d ≢ 1 (mod lcm(prime1 − 1, prime2 − 1))');
   if (qi <= 0n || qi >= p || mod(qi * q, p) !== 1n) throw invalid(`${path}.coefficient`, 'coefficient · prime2 ≢ 1 (mod prime1)');
-  if (!probablyPrime(p)) throw invalid(`${path}.prime1`, 'prime1 is not prime');
-  if (!probablyPrime(q)) throw invalid(`${path}.prime2`, 'prime2 is not prime');
   return bits;
+}
+
+/**
+ * The costly part of the check, run last (after the Azure size rule, so an 8192-bit key is refused
+ * without two 4096-bit exponentiations): prime1 and prime2 must be probable primes.
+ */
+export function checkRsaPrimes(k: RsaPrivateParts, path: string): void {
+  if (!probablyPrime(toBigInt(k.p))) throw invalid(`${path}.prime1`, 'prime1 is not prime');
+  if (!probablyPrime(toBigInt(k.q))) throw invalid(`${path}.prime2`, 'prime2 is not prime');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Normalization checks and strictness, one rule at a time: strict DER and PEM, RSA consistency (each
 // relation broken on its own), EC point checks, JWK rules, the Azure size rule, inspection, wiping, and
 // that no error message carries key bytes.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, generatePrimeSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ByokError, type ByokErrorCode } from '../../src/errors.js';
 import { checkTargetForAzure, inspectKeyFile, listKeys, readTargetKey, wipeTargetKey } from '../../src/keys/index.js';
@@ -112,6 +112,35 @@ describe('RSA consistency: each relation broken alone', () => {
     expect(createPublicKey(priv).export({ format: 'jwk' })).toEqual(rsa.publicKey.export({ format: 'jwk' }));
     const sig = sign('sha256', Buffer.from('ceremony'), priv);
     expect(verify('sha256', Buffer.from('ceremony'), rsa.publicKey, sig)).toBe(true);
+  });
+  it('a composite "prime" with every other relation consistent: INVALID_RSA_KEY at prime1', () => {
+    const big = (b: bigint): string => {
+      let h = b.toString(16);
+      if (h.length % 2) h = `0${h}`;
+      return b64u(Buffer.from(h, 'hex'));
+    };
+    const modInv = (a: bigint, m: bigint): bigint => {
+      let [r0, r1, s0, s1] = [((a % m) + m) % m, m, 1n, 0n];
+      while (r1 !== 0n) {
+        const q = r0 / r1;
+        [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
+      }
+      return ((s0 % m) + m) % m;
+    };
+    const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+    for (;;) {
+      const p = generatePrimeSync(384, { bigint: true }) * generatePrimeSync(384, { bigint: true });
+      const q = generatePrimeSync(768, { bigint: true });
+      const e = 65537n;
+      const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
+      if (gcd(e, lambda) !== 1n) continue;
+      const d = modInv(e, lambda);
+      const jwk = { kty: 'RSA', n: big(p * q), e: big(e), d: big(d), p: big(p), q: big(q), dp: big(d % (p - 1n)), dq: big(d % (q - 1n)), qi: big(modInv(q, p)) };
+      const err = errorOf(() => readTargetKey(jwkBytes(jwk), { azureChecks: false }));
+      expect(err.code).toBe('INVALID_RSA_KEY');
+      expect(err.path).toBe('JWK.prime1');
+      break;
+    }
   });
   it('partial CRT members and multi-prime "oth" are refused', () => {
     expect(codeOf(() => readTargetKey(jwkBytes({ kty: 'RSA', n: full['n'], e: full['e'], d: full['d'], p: full['p'] })))).toBe('MALFORMED_KEY');
