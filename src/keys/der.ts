@@ -108,16 +108,6 @@ export function parseDer(bytes: Uint8Array, code: DerCode, root: string): DerNod
   return node;
 }
 
-/** True when `bytes` is exactly one well-formed DER element (no exception). */
-export function isDer(bytes: Uint8Array): boolean {
-  try {
-    parseDer(bytes, 'MALFORMED_KEY', '');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The elements of a constructed node (already checked by parseDer). */
 export function childrenOf(node: DerNode, code: DerCode, path: string): DerNode[] {
   const out: DerNode[] = [];

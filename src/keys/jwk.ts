@@ -17,7 +17,7 @@ function malformed(path: string, problem: string): ByokError {
   return new ByokError(CODE, `${path}: ${problem}; the JWK is damaged or not a private key JWK (RFC 7517)`, { path });
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
+function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -45,7 +45,7 @@ export function jwkEntries(obj: Record<string, unknown>): { jwk: Record<string, 
 }
 
 /** Strict base64url (no padding) member. */
-export function b64uMember(jwk: Record<string, unknown>, name: string, path: string): Uint8Array {
+function b64uMember(jwk: Record<string, unknown>, name: string, path: string): Uint8Array {
   const v = jwk[name];
   if (typeof v !== 'string') throw malformed(`${path}.${name}`, v === undefined ? 'missing member' : 'expected a string');
   try {
@@ -57,7 +57,7 @@ export function b64uMember(jwk: Record<string, unknown>, name: string, path: str
   }
 }
 
-export function jwkKty(jwk: Record<string, unknown>, path: string): string {
+function jwkKty(jwk: Record<string, unknown>, path: string): string {
   const kty = jwk['kty'];
   if (typeof kty !== 'string') throw malformed(`${path}.kty`, 'missing "kty"');
   return kty.replace(/-HSM$/, '');

@@ -56,16 +56,6 @@ export function decodeBase64Text(text: string): Uint8Array | undefined {
   return undefined;
 }
 
-/** Can these bytes be a raw AES key under the rule above? (For detection; no error.) */
-export function looksLikeRawKey(bytes: Uint8Array): boolean {
-  try {
-    decodeRawKey(bytes).fill(0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Decodes a raw AES key; the result is a fresh buffer the caller wipes. */
 export function decodeRawKey(bytes: Uint8Array, encoding?: RawEncoding): Uint8Array {
   const enc = encoding ?? (isPrintableText(bytes) ? undefined : 'binary');
