@@ -61,9 +61,23 @@ export function defaultGenerator(): string {
  * Wraps `target` for the Azure KEK `kek`. `target` is intake's TargetKey (left as is: the caller wipes it)
  * or the bytes of a key file (read with `options.read`, wiped here after use).
  */
+// KEKs (by identity) already checked, with the kids they were checked with: a batch wraps thousands of
+// keys for one KEK, and the check (BigInt conversions of the modulus) need not run each time. Kek
+// records are read-only by contract, so a checked object stays valid.
+const checkedKeks = new WeakMap<Kek, Set<string>>();
+
+function checkKekOnce(k: Kek): void {
+  const kid = k.kid ?? '';
+  if (checkedKeks.get(k)?.has(kid)) return;
+  checkKekForAzure(k, { requireKid: true });
+  const set = checkedKeks.get(k) ?? new Set<string>();
+  set.add(kid);
+  checkedKeks.set(k, set);
+}
+
 export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
   const k: Kek = toKek(kek, options.kid);
-  checkKekForAzure(k, { requireKid: true });
+  checkKekOnce(k);
   if (k.kid === undefined) {
     throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
   }
@@ -83,21 +97,29 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, opti
     const byok = buildByok({ kid: k.kid, ciphertext, generator: options.generator ?? defaultGenerator() });
     const bytes = serializeByok(byok);
     const crv = t.azure.crv;
-    const d = { kty, keyOps, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
+    const ops = [...keyOps];
+    const d = { kty, keyOps: ops, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
+    // The three submission forms are computed when read: a batch writes the file and needs none of them.
     return {
       byok,
       bytes,
-      importRequest: importRequest(d),
-      sdkKey: sdkKey(d),
-      azCommand: azImportCommand({
-        kek: kid, kty, keyOps, byokPath: options.byokPath ?? '<file>.byok',
-        ...(crv === undefined ? {} : { crv }),
-        ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
-      }),
+      get importRequest() {
+        return importRequest(d);
+      },
+      get sdkKey() {
+        return sdkKey(d);
+      },
+      get azCommand() {
+        return azImportCommand({
+          kek: kid, kty, keyOps: ops, byokPath: options.byokPath ?? '<file>.byok',
+          ...(crv === undefined ? {} : { crv }),
+          ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
+        });
+      },
       summary: {
         kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
         target: {
-          kind: t.kind, bits: t.bits, kty, keyOps: [...keyOps], format: t.source.format,
+          kind: t.kind, bits: t.bits, kty, keyOps: ops, format: t.source.format,
           ...(t.curve === undefined ? {} : { curve: t.curve }),
         },
       },

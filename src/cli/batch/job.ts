@@ -38,17 +38,19 @@ export function outputPath(outDir: string, row: ManifestRow): string {
   return join(outDir, `${row.name}.byok`);
 }
 
-const checkedKids = new Set<string>();
+// One KEK record per kid, checked once: wrapForAzure remembers checked records by identity.
+const kekByKid = new Map<string, Kek>();
 
 function kekForRow(kek: Kek, row: ManifestRow): Kek {
-  if (row.kid === undefined) return kek;
-  if (kek.kid !== undefined && kek.kid !== row.kid) {
+  if (row.kid === undefined || row.kid === kek.kid) return kek;
+  if (kek.kid !== undefined) {
     throw new ByokError('BYOK_KID_MISMATCH', `the row's kid ${row.kid} is not the KEK's kid ${kek.kid}: a batch wraps for one KEK; fix the kid column or run a batch per KEK`);
   }
-  const k = { ...kek, kid: row.kid };
-  if (!checkedKids.has(row.kid)) {
+  let k = kekByKid.get(row.kid);
+  if (k === undefined) {
+    k = { ...kek, kid: row.kid };
     checkKekForAzure(k, { requireKid: true });
-    checkedKids.add(row.kid);
+    kekByKid.set(row.kid, k);
   }
   return k;
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Batch benchmark (issue 4, "Speed"; a benchmark, not a test): wrap 1,000 RSA-2048 PKCS#8 PEM keys with
+// `byok batch` and with a shell loop of the OpenSSL CLI recipe (byok-formats.md §5) over the same keys,
+// and print keys per second for both and the ratio. Targets: >= 2,000 keys/s and >= 50x the loop.
+//
+//   npm run bench:batch [-- --keys 1000 --kek-bits 4096 --jobs N --openssl-keys 1000]
+//
+// The keys are generated once into node_modules/.cache/byok-bench-batch (RSA keygen is slow and is not
+// what is measured). Both outputs are checked with node:crypto before any number is printed, so only
+// correct runs are timed. Wall-clock times include process start-up, as a user would see them.
+import { spawnSync } from 'node:child_process';
+import {
+  constants, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, privateDecrypt,
+} from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    keys: { type: 'string', default: '1000' },
+    'kek-bits': { type: 'string', default: '4096' },
+    jobs: { type: 'string' },
+    'openssl-keys': { type: 'string' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const N = Number(values.keys);
+const KEK_BITS = Number(values['kek-bits']);
+const JOBS = values.jobs ? Number(values.jobs) : Math.min(availableParallelism(), 8);
+const OPENSSL_N = values['openssl-keys'] ? Number(values['openssl-keys']) : N;
+const RUNS = Number(values.runs);
+const KID = 'https://bench-vault.vault.azure.net/keys/bench-kek/0123456789abcdef0123456789abcdef';
+
+const cli = join(root, 'dist/cli/main.js');
+if (!existsSync(cli)) {
+  console.error('bench:batch: dist/cli/main.js not found; run `npm run build` first');
+  process.exit(2);
+}
+
+// ---- keys, generated once -------------------------------------------------------------------------
+const cache = join(root, 'node_modules/.cache/byok-bench-batch');
+const keyDir = join(cache, 'keys');
+mkdirSync(keyDir, { recursive: true });
+const have = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).length;
+if (have < N) {
+  console.log(`generating ${N - have} RSA-2048 keys into ${keyDir} (once; not timed) …`);
+  const gen = promisify(generateKeyPair);
+  for (let i = have; i < N; i += 16) {
+    const batch = [];
+    for (let j = i; j < Math.min(N, i + 16); j++) {
+      batch.push(gen('rsa', { modulusLength: 2048 }).then(({ privateKey }) =>
+        writeFileSync(join(keyDir, `k${String(j).padStart(5, '0')}.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' }))));
+    }
+    await Promise.all(batch);
+  }
+}
+const kekPub = join(cache, `kek${KEK_BITS}.pem`);
+const kekPriv = join(cache, `kek${KEK_BITS}-private.pem`);
+if (!existsSync(kekPriv)) {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: KEK_BITS });
+  writeFileSync(kekPub, publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(kekPriv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+}
+const keyFiles = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).sort().slice(0, N);
+const manifest = join(cache, `manifest-${N}.csv`);
+writeFileSync(manifest, ['name,key', ...keyFiles.map((f) => `${f.replace(/\.pem$/, '')},keys/${f}`)].join('\n') + '\n');
+
+// ---- checks: only correct outputs count ------------------------------------------------------------
+const kekKey = createPrivateKey(readFileSync(kekPriv));
+function open(ciphertext) {
+  const k = KEK_BITS / 8;
+  const aes = privateDecrypt({ key: kekKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, ciphertext.subarray(0, k));
+  const d = createDecipheriv('id-aes256-wrap-pad', aes, Buffer.from('A65959A6', 'hex'));
+  return Buffer.concat([d.update(ciphertext.subarray(k)), d.final()]);
+}
+function checkOutputs(dir, count, what) {
+  const stride = Math.max(1, Math.floor(count / 25));
+  for (let i = 0; i < count; i += stride) {
+    const name = keyFiles[i].replace(/\.pem$/, '');
+    const file = JSON.parse(readFileSync(join(dir, `${name}.byok`), 'utf8'));
+    if (file.header.kid !== KID || file.header.enc !== 'CKM_RSA_AES_KEY_WRAP') throw new Error(`${what}: bad header in ${name}.byok`);
+    const opened = open(Buffer.from(file.ciphertext, 'base64url'));
+    const pub = createPublicKey(createPrivateKey({ key: opened, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+    const want = createPublicKey(readFileSync(join(keyDir, keyFiles[i]))).export({ type: 'spki', format: 'der' });
+    if (!pub.equals(want)) throw new Error(`${what}: ${name}.byok does not open to its key`);
+  }
+  const n = readdirSync(dir).filter((f) => f.endsWith('.byok')).length;
+  if (n !== count) throw new Error(`${what}: ${n} outputs for ${count} keys`);
+}
+
+// ---- byok batch ------------------------------------------------------------------------------------
+const outBase = join(cache, 'out-byok');
+const byokRuns = [];
+for (let run = 0; run < RUNS; run++) {
+  rmSync(outBase, { recursive: true, force: true });
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, 'batch', '--kek', kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outBase, '--jobs', String(JOBS), '--json'], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) {
+    console.error(r.stdout, r.stderr);
+    throw new Error(`byok batch failed with exit ${r.status}`);
+  }
+  const inner = JSON.parse(r.stdout).seconds;
+  checkOutputs(outBase, N, 'byok batch');
+  byokRuns.push({ wall, inner });
+}
+const best = byokRuns.reduce((a, b) => (b.wall < a.wall ? b : a));
+
+// ---- OpenSSL shell loop ----------------------------------------------------------------------------
+const opensslVersion = spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout.trim();
+const outOpenssl = join(cache, 'out-openssl');
+rmSync(outOpenssl, { recursive: true, force: true });
+mkdirSync(outOpenssl);
+const loop = String.raw`
+set -e
+kek="$1"; kid="$2"; out="$3"; shift 3
+for key in "$@"; do
+  n=$(basename "$key" .pem)
+  openssl pkcs8 -topk8 -nocrypt -in "$key" -outform DER -out "$out/$n.p8"
+  openssl rand -out "$out/$n.aes" 32
+  openssl enc -id-aes256-wrap-pad -K "$(od -An -tx1 -v "$out/$n.aes" | tr -d ' \n')" -iv A65959A6 -in "$out/$n.p8" -out "$out/$n.kwp"
+  openssl pkeyutl -encrypt -pubin -inkey "$kek" -in "$out/$n.aes" -out "$out/$n.oaep" \
+    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1
+  ct=$(cat "$out/$n.oaep" "$out/$n.kwp" | basenc --base64url -w0 | tr -d '=')
+  printf '{"schema_version":"1.0.0","header":{"kid":"%s","alg":"dir","enc":"CKM_RSA_AES_KEY_WRAP"},"ciphertext":"%s","generator":"openssl"}' "$kid" "$ct" > "$out/$n.byok"
+  rm -f "$out/$n.p8" "$out/$n.aes" "$out/$n.kwp" "$out/$n.oaep"
+done
+`;
+const t1 = performance.now();
+const o = spawnSync('bash', ['-c', loop, 'loop', kekPub, KID, outOpenssl, ...keyFiles.slice(0, OPENSSL_N).map((f) => join(keyDir, f))], { encoding: 'utf8' });
+const opensslWall = (performance.now() - t1) / 1000;
+if (o.status !== 0) throw new Error(`OpenSSL loop failed: ${o.stderr}`);
+checkOutputs(outOpenssl, OPENSSL_N, 'OpenSSL loop');
+
+// ---- report ----------------------------------------------------------------------------------------
+const ours = N / best.wall;
+const oursInner = N / best.inner;
+const theirs = OPENSSL_N / opensslWall;
+const ratio = ours / theirs;
+const pad = (s, n) => String(s).padEnd(n);
+console.log('');
+console.log(`byok batch benchmark — ${N} RSA-2048 PKCS#8 PEM keys, ${KEK_BITS}-bit KEK, ${new Date().toISOString().slice(0, 10)}`);
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; Node ${process.version}; ${opensslVersion}`);
+console.log('');
+console.log(`${pad('', 34)}${pad('seconds', 10)}keys/s`);
+console.log(`${pad(`byok batch --jobs ${JOBS} (best of ${RUNS})`, 34)}${pad(best.wall.toFixed(3), 10)}${Math.round(ours)}`);
+console.log(`${pad('  of which in-process wrapping', 34)}${pad(best.inner.toFixed(3), 10)}${Math.round(oursInner)}`);
+console.log(`${pad(`OpenSSL CLI shell loop (${OPENSSL_N} keys)`, 34)}${pad(opensslWall.toFixed(3), 10)}${theirs.toFixed(1)}`);
+console.log('');
+console.log(`ratio byok / OpenSSL loop: ${ratio.toFixed(0)}×`);
+console.log(`target >= 2,000 keys/s: ${ours >= 2000 ? 'met' : 'NOT met'} (${Math.round(ours)}); target >= 50× the loop: ${ratio >= 50 ? 'met' : 'NOT met'} (${ratio.toFixed(0)}×)`);
+console.log(`all runs (wall s): ${byokRuns.map((r) => r.wall.toFixed(3)).join(', ')}`);
