@@ -15,29 +15,40 @@ import { ctxN, ctxOne, fromMont, montMul, montSqr, toMont } from "./mont";
 
 const TABLE: i32 = 1 << WINDOW;
 
-/** dst = table[idx] reading all TABLE entries (each `stride` bytes apart, n limbs). idx is secret. */
-function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32): void {
+/**
+ * dst = table[idx] reading all TABLE entries (each `stride` bytes apart, n limbs) and keeping one with a
+ * mask; idx is secret. `masks` is scratch for TABLE mask words (SIMD: TABLE vectors).
+ */
+function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32, masks: usize): void {
   if (ASC_FEATURE_SIMD) {
+    for (let j: u32 = 0; j < <u32>TABLE; j++) {
+      const d = j ^ idx;
+      v128.store(masks + (<usize>j << 4), i32x4.splat(((d | (0 - d)) >> 31) - 1)); // all-ones iff j == idx
+    }
     const words = (n + 3) >> 2;
     for (let w = 0; w < words; w++) {
       const off = <usize>w << 4;
       let acc = i32x4.splat(0);
-      for (let j: u32 = 0; j < <u32>TABLE; j++) {
-        const d = j ^ idx;
-        const mask = ((d | (0 - d)) >> 31) - 1; // all-ones iff j == idx
-        acc = v128.or(acc, v128.and(v128.load(table + <usize>j * stride + off), i32x4.splat(mask)));
+      let p = table + off;
+      for (let j = 0; j < TABLE; j++) {
+        acc = v128.or(acc, v128.and(v128.load(p), v128.load(masks + (<usize>j << 4))));
+        p += stride;
       }
       v128.store(dst + off, acc);
     }
     return;
   }
+  for (let j: u32 = 0; j < <u32>TABLE; j++) {
+    const d = j ^ idx;
+    store<u32>(masks + (<usize>j << 2), ((d | (0 - d)) >> 31) - 1);
+  }
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 2;
     let acc: u32 = 0;
-    for (let j: u32 = 0; j < <u32>TABLE; j++) {
-      const d = j ^ idx;
-      const mask = ((d | (0 - d)) >> 31) - 1;
-      acc |= load<u32>(table + <usize>j * stride + off) & mask;
+    let p = table + off;
+    for (let j = 0; j < TABLE; j++) {
+      acc |= load<u32>(p) & load<u32>(masks + (<usize>j << 2));
+      p += stride;
     }
     store<u32>(dst + off, acc);
   }
@@ -76,11 +87,12 @@ export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32
   }
   const acc = bnAlloc(n);
   const t = bnAlloc(n);
+  const masks = bnAlloc(TABLE * 4); // TABLE v128 masks (or u32 in the scalar build)
   const windows = (ebits + WINDOW - 1) / WINDOW;
-  lookupCt(acc, table, stride, n, windowAt(e, (windows - 1) * WINDOW));
+  lookupCt(acc, table, stride, n, windowAt(e, (windows - 1) * WINDOW), masks);
   for (let w = windows - 2; w >= 0; w--) {
     for (let s = 0; s < WINDOW; s++) montSqr(ctx, acc, acc);
-    lookupCt(t, table, stride, n, windowAt(e, w * WINDOW));
+    lookupCt(t, table, stride, n, windowAt(e, w * WINDOW), masks);
     montMul(ctx, acc, acc, t);
   }
   fromMont(ctx, r, acc);
@@ -89,6 +101,8 @@ export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32
 /**
  * r = base^e mod m for a public exponent e >= 1 (square-and-multiply; the operation sequence follows
  * e's bits). base < m, plain form; needs R^2. r may alias base. Uses two arena buffers.
+ * For odd e the last multiplication takes base in plain form, which also leaves Montgomery form:
+ * (base^(e-1) * R) * base * R^-1 = base^e, saving the conversion.
  */
 export function modExpPubVarTime(ctx: usize, r: usize, base: usize, e: u32): void {
   const n = ctxN(ctx);
@@ -96,9 +110,15 @@ export function modExpPubVarTime(ctx: usize, r: usize, base: usize, e: u32): voi
   const acc = bnAlloc(n);
   toMont(ctx, b, base);
   copyLimbs(acc, b, n);
-  for (let i = 30 - <i32>clz(e); i >= 0; i--) {
+  const last = (e & 1) != 0 ? 1 : 0;
+  for (let i = 30 - <i32>clz(e); i >= last; i--) {
     montSqr(ctx, acc, acc);
     if (((e >> <u32>i) & 1) != 0) montMul(ctx, acc, acc, b);
   }
-  fromMont(ctx, r, acc);
+  if (last != 0 && e > 1) {
+    montSqr(ctx, acc, acc);
+    montMul(ctx, r, acc, base);
+  } else {
+    fromMont(ctx, r, acc);
+  }
 }

@@ -15,8 +15,9 @@
 //   wb + 16 + DIST: m (set once by mont.ts), with 16 zero bytes before it too
 // Windows also reach 3 limbs past the top; those limbs are never written and stay zero.
 //
-// Column sums: each lane gains at most two products < 2^56 per step, so CHUNK = 64 steps stay below
-// 2^63 before they are folded into per-lane (hi, lo) vectors (value hi*2^28 + lo).
+// Column sums: each lane gains at most two products per step, < 2^56 + 2^57 (squaring multiplies by 2a,
+// so one of them is < 2^57), so CHUNK = 48 steps stay below 2^64 before they are folded into per-lane
+// (hi, lo) vectors (value hi*2^28 + lo).
 //
 // Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
 import { MASK, W } from "./params";
@@ -28,7 +29,7 @@ export const WORK_BYTES: i32 = 2 * <i32>DIST + 64;
 /** Offset of b_0 (and, + DIST, of m_0) in the second work area. */
 export const B_OFF: usize = 16;
 
-const CHUNK: i32 = 64;
+const CHUNK: i32 = 48;
 
 @inline function n4(n: i32): i32 {
   return (n + 3) & ~3;
@@ -38,6 +39,15 @@ const CHUNK: i32 = 64;
 export function copyLimbs4(dst: usize, src: usize, n: i32): void {
   const N4 = n4(n);
   for (let j = 0; j < N4; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+  for (let j = n; j < N4; j++) store<u32>(dst + (<usize>j << 2), 0);
+}
+
+/** dst = 2*src limb by limb (each < 2^29), n limbs, zeroing dst's limbs n..N4-1. */
+function copyDoubled4(dst: usize, src: usize, n: i32): void {
+  const N4 = n4(n);
+  for (let j = 0; j < N4; j += 4) {
+    v128.store(dst + (<usize>j << 2), i32x4.shl(v128.load(src + (<usize>j << 2)), 1));
+  }
   for (let j = n; j < N4; j++) store<u32>(dst + (<usize>j << 2), 0);
 }
 
@@ -99,8 +109,8 @@ export function copyLimbs4(dst: usize, src: usize, n: i32): void {
   }
 }
 
-/** Adds x_i * window(y, k-i) for i in [i0, i0+cnt), doubled when dbl (squaring's cross products). */
-@inline function blockOne(acc: usize, px: usize, py: usize, cnt: i32, dbl: bool): void {
+/** Adds x_i * window(y, k-i) for i in [i0, i0+cnt). */
+@inline function blockOne(acc: usize, px: usize, py: usize, cnt: i32): void {
   while (cnt > 0) {
     const c = cnt < CHUNK ? cnt : CHUNK;
     let acc0 = i64x2.splat(0);
@@ -125,10 +135,6 @@ export function copyLimbs4(dst: usize, src: usize, n: i32): void {
       acc1 = i64x2.add(acc1, i64x2.extmul_high_i32x4_u(vb, va));
       px += 4;
       py -= 4;
-    }
-    if (dbl) {
-      acc0 = i64x2.shl(acc0, 1);
-      acc1 = i64x2.shl(acc1, 1);
     }
     foldInto(acc, acc0, acc1);
     cnt -= c;
@@ -304,6 +310,7 @@ export function kernelMul(
   copyLimbs4(wa, a, n);
   copyLimbs4(wb + B_OFF, b, n);
   const q = wa + DIST;
+  memory.fill(q, 0, <usize>n << 2);
   const pb0 = wb + B_OFF;
   const acc = wa + 2 * DIST;
   carry = 0;
@@ -313,12 +320,8 @@ export function kernelMul(
     const iLo = k - n + 1 > 0 ? k - n + 1 : 0;
     const jEnd = k - 1 < n - 1 ? k - 1 : n - 1; // q_i known for i <= k-1
     const abEnd = k + 3 < n - 1 ? k + 3 : n - 1;
-    const px = wa + (<usize>iLo << 2);
-    const py = pb0 + (<usize>(k - iLo) << 2);
-    const joint = jEnd - iLo + 1;
-    if (joint > 0) blockPair(acc, px, py, joint);
-    const i1 = joint > 0 ? jEnd + 1 : iLo;
-    if (abEnd >= i1) blockOne(acc, wa + (<usize>i1 << 2), pb0 + (<usize>(k - i1) << 2), abEnd - i1 + 1, false);
+    // q rows >= k are still zero (q is cleared on entry), so one loop covers both streams.
+    if (abEnd >= iLo) blockPair(acc, wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), abEnd - iLo + 1);
     if (k + 3 < n) finishLow(acc, k, minv, q, m, 0, 0, 0, 0);
     else if (k >= n && k + 3 <= 2 * n - 2) finishHigh(acc, k, n, m, out, tmp, 0, 0, 0, 0);
     else finishBlock(acc, k, n, minv, q, m, out, tmp, false, 0, 0);
@@ -330,7 +333,8 @@ export function kernelMul(
 export function kernelSqr(
   n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
 ): void {
-  copyLimbs4(wa, a, n);
+  // Rows are 2a (so the cross products come out doubled), windows are a.
+  copyDoubled4(wa, a, n);
   copyLimbs4(wb + B_OFF, a, n);
   const q = wa + DIST;
   const pb0 = wb + B_OFF;
@@ -343,13 +347,16 @@ export function kernelSqr(
     // Cross products a_i*a_(c-i), i < c-i, for all four columns c = k..k+3: i < k/2.
     const triEnd = k >> 1;
     const jEnd = k - 1 < n - 1 ? k - 1 : n - 1;
-    if (triEnd > iLo) blockOne(acc, wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), triEnd - iLo, true);
-    if (jEnd >= iLo) {
-      blockOne(acc, wa + DIST + (<usize>iLo << 2), pb0 + DIST + (<usize>(k - iLo) << 2), jEnd - iLo + 1, false);
+    // Rows [iLo, triEnd) carry both streams (2a_i * a-window and q_i * m-window); the rest only q*m.
+    const joint = triEnd - iLo;
+    if (joint > 0) blockPair(acc, wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), joint);
+    const q0 = joint > 0 ? triEnd : iLo;
+    if (jEnd >= q0) {
+      blockOne(acc, wa + DIST + (<usize>q0 << 2), pb0 + DIST + (<usize>(k - q0) << 2), jEnd - q0 + 1);
     }
     if (k + 3 < n || (k >= n && k + 3 <= 2 * n - 2)) {
       // The rest of the squaring terms, h = k/2: limbs past n-1 are zero, so these need no bounds.
-      const ph = wa + (<usize>triEnd << 2);
+      const ph = pb0 + (<usize>triEnd << 2);
       const a0 = ld(ph);
       const a1 = ld(ph + 4);
       const a2 = ld(ph + 8);
@@ -361,7 +368,7 @@ export function kernelSqr(
       if (k + 3 < n) finishLow(acc, k, minv, q, m, x0, x1, x2, x3);
       else finishHigh(acc, k, n, m, out, tmp, x0, x1, x2, x3);
     } else {
-      finishBlock(acc, k, n, minv, q, m, out, tmp, true, wa, triEnd > iLo ? triEnd : iLo);
+      finishBlock(acc, k, n, minv, q, m, out, tmp, true, pb0, triEnd > iLo ? triEnd : iLo);
     }
   }
   selectResult(r, out, tmp, n);

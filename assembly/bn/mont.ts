@@ -180,17 +180,15 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void {
       rhat += vTop;
       if (rhat >= B) break;
     }
-    // u[j..j+n] -= qhat * v
-    let borrow: i64 = 0;
-    let carry: u64 = 0;
+    // u[j..j+n] -= qhat * v, with one signed carry chain (the products do not depend on it).
+    let c: i64 = 0;
     for (let i = 0; i < n; i++) {
-      const p: u64 = qhat * <u64>limbAt(v, i) + carry;
-      carry = p >> W;
-      const d: i64 = <i64>limbAt(u, i + j) - <i64>(p & <u64>MASK) + borrow;
-      setLimb(u, i + j, <u32>d & MASK);
-      borrow = d >> W;
+      const p: u64 = qhat * <u64>limbAt(v, i);
+      const t: i64 = <i64>limbAt(u, i + j) - <i64>(p & <u64>MASK) + c;
+      setLimb(u, i + j, <u32>t & MASK);
+      c = (t >> W) - <i64>(p >> W);
     }
-    const dt: i64 = <i64>limbAt(u, j + n) - <i64>carry + borrow;
+    const dt: i64 = <i64>limbAt(u, j + n) + c;
     setLimb(u, j + n, <u32>dt & MASK);
     if (dt < 0) {
       // qhat was one too large: add v back.
