@@ -55,12 +55,13 @@ export function passwordSource(passwordFile: string | undefined, io: PasswordIo)
 
 /** Reads one line from a TTY in raw mode, echoing nothing. Ctrl-C or Ctrl-D cancels. */
 function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<Uint8Array> {
-  stderr.write(question);
   const buf = new Uint8Array(MAX_PASSWORD_BYTES);
   let len = 0;
   const wasRaw = stdin.isRaw;
+  // Echo off before the prompt appears: whatever is typed in answer to it is never shown.
   stdin.setRawMode(true);
   stdin.resume();
+  stderr.write(question);
   return new Promise<Uint8Array>((resolve, reject) => {
     const done = (err?: ByokError): void => {
       stdin.off('data', onData);

@@ -2,7 +2,7 @@
 // required) or a JSON array of objects with those fields. Paths are relative to the manifest's folder.
 // The CSV reader is a small RFC 4180 reader (quotes, doubled quotes, CRLF): a dependency for four
 // columns of file names would be more code to audit than this.
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
 
 export interface ManifestRow {
@@ -20,8 +20,9 @@ const FIELDS = ['name', 'key', 'password_file', 'kid'] as const;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$/;
 export const MAX_MANIFEST_ROWS = 1_000_000;
 
+/** "manifest row 4 has …": `why` continues the sentence. */
 function invalid(where: string, why: string): ByokError {
-  return new ByokError('MANIFEST_INVALID', `manifest ${where}: ${why}`);
+  return new ByokError('MANIFEST_INVALID', `manifest${where ? ` ${where}` : ''} ${why}`);
 }
 
 /** Parses a manifest file's text. `path` decides CSV or JSON (by content, then extension) and the base folder. */
@@ -36,20 +37,20 @@ export function parseManifest(text: string, path: string): ManifestRow[] {
     const where = `row ${row}`;
     const key = fields.key;
     if (key === undefined || key === '') throw invalid(where, 'has no "key" (the key file to wrap)');
-    const keyPath = isAbsolute(key) ? key : resolve(base, key);
+    const keyPath = resolve(base, key); // absolute paths stay absolute (normalized)
     const name = fields.name === undefined || fields.name === '' ? basename(key, extname(key)) : fields.name;
     if (!NAME_RE.test(name)) {
-      throw invalid(where, `name ${JSON.stringify(name.slice(0, 60))} cannot be a file name: use letters, digits, '.', '_' and '-' (at most 127), starting with a letter or digit`);
+      throw invalid(where, `has the name ${JSON.stringify(name.slice(0, 60))}, which cannot be a file name: use letters, digits, '.', '_' and '-' (at most 127), starting with a letter or digit`);
     }
     const lower = name.toLowerCase(); // case-insensitive file systems would make two names one file
     const prev = seen.get(lower);
-    if (prev !== undefined) throw invalid(where, `name ${JSON.stringify(name)} is also used by row ${prev}: each row needs its own output name`);
+    if (prev !== undefined) throw invalid(where, `has the name ${JSON.stringify(name)}, also used by row ${prev}: each row needs its own output name`);
     seen.set(lower, row);
     const pw = fields.password_file;
     const kid = fields.kid;
     return {
       row, name, key: keyPath,
-      ...(pw === undefined || pw === '' ? {} : { passwordFile: isAbsolute(pw) ? pw : resolve(base, pw) }),
+      ...(pw === undefined || pw === '' ? {} : { passwordFile: resolve(base, pw) }),
       ...(kid === undefined || kid === '' ? {} : { kid }),
     };
   });
@@ -72,7 +73,7 @@ function fromJson(text: string): RawRow[] {
     for (const [k, v] of Object.entries(item)) {
       if (!(FIELDS as readonly string[]).includes(k)) throw invalid(`row ${row}`, `has unknown field ${JSON.stringify(k.slice(0, 40))}: fields are ${FIELDS.join(', ')}`);
       if (v === null || v === undefined) continue;
-      if (typeof v !== 'string') throw invalid(`row ${row}`, `field "${k}" is not a string`);
+      if (typeof v !== 'string') throw invalid(`row ${row}`, `has a field "${k}" that is not a string`);
       fields[k as (typeof FIELDS)[number]] = v;
     }
     return { row, fields };
