@@ -1,162 +1,166 @@
-// Montgomery multiplication and squaring, scalar build: product scanning ("finely integrated product
-// scanning", Koc, Acar and Kaliski, "Analyzing and comparing Montgomery multiplication algorithms", 1996)
-// over 28-bit limbs with 64-bit column accumulators.
+// Montgomery multiplication and squaring, scalar build (engines without Wasm SIMD).
 //
-// out = a*b*R^-1 mod m up to one multiple of m (out < 2m), R = 2^(28n); a, b < m; m odd, m < R.
-// Column k of a*b + q*m is summed in a u64: each limb product is < 2^56, so CHUNK steps of two products
-// fit before the sum is folded into the column pair (hi, lo), value hi*2^28 + lo. The quotient digit q_k
-// is taken from column k's low 28 bits, as in word-serial Montgomery reduction. out's top limb may hold
-// one extra bit; the caller applies the always-computed final subtraction (mont.ts).
+// The same hybrid scanning as kernel-simd.ts, two columns at a time: for the block of columns k, k+1,
+// row i adds a_i * (b_(k-i), b_(k+1-i)) and q_i * (m_(k-i), m_(k+1-i)) into two u64 column sums. The
+// b and m windows slide by one limb per row, so each row loads four limbs for four products. Digits
+// q_k (computed from the block's own first column) read as zero in the row loop (q is zeroed on entry)
+// and their term q_k*m_1 is added in scalar. Squaring uses rows 2a_i for i < k/2 plus the remaining
+// cross product and square in scalar. 28-bit limbs make every product < 2^56 (2^57 for 2a rows), so
+// CHUNK = 48 rows of two products stay below 2^64 before a fold into the (hi, lo) column pair.
+// The final subtraction (result - m) is computed alongside the result digits and applied by mask.
+// Work-area layout: params.ts (DIST, B_OFF), shared with the SIMD kernel.
 //
-// Leaks: only n (loop bounds). No branch or index depends on limb values.
-import { MASK, W } from "./params";
+// Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
+import { B_OFF, DIST, MASK, W } from "./params";
 
-/** Steps (two products each, < 2^57) summed before folding: 64 * 2^57 = 2^63. */
-const CHUNK: i32 = 64;
+const CHUNK: i32 = 48;
 
 @inline function ld(p: usize): u64 {
   return <u64>load<u32>(p);
 }
 
-/** The hi half of the last dot product's (hi, lo) result; lo is returned. */
-let foldHi: u64 = 0;
+/** Copies n limbs and zeroes dst's limbs n..n+1 (window reads reach one limb past the top). */
+function copyIn(dst: usize, src: usize, n: i32, shift: u32): void {
+  for (let j = 0; j < n; j++) store<u32>(dst + (<usize>j << 2), load<u32>(src + (<usize>j << 2)) << shift);
+  store<u64>(dst + (<usize>n << 2), 0);
+}
 
-/** sum_{t<cnt} x[t]*y[-t] + u[t]*v[-t] as (hi, lo): x, u ascending, y, v descending. */
-@inline function dot2(x: usize, y: usize, u: usize, v: usize, cnt: i32): u64 {
-  let lo: u64 = 0;
-  let hi: u64 = 0;
+// Row sums of the current block (columns k, k+1), value hi*2^28 + lo, and the column state carried
+// between blocks: carry into the next column, borrow of the fused subtraction out - m.
+let s0lo: u64 = 0;
+let s0hi: u64 = 0;
+let s1lo: u64 = 0;
+let s1hi: u64 = 0;
+let carry: u64 = 0;
+let borrow: u32 = 0;
+
+/** Rows [i0, i0+cnt): px = &x_i0 (q at px + DIST), py = &y_(k-i0) (m at py + DIST). qs: include q*m. */
+@inline function rows(px: usize, py: usize, cnt: i32, qs: bool, ab: bool): void {
+  let y1: u64 = ld(py + 4); // y_(k+1-i)
+  let v1: u64 = ld(py + 4 + DIST);
   while (cnt > 0) {
     const c = cnt < CHUNK ? cnt : CHUNK;
-    let s: u64 = 0;
-    let i = 0;
-    for (; i + 2 <= c; i += 2) {
-      const p0: u64 = ld(x) * ld(y);
-      const p1: u64 = ld(u) * ld(v);
-      const p2: u64 = ld(x + 4) * ld(y - 4);
-      const p3: u64 = ld(u + 4) * ld(v - 4);
-      s += (p0 + p1) + (p2 + p3);
-      x += 8; u += 8; y -= 8; v -= 8;
+    let s0: u64 = 0;
+    let s1: u64 = 0;
+    for (let i = 0; i < c; i++) {
+      const y0 = ld(py);
+      const v0 = ld(py + DIST);
+      if (ab) {
+        const x = ld(px);
+        s0 += x * y0;
+        s1 += x * y1;
+      }
+      if (qs) {
+        const u = ld(px + DIST);
+        s0 += u * v0;
+        s1 += u * v1;
+      }
+      y1 = y0;
+      v1 = v0;
+      px += 4;
+      py -= 4;
     }
-    if (i < c) {
-      s += ld(x) * ld(y) + ld(u) * ld(v);
-      x += 4; u += 4; y -= 4; v -= 4;
-    }
-    lo += s & <u64>MASK;
-    hi += s >> W;
+    s0lo += s0 & <u64>MASK;
+    s0hi += s0 >> W;
+    s1lo += s1 & <u64>MASK;
+    s1hi += s1 >> W;
     cnt -= c;
   }
-  foldHi = hi;
-  return lo;
 }
 
-/** 2 * sum_{t<cnt} x[t]*y[-t] as (hi, lo) (products < 2^56, doubled < 2^57). */
-@inline function dot1x2(x: usize, y: usize, cnt: i32): u64 {
-  let lo: u64 = 0;
-  let hi: u64 = 0;
-  while (cnt > 0) {
-    const c = cnt < CHUNK ? cnt : CHUNK;
-    let s: u64 = 0;
-    let i = 0;
-    for (; i + 2 <= c; i += 2) {
-      s += ld(x) * ld(y) + ld(x + 4) * ld(y - 4);
-      x += 8; y -= 8;
-    }
-    if (i < c) {
-      s += ld(x) * ld(y);
-      x += 4; y -= 4;
-    }
-    s <<= 1;
-    lo += s & <u64>MASK;
-    hi += s >> W;
-    cnt -= c;
+/** Column c's tail: q digit (c < n) or result digit with tmp = out - m. lo/hi: its sums. */
+@inline function finishColumn(
+  c: i32, n: i32, minv: u32, lo: u64, hi: u64, q: usize, m: usize, out: usize, tmp: usize,
+): void {
+  lo += carry;
+  if (c < n) {
+    const qc: u32 = (<u32>lo * minv) & MASK;
+    store<u32>(q + (<usize>c << 2), qc);
+    lo += <u64>qc * ld(m);
+  } else if (c <= 2 * n - 1) {
+    const j = <usize>(c - n) << 2;
+    const top = c == 2 * n - 1; // the top digit keeps its possible extra bit (result < 2m)
+    const d: u32 = top ? <u32>lo : <u32>lo & MASK;
+    store<u32>(out + j, d);
+    const s: u32 = d - load<u32>(m + j) - borrow;
+    store<u32>(tmp + j, top ? s : s & MASK);
+    borrow = s >> 31;
   }
-  foldHi = hi;
-  return lo;
+  carry = hi + (lo >> W);
 }
 
-/** out = a*b*R^-1 (mod m), out < 2m (top limb may carry one extra bit). q: n limbs of scratch. */
-export function kernelMul(n: i32, minv: u32, out: usize, a: usize, b: usize, m: usize, q: usize): void {
-  const m0 = ld(m);
-  let lo: u64 = 0;
-  let hi: u64 = 0;
-  for (let k = 0; k < n; k++) {
-    const top = <usize>k << 2;
-    // i in [0, k): a_i*b_(k-i) + q_i*m_(k-i); then a_k*b_0.
-    lo += dot2(a, b + top, q, m + top, k);
-    hi += foldHi;
-    lo += ld(a + top) * ld(b);
-    const qk: u32 = (<u32>lo * minv) & MASK;
-    store<u32>(q + top, qk);
-    lo += <u64>qk * m0;
-    lo = hi + (lo >> W);
-    hi = 0;
-  }
-  const last = <usize>(n - 1) << 2;
-  for (let k = n; k < 2 * n - 1; k++) {
-    const i0 = <usize>(k - n + 1) << 2;
-    lo += dot2(a + i0, b + last, q + i0, m + last, 2 * n - 1 - k);
-    hi += foldHi;
-    store<u32>(out + (<usize>(k - n) << 2), <u32>lo & MASK);
-    lo = hi + (lo >> W);
-    hi = 0;
-  }
-  store<u32>(out + last, <u32>lo);
+/** Finishes block k: column k, then column k+1 with the term q_k * m_1 of this block's digit. */
+@inline function finishBlock(k: i32, n: i32, minv: u32, q: usize, m: usize, out: usize, tmp: usize, x0: u64, x1: u64): void {
+  finishColumn(k, n, minv, s0lo + x0, s0hi, q, m, out, tmp);
+  let lo = s1lo + x1;
+  if (k < n) lo += ld(q + (<usize>k << 2)) * ld(m + 4); // m_1 is a zero pad limb when n == 1
+  finishColumn(k + 1, n, minv, lo, s1hi, q, m, out, tmp);
 }
 
-/** out = a^2*R^-1 (mod m), out < 2m: the cross products are summed once and doubled. */
-export function kernelSqr(n: i32, minv: u32, out: usize, a: usize, m: usize, q: usize): void {
-  const m0 = ld(m);
-  let lo: u64 = 0;
-  let hi: u64 = 0;
-  const last = <usize>(n - 1) << 2;
-  for (let k = 0; k < 2 * n - 1; k++) {
-    const i0 = k < n ? 0 : k - n + 1;
-    const off = <usize>i0 << 2;
-    // cross products a_i*a_(k-i) for i in [i0, (k+1)/2)
-    lo += dot1x2(a + off, a + (<usize>(k - i0) << 2), ((k + 1) >> 1) - i0);
-    hi += foldHi;
-    if ((k & 1) == 0) {
-      const d = ld(a + (<usize>(k >> 1) << 2));
-      lo += d * d;
-    }
-    if (k < n) {
-      const top = <usize>k << 2;
-      lo += dot1q(q, m + top, k);
-      hi += foldHi;
-      const qk: u32 = (<u32>lo * minv) & MASK;
-      store<u32>(q + top, qk);
-      lo += <u64>qk * m0;
-    } else {
-      lo += dot1q(q + off, m + last, 2 * n - 1 - k);
-      hi += foldHi;
-      store<u32>(out + (<usize>(k - n) << 2), <u32>lo & MASK);
-    }
-    lo = hi + (lo >> W);
-    hi = 0;
-  }
-  store<u32>(out + last, <u32>lo);
+@inline function resetBlock(): void {
+  s0lo = 0;
+  s0hi = 0;
+  s1lo = 0;
+  s1hi = 0;
 }
 
-/** sum_{t<cnt} x[t]*y[-t] as (hi, lo). */
-@inline function dot1q(x: usize, y: usize, cnt: i32): u64 {
-  let lo: u64 = 0;
-  let hi: u64 = 0;
-  while (cnt > 0) {
-    const c = cnt < CHUNK ? cnt : CHUNK;
-    let s: u64 = 0;
-    let i = 0;
-    for (; i + 2 <= c; i += 2) {
-      s += ld(x) * ld(y) + ld(x + 4) * ld(y - 4);
-      x += 8; y -= 8;
-    }
-    if (i < c) {
-      s += ld(x) * ld(y);
-      x += 4; y -= 4;
-    }
-    lo += s & <u64>MASK;
-    hi += s >> W;
-    cnt -= c;
+/** r = borrow ? out : tmp (borrow 1 when out < m), n limbs. */
+function selectResult(r: usize, out: usize, tmp: usize, n: i32): void {
+  const keep: u32 = 0 - borrow;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 2;
+    const t = load<u32>(tmp + o);
+    store<u32>(r + o, t ^ (keep & (t ^ load<u32>(out + o))));
   }
-  foldHi = hi;
-  return lo;
+}
+
+/**
+ * r = a*b*R^-1 mod m, r < m (final subtraction always computed, applied by mask). a, b < m; r may
+ * alias a or b. out, tmp: n-limb scratch; wa, wb: the context's work areas.
+ */
+export function kernelMul(
+  n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+): void {
+  copyIn(wa, a, n, 0);
+  copyIn(wb + B_OFF, b, n, 0);
+  const q = wa + DIST;
+  memory.fill(q, 0, <usize>(n + 2) << 2);
+  const pb0 = wb + B_OFF;
+  carry = 0;
+  borrow = 0;
+  for (let k = 0; k < 2 * n; k += 2) {
+    resetBlock();
+    const iLo = k - n + 1 > 0 ? k - n + 1 : 0;
+    const iHi = k + 1 < n - 1 ? k + 1 : n - 1;
+    if (iHi >= iLo) rows(wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), iHi - iLo + 1, true, true);
+    finishBlock(k, n, minv, q, m, out, tmp, 0, 0);
+  }
+  selectResult(r, out, tmp, n);
+}
+
+/** r = a^2*R^-1 mod m, r < m: rows 2a_i for i < k/2, the rest of the cross products in scalar. */
+export function kernelSqr(
+  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+): void {
+  copyIn(wa, a, n, 1);
+  copyIn(wb + B_OFF, a, n, 0);
+  const q = wa + DIST;
+  memory.fill(q, 0, <usize>(n + 2) << 2);
+  const pb0 = wb + B_OFF;
+  carry = 0;
+  borrow = 0;
+  for (let k = 0; k < 2 * n; k += 2) {
+    resetBlock();
+    const iLo = k - n + 1 > 0 ? k - n + 1 : 0;
+    const h = k >> 1; // rows i < h: i < c - i for c = k and k+1
+    const qHi = k - 1 < n - 1 ? k - 1 : n - 1;
+    if (h > iLo) rows(wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), h - iLo, true, true);
+    const q0 = h > iLo ? h : iLo;
+    if (qHi >= q0) rows(wa + (<usize>q0 << 2), pb0 + (<usize>(k - q0) << 2), qHi - q0 + 1, true, false);
+    // Column k: a_h^2; column k+1: 2*a_h*a_(h+1). Limbs past n-1 read as zero.
+    const ah = ld(pb0 + (<usize>h << 2));
+    const ah1 = ld(pb0 + (<usize>(h + 1) << 2));
+    finishBlock(k, n, minv, q, m, out, tmp, ah * ah, (ah * ah1) << 1);
+  }
+  selectResult(r, out, tmp, n);
 }

@@ -20,14 +20,8 @@
 // (hi, lo) vectors (value hi*2^28 + lo).
 //
 // Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
-import { MASK, W } from "./params";
+import { B_OFF, DIST, MASK, W } from "./params";
 
-/** Byte distance between a and q, and between b and m, in a work area. */
-export const DIST: usize = 1280; // >= (293 + 4 + 8) limbs * 4 + 16, multiple of 16
-/** Bytes of a work area: two arrays, then 64 bytes of block accumulators (first work area only). */
-export const WORK_BYTES: i32 = 2 * <i32>DIST + 64;
-/** Offset of b_0 (and, + DIST, of m_0) in the second work area. */
-export const B_OFF: usize = 16;
 
 const CHUNK: i32 = 48;
 

@@ -9,7 +9,7 @@
 // Leaks: n, the bit length of m (both treated as public: they follow from the key size) and, in the
 // functions named ...VarTime, the modulus itself (use them for public moduli only).
 import { bnAlloc } from "./arena";
-import { MASK, W } from "./params";
+import { B_OFF, DIST, MASK, W, WORK_BYTES } from "./params";
 import {
   condSubLimbs, copyLimbs, dblMod, limbAt, setLimb, zeroLimbs,
 } from "./limbs";
@@ -57,10 +57,10 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize {
   const q = bnAlloc(n);
   const tmp = bnAlloc(n);
   const one = bnAlloc(n);
-  // SIMD work areas (kernel-simd.ts): [a | q] and [b | m], DIST bytes apart.
-  const wa = ASC_FEATURE_SIMD ? bnAlloc(simd.WORK_BYTES >> 2) : 0;
-  const wb = ASC_FEATURE_SIMD ? bnAlloc(simd.WORK_BYTES >> 2) : 0;
-  if (one == 0 || (ASC_FEATURE_SIMD && wb == 0)) return 0;
+  // Kernel work areas: [a | q] and [b | m], DIST bytes apart (params.ts).
+  const wa = bnAlloc(WORK_BYTES >> 2);
+  const wb = bnAlloc(WORK_BYTES >> 2);
+  if (wb == 0) return 0;
   store<i32>(ctx + CTX_N, n);
   store<i32>(ctx + CTX_BITS, bits);
   store<u32>(ctx + CTX_M, <u32>mm);
@@ -74,7 +74,7 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize {
   copyLimbs(mm, m, n);
   setLimb(one, 0, 1);
   store<u32>(ctx + CTX_MINV, negInv28(limbAt(mm, 0)));
-  if (ASC_FEATURE_SIMD) simd.copyLimbs4(wb + simd.B_OFF + simd.DIST, mm, n);
+  copyLimbs(wb + B_OFF + DIST, mm, n);
   return ctx;
 }
 
@@ -88,8 +88,8 @@ export function montMul(ctx: usize, r: usize, a: usize, b: usize): void {
     simd.kernelMul(n, load<u32>(ctx + CTX_MINV), r, a, b, m, out, ctxTmp(ctx),
       <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   } else {
-    scalar.kernelMul(n, load<u32>(ctx + CTX_MINV), out, a, b, m, <usize>load<u32>(ctx + CTX_Q));
-    condSubLimbs(r, out, m, ctxTmp(ctx), n);
+    scalar.kernelMul(n, load<u32>(ctx + CTX_MINV), r, a, b, m, out, ctxTmp(ctx),
+      <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   }
 }
 
@@ -102,8 +102,8 @@ export function montSqr(ctx: usize, r: usize, a: usize): void {
     simd.kernelSqr(n, load<u32>(ctx + CTX_MINV), r, a, m, out, ctxTmp(ctx),
       <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   } else {
-    scalar.kernelSqr(n, load<u32>(ctx + CTX_MINV), out, a, m, <usize>load<u32>(ctx + CTX_Q));
-    condSubLimbs(r, out, m, ctxTmp(ctx), n);
+    scalar.kernelSqr(n, load<u32>(ctx + CTX_MINV), r, a, m, out, ctxTmp(ctx),
+      <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   }
 }
 
