@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byok, isOneLineError, requireBuiltCli, tempDir } from '../helpers/cli.js';
 import { ciphertextOf, fingerprintGroups, KID, makeFixtures, type Fixtures } from './fixtures.js';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 
 const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo'];
 
@@ -171,5 +171,21 @@ describe('byok inspect', () => {
 
   it('a missing file is bad input → exit 2', () => {
     expect(byok(['inspect', tmp.path('none.byok')]).code).toBe(2);
+  });
+
+  it('--kek: exit 0 for the KEK it was made for; exit 1 for another kid or a KEK it cannot fit', () => {
+    const ok = byok(['inspect', good, '--kek', fx.kekJson, '--json']);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { kekMatch: { kekBits: number; kidChecked: boolean } }).kekMatch).toMatchObject({ kekBits: 2048, kidChecked: true });
+    const otherKid = byok(['inspect', good, '--kek', fx.kekPub, '--kid', KID.replace('eba6', 'ffff')]);
+    expect(otherKid.code).toBe(1);
+    expect(isOneLineError(otherKid.stderr)).toBe(true);
+    // a 4096-bit KEK cannot have made a 2048-bit KEK's EC blob (256 + 152 bytes)
+    const big = tmp.path('kek4096.pem');
+    writeFileSync(big, generateKeyPairSync('rsa', { modulusLength: 4096 }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    expect(byok(['inspect', good, '--kek', big]).code).toBe(1);
+    // a bad KEK file is bad input, not a finding
+    expect(byok(['inspect', good, '--kek', fx.garbage]).code).toBe(2);
+    expect(byok(['inspect', good, '--kid', KID]).code).toBe(2);
   });
 });

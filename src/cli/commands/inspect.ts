@@ -1,5 +1,8 @@
 // `byok inspect FILE.byok`: what the blob says and whether it is well formed. Needs no key.
-import type { ByokErrorCode } from '../../errors.js';
+import { ByokError, type ByokErrorCode } from '../../errors.js';
+import { matchByokToKek } from '../../transfer/read.js';
+import { str } from '../args.js';
+import { readKekFile } from '../inputs.js';
 import { parseByok, type ParsedByok } from '../../formats/azure.js';
 import type { CommandSpec } from '../args.js';
 import { kv, type Command } from '../context.js';
@@ -9,25 +12,37 @@ import { readInputFile } from '../files.js';
 const spec: CommandSpec = {
   name: 'inspect',
   summary: 'show what a .byok file says and whether it is well formed',
-  usage: ['byok inspect FILE.byok [--json]'],
+  usage: ['byok inspect FILE.byok [--kek FILE [--kid URL]] [--json]'],
   description:
     'Checks the JSON schema, alg/enc, the KEK kid (a versioned Key Vault or Managed HSM key URL) and that\n' +
     'the ciphertext length is an RSA-OAEP block of a 2048/3072/4096-bit KEK followed by an AES key-wrap block.\n' +
-    'It cannot open the blob (only the HSM holding the KEK can); `byok verify` does that with a test KEK.',
-  options: {},
+    'It cannot open the blob (only the HSM holding the KEK can); `byok verify` does that with a test KEK.\n' +
+    'With --kek it also checks the blob can have been made for that KEK: same kid, a fitting size, an RSA\n' +
+    'block below its modulus (exit 1 otherwise).',
+  options: {
+    kek: { type: 'string', arg: 'FILE', help: 'also check the blob against this KEK (public key)' },
+    kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
+  },
   positionals: ['FILE.byok'],
-  examples: ['byok inspect mykey.byok', 'byok inspect mykey.byok --json | jq .kid'],
+  examples: ['byok inspect mykey.byok', 'byok inspect mykey.byok --kek kek.json', 'byok inspect mykey.byok --json | jq .kid'],
 };
 
 export const inspectCommand: Command = {
   spec,
-  checkCodes: new Set<ByokErrorCode>(['BYOK_MALFORMED', 'BYOK_UNSUPPORTED', 'BYOK_BAD_CIPHERTEXT', 'BYOK_BAD_KID']),
+  checkCodes: new Set<ByokErrorCode>(['BYOK_MALFORMED', 'BYOK_UNSUPPORTED', 'BYOK_BAD_CIPHERTEXT', 'BYOK_BAD_KID', 'BYOK_KID_MISMATCH', 'BYOK_KEK_MISMATCH']),
   async run(args, ctx) {
     const path = args.positionals[0]!;
     const bytes = readInputFile(path, '.byok file');
     const parsed = parseByok(bytes);
+    const kekPath = str(args.values, 'kek');
+    if (kekPath === undefined && str(args.values, 'kid') !== undefined) throw new ByokError('USAGE', "--kid goes with --kek: see 'byok inspect --help'");
+    // Read the KEK before printing anything: a bad KEK file is bad input (exit 2), not a finding.
+    const kek = kekPath === undefined ? undefined : readKekFile(kekPath, str(args.values, 'kid'));
     for (const line of describeByok(path, bytes.length, parsed)) ctx.say(line);
-    return { exitCode: EXIT_OK, json: byokJson(parsed) };
+    if (kek === undefined) return { exitCode: EXIT_OK, json: byokJson(parsed) };
+    const reading = matchByokToKek(parsed, kek);
+    ctx.say(`Fits the KEK in ${kekPath} (RSA ${kek.bits}, SHA-256 ${kek.fingerprint.hex})${kek.kid ? '' : ' as far as size and modulus tell: that KEK file names no kid'}.`);
+    return { exitCode: EXIT_OK, json: { ...byokJson(parsed), kekMatch: { kekBits: reading.kekBits, kwpBytes: reading.kwpLength, kidChecked: kek.kid !== undefined } } };
   },
 };
 
