@@ -63,7 +63,7 @@ function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32, mas
 }
 
 /**
- * r = base^e mod m in constant time. base < m (plain form, n limbs); e has ceil(ebits/28) limbs plus a
+ * r = base^e mod m in constant time. base < m (plain form, n limbs); e has ceil(ebits/W) limbs plus a
  * zero pad limb and e < 2^ebits (ebits public, e.g. the bit length of m). Needs R^2 in the context.
  * Uses TABLE + 1 arena buffers. r may alias base.
  */

@@ -5,15 +5,15 @@
 // b and m windows slide by one limb per row, so each row loads four limbs for four products. Digits
 // q_k (computed from the block's own first column) read as zero in the row loop (q is zeroed on entry)
 // and their term q_k*m_1 is added in scalar. Squaring uses rows 2a_i for i < k/2 plus the remaining
-// cross product and square in scalar. 28-bit limbs make every product < 2^56 (2^57 for 2a rows), so
-// CHUNK = 48 rows of two products stay below 2^64 before a fold into the (hi, lo) column pair.
+// cross product and square in scalar. 29-bit limbs make every product < 2^58 (2^59 for 2a rows), so
+// CHUNK = 21 rows of two products stay below 2^64 before a fold into the (hi, lo) column pair.
 // The final subtraction (result - m) is computed alongside the result digits and applied by mask.
 // Work-area layout: params.ts (DIST, B_OFF), shared with the SIMD kernel.
 //
 // Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
 import { B_OFF, DIST, MASK, W } from "./params";
 
-const CHUNK: i32 = 48;
+const CHUNK: i32 = 21;
 
 @inline function ld(p: usize): u64 {
   return <u64>load<u32>(p);
@@ -25,7 +25,7 @@ function copyIn(dst: usize, src: usize, n: i32, shift: u32): void {
   store<u64>(dst + (<usize>n << 2), 0);
 }
 
-// Row sums of the current block (columns k, k+1), value hi*2^28 + lo, and the column state carried
+// Row sums of the current block (columns k, k+1), value hi*2^W + lo, and the column state carried
 // between blocks: carry into the next column, borrow of the fused subtraction out - m.
 let s0lo: u64 = 0;
 let s0hi: u64 = 0;

@@ -11,19 +11,19 @@
 // Layout: a per-context work area with fixed offsets, so each step needs two pointers and immediate
 // offsets:
 //   wa:         a copy of a                      wa + DIST:        q, the quotient digits
-//   wb + 16:    a copy of b (16 zero bytes before it, as windows reach 3 limbs below b_0)
-//   wb + 16 + DIST: m (set once by mont.ts), with 16 zero bytes before it too
+//   wb + B_OFF: a copy of b (zero bytes before it, as windows reach 3 limbs below b_0)
+//   wb + B_OFF + DIST: m (set once by mont.ts), with zero bytes before it too
 // Windows also reach 3 limbs past the top; those limbs are never written and stay zero.
 //
-// Column sums: each lane gains at most two products per step, < 2^56 + 2^57 (squaring multiplies by 2a,
-// so one of them is < 2^57), so CHUNK = 48 steps stay below 2^64 before they are folded into per-lane
-// (hi, lo) vectors (value hi*2^28 + lo).
+// Column sums: each lane gains at most two products per step, < 2^58 + 2^59 (squaring multiplies by 2a,
+// so one of them is < 2^59), so CHUNK = 21 steps stay below 2^64 before they are folded into per-lane
+// (hi, lo) vectors (value hi*2^W + lo).
 //
 // Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
 import { B_OFF, DIST, MASK, W } from "./params";
 
 
-const CHUNK: i32 = 48;
+const CHUNK: i32 = 21;
 
 @inline function n4(n: i32): i32 {
   return (n + 3) & ~3;
@@ -45,7 +45,7 @@ function copyDoubled4(dst: usize, src: usize, n: i32): void {
   for (let j = n; j < N4; j++) store<u32>(dst + (<usize>j << 2), 0);
 }
 
-// Per-lane column accumulators of the current block, value hi*2^28 + lo per lane, kept in the work
+// Per-lane column accumulators of the current block, value hi*2^W + lo per lane, kept in the work
 // area at ACC (v128 globals would not compile in the scalar build): lo0, hi0 (columns k, k+1), lo1, hi1
 // (columns k+2, k+3).
 @inline function foldInto(acc: usize, acc0: v128, acc1: v128): void {

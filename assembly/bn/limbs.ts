@@ -1,9 +1,10 @@
-// Fixed-width natural numbers in 28-bit limbs: layout, byte conversion and constant-time limb-array
+// Fixed-width natural numbers in W-bit limbs (W = 29, params.ts): layout, byte conversion and
+// constant-time limb-array
 // helpers (add, subtract, compare, select, doubling mod m).
 //
 // Representation: a natural of n limbs is n little-endian u32 words at a 16-byte aligned address, each
-// holding 28 bits (bits 28..31 zero). 28-bit limbs leave 8 bits of headroom in a 64-bit accumulator, so the
-// Montgomery kernels can add up to 256 limb products before they must normalise (see kernel-*.ts).
+// holding W bits (the bits above are zero). W-bit limbs leave headroom in a 64-bit accumulator, so the
+// Montgomery kernels can add several limb products before they must normalise (see kernel-*.ts).
 // Every buffer comes from the BN arena (arena.ts) with PAD zero limbs after its n limbs; functions here
 // write exactly n limbs, so the padding stays zero (the SIMD kernel reads up to PAD limbs past the end).
 //
@@ -26,7 +27,7 @@ import { MASK, W } from "./params";
 
 /**
  * Reads `len` big-endian bytes at `src` into n limbs at `dst` (I2OSP's inverse, OS2IP). The caller has
- * checked that 8*len <= 28*n or that the bytes above limb n are zero (they are then ignored).
+ * checked that 8*len <= W*n or that the bytes above limb n are zero (they are then ignored).
  */
 export function fromBytes(dst: usize, n: i32, src: usize, len: i32): void {
   let acc: u64 = 0;
@@ -117,7 +118,7 @@ export function isZeroLimbs(a: usize, n: i32): u32 {
   return ((acc | (0 - acc)) >> 31) ^ 1;
 }
 
-/** 1 if the n-limb value at a equals the small value v (< 2^28), else 0. */
+/** 1 if the n-limb value at a equals the small value v (< 2^W), else 0. */
 export function eqSmall(a: usize, n: i32, v: u32): u32 {
   let acc: u32 = limbAt(a, 0) ^ v;
   for (let i = 1; i < n; i++) acc |= limbAt(a, i);

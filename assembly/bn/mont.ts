@@ -1,4 +1,4 @@
-// Montgomery arithmetic modulo an odd m of n 28-bit limbs, R = 2^(28n): context set-up, multiplication
+// Montgomery arithmetic modulo an odd m of n W-bit limbs, R = 2^(Wn): context set-up, multiplication
 // and squaring with the always-computed final subtraction, conversions, R^2 mod m (constant time for
 // secret moduli, VarTime for public ones), and reduction of wide values mod m.
 //
@@ -35,8 +35,8 @@ const CTX_ONE: usize = 40;
 @inline function ctxTmp(ctx: usize): usize { return <usize>load<u32>(ctx + CTX_TMP); }
 @inline export function ctxOne(ctx: usize): usize { return <usize>load<u32>(ctx + CTX_ONE); }
 
-/** -m^-1 mod 2^28 for odd m0 (Newton iteration; each step doubles the correct low bits). */
-function negInv28(m0: u32): u32 {
+/** -m^-1 mod 2^W for odd m0 (Newton iteration; each step doubles the correct low bits). */
+function negInv(m0: u32): u32 {
   let x: u32 = m0; // correct to 3 bits for odd m0
   x *= 2 - m0 * x;
   x *= 2 - m0 * x;
@@ -73,7 +73,7 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize {
   store<u32>(ctx + CTX_ONE, <u32>one);
   copyLimbs(mm, m, n);
   setLimb(one, 0, 1);
-  store<u32>(ctx + CTX_MINV, negInv28(limbAt(mm, 0)));
+  store<u32>(ctx + CTX_MINV, negInv(limbAt(mm, 0)));
   copyLimbs(wb + B_OFF + DIST, mm, n);
   return ctx;
 }
@@ -131,8 +131,8 @@ function powerOfTwoByDoubling(ctx: usize, r: usize, j: i32): void {
 
 /**
  * R^2 mod m in constant time (m may be secret): R mod m by doublings from 2^(bits-1), then the Montgomery
- * form of 2 raised to the public power 28n with Montgomery squarings and multiplications, since
- * (2^28n in Montgomery form) = 2^28n * R = R^2. `t` holds n limbs.
+ * form of 2 raised to the public power Wn with Montgomery squarings and multiplications, since
+ * (2^Wn in Montgomery form) = 2^Wn * R = R^2. `t` holds n limbs.
  */
 export function rrCt(ctx: usize, t: usize): void {
   const n = ctxN(ctx);
@@ -150,7 +150,7 @@ export function rrCt(ctx: usize, t: usize): void {
 
 /**
  * R^2 mod m for a public modulus, by long division of 2^(56n) by m (Knuth, TAOCP vol. 2, 4.3.1,
- * Algorithm D, in base 2^28). Variable time: m must be public. `u` holds 2n+2 limbs, `v` n limbs.
+ * Algorithm D, in base 2^W). Variable time: m must be public. `u` holds 2n+2 limbs, `v` n limbs.
  */
 export function rrVarTime(ctx: usize, u: usize, v: usize): void {
   const n = ctxN(ctx);

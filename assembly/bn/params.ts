@@ -1,8 +1,11 @@
 // Compile-time parameters of the bignum code. Public constants.
 
-/** Bits per limb. 28 leaves 8 bits of headroom in a u64 for 256 summed limb products. */
-export const W: u32 = 28;
-export const MASK: u32 = 0x0fffffff;
+/**
+ * Bits per limb. 29 leaves 6 bits of headroom in a u64 for summed limb products (< 2^58 each), which
+ * the kernels fold every CHUNK rows; measured faster than 28 (fewer limbs) and 30 (more folds).
+ */
+export const W: u32 = 29;
+export const MASK: u32 = 0x1fffffff;
 /** Zero limbs kept after every natural, so vector loops may read past the end. Multiple of 4. */
 export const PAD: i32 = 8;
 /** Largest modulus: 8192 bits. */

@@ -7,11 +7,13 @@ import * as mont from "./mont";
 import * as exp from "./exp";
 import * as arith from "./arith";
 import { BN_SCRATCH } from "../abi";
+import { W } from "./params";
 
 export function bnAlloc(n: i32): usize { return arena.bnAlloc(n); }
 export function bnWipe(): void { arena.bnWipe(); }
 export function bnUsed(): usize { return arena.bnUsed(); }
 export function bnBase(): usize { return BN_SCRATCH(); }
+export function limbBits(): i32 { return <i32>W; }
 export function ctxNew(m: usize, n: i32, bits: i32): usize { return mont.ctxNew(m, n, bits); }
 export function ctxRR(ctx: usize): usize { return mont.ctxRR(ctx); }
 export function rrCt(ctx: usize, t: usize): void { mont.rrCt(ctx, t); }

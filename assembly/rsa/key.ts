@@ -16,7 +16,7 @@ import { bnAlloc } from "../bn/arena";
 import { isInverseModCt, mulPlain } from "../bn/arith";
 import { eqLimbs, eqSmall, fromBytes, limbAt, limbsFor, ltLimbs, setLimb } from "../bn/limbs";
 import { ctxNew, montMul, reduceWide, rrCt, rrVarTime, toMont } from "../bn/mont";
-import { MAX_MOD_BITS, MIN_MOD_BITS } from "../bn/params";
+import { MAX_MOD_BITS, MIN_MOD_BITS, W } from "../bn/params";
 
 // ---- the loaded key (addresses and public sizes only) --------------------------------------------
 /** Montgomery context of n. */
@@ -90,7 +90,7 @@ function loadInt(desc: usize, slot: i32, limbs: i32): usize {
   const z = strip(ptr, len);
   ptr += <usize>z;
   len -= z;
-  if (len * 8 > limbs * 28 + 7 || bitLen(ptr, len) > limbs * 28) return 0;
+  if (bitLen(ptr, len) > limbs * <i32>W) return 0;
   const dst = bnAlloc(limbs);
   fromBytes(dst, limbs, ptr, len);
   return dst;

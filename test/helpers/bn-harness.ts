@@ -22,6 +22,8 @@ export interface BnModule {
   readonly name: string;
   readonly x: Record<string, (...a: number[]) => number>;
   readonly memory: WebAssembly.Memory;
+  /** Bits per limb of this build (assembly/bn/params.ts). */
+  readonly w: number;
 }
 
 /** Compiles the test entry once per asconfig target. */
@@ -53,33 +55,34 @@ export async function compileBnTargets(): Promise<BnModule[]> {
     const inst = new WebAssembly.Instance(new WebAssembly.Module(binary), {
       env: { abort: (_m: number, _f: number, l: number, c: number) => { throw new Error(`bignum assertion failed at ${l}:${c}`); } },
     });
-    out.push({ name, x: inst.exports as BnModule['x'], memory: inst.exports['memory'] as WebAssembly.Memory });
+    const x = inst.exports as BnModule['x'];
+    out.push({ name, x, memory: inst.exports['memory'] as WebAssembly.Memory, w: (x.limbBits as () => number)() });
   }
   return out;
 }
 
-export const W = 28n;
-const MASK = (1n << W) - 1n;
-
-export const limbsFor = (bits: number): number => Math.ceil(bits / 28);
+export const limbsFor = (m: BnModule, bits: number): number => Math.ceil(bits / m.w);
 
 export function put(m: BnModule, ptr: number, x: bigint, n: number): void {
   const v = new DataView(m.memory.buffer);
+  const w = BigInt(m.w);
+  const mask = (1n << w) - 1n;
   for (let i = 0; i < n; i++) {
-    v.setUint32(ptr + 4 * i, Number(x & MASK), true);
-    x >>= W;
+    v.setUint32(ptr + 4 * i, Number(x & mask), true);
+    x >>= w;
   }
   if (x !== 0n) throw new Error('value does not fit');
 }
 
 export function get(m: BnModule, ptr: number, n: number): bigint {
   const v = new DataView(m.memory.buffer);
+  const w = BigInt(m.w);
   let x = 0n;
-  for (let i = n - 1; i >= 0; i--) x = (x << W) | BigInt(v.getUint32(ptr + 4 * i, true));
+  for (let i = n - 1; i >= 0; i--) x = (x << w) | BigInt(v.getUint32(ptr + 4 * i, true));
   return x;
 }
 
-/** Raw limb words, to check the representation (28 bits per limb). */
+/** Raw limb words, to check the representation (W bits per limb). */
 export function words(m: BnModule, ptr: number, n: number): number[] {
   const v = new DataView(m.memory.buffer);
   return Array.from({ length: n }, (_, i) => v.getUint32(ptr + 4 * i, true));
