@@ -51,8 +51,9 @@ export async function compileBnTargets(): Promise<BnModule[]> {
       },
     );
     if (error || !binary) throw new Error(`compiling the bignum test entry for ${name} failed: ${error?.message ?? ''}\n${stderr}`);
-    if (!WebAssembly.validate(binary)) continue; // an engine without SIMD
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(binary), {
+    const bytes = new Uint8Array(binary); // a copy backed by a plain ArrayBuffer
+    if (!WebAssembly.validate(bytes)) continue; // an engine without SIMD
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       env: { abort: (_m: number, _f: number, l: number, c: number) => { throw new Error(`bignum assertion failed at ${l}:${c}`); } },
     });
     const x = inst.exports as BnModule['x'];
