@@ -155,7 +155,7 @@ export function rrCt(ctx: usize, t: usize): void {
 export function rrVarTime(ctx: usize, u: usize, v: usize): void {
   const n = ctxN(ctx);
   const m = ctxM(ctx);
-  // Normalise: shift m left so its top limb has bit 27 set.
+  // Normalise: shift m left so its top limb has its top bit (W-1) set.
   const topBits = ctxBits(ctx) - (n - 1) * <i32>W;
   const s = <u32>(<i32>W - topBits);
   let c: u32 = 0;
@@ -164,7 +164,7 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void {
     setLimb(v, i, ((x << s) | c) & MASK);
     c = s == 0 ? 0 : x >> (W - s);
   }
-  // u = 2^(56n) << s: limb 2n holds 2^s.
+  // u = 2^(2Wn) << s: limb 2n holds 2^s.
   zeroLimbs(u, 2 * n + 2);
   setLimb(u, 2 * n, <u32>1 << s);
   const vTop = <u64>limbAt(v, n - 1);
@@ -180,9 +180,22 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void {
       rhat += vTop;
       if (rhat >= B) break;
     }
-    // u[j..j+n] -= qhat * v, with one signed carry chain (the products do not depend on it).
+    // u[j..j+n] -= qhat * v. The products do not depend on the carry, so the signed carry chain
+    // advances two limbs per step: x = (u_i - lo0) + (u_(i+1) - lo1 - hi0) * 2^W is formed off the
+    // chain (|x| < 2^60), then t = x + c gives both limbs and the next carry.
     let c: i64 = 0;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const p0: u64 = qhat * <u64>limbAt(v, i);
+      const p1: u64 = qhat * <u64>limbAt(v, i + 1);
+      const x: i64 = (<i64>limbAt(u, i + j) - <i64>(p0 & <u64>MASK)) +
+        ((<i64>limbAt(u, i + j + 1) - <i64>(p1 & <u64>MASK) - <i64>(p0 >> W)) << W);
+      const t: i64 = x + c;
+      setLimb(u, i + j, <u32>t & MASK);
+      setLimb(u, i + j + 1, <u32>(t >> W) & MASK);
+      c = (t >> (2 * W)) - <i64>(p1 >> W);
+    }
+    if (i < n) {
       const p: u64 = qhat * <u64>limbAt(v, i);
       const t: i64 = <i64>limbAt(u, i + j) - <i64>(p & <u64>MASK) + c;
       setLimb(u, i + j, <u32>t & MASK);
