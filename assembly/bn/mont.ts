@@ -149,10 +149,18 @@ export function rrCt(ctx: usize, t: usize): void {
 }
 
 /**
- * R^2 mod m for a public modulus, by long division of 2^(56n) by m (Knuth, TAOCP vol. 2, 4.3.1,
- * Algorithm D, in base 2^W). Variable time: m must be public. `u` holds 2n+2 limbs, `v` n limbs.
+ * R^2 mod m for a public modulus (2^(2Wn) mod m, see pow2ModVarTime). `u` holds 2n+2 limbs, `v` n limbs.
  */
 export function rrVarTime(ctx: usize, u: usize, v: usize): void {
+  pow2ModVarTime(ctx, 2 * <i32>W * ctxN(ctx), ctxRR(ctx), u, v);
+}
+
+/**
+ * dst = 2^e mod m for a public modulus and a public e (a multiple of W, e >= Wn), by long division
+ * (Knuth, TAOCP vol. 2, 4.3.1, Algorithm D, in base 2^W). Variable time: m must be public.
+ * `u` holds e/W + 2 limbs, `v` n limbs.
+ */
+export function pow2ModVarTime(ctx: usize, e: i32, dst: usize, u: usize, v: usize): void {
   const n = ctxN(ctx);
   const m = ctxM(ctx);
   // Normalise: shift m left so its top limb has its top bit (W-1) set.
@@ -164,13 +172,14 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void {
     setLimb(v, i, ((x << s) | c) & MASK);
     c = s == 0 ? 0 : x >> (W - s);
   }
-  // u = 2^(2Wn) << s: limb 2n holds 2^s.
-  zeroLimbs(u, 2 * n + 2);
-  setLimb(u, 2 * n, <u32>1 << s);
+  // u = 2^e << s: limb e/W holds 2^s.
+  const top = e / <i32>W;
+  zeroLimbs(u, top + 2);
+  setLimb(u, top, <u32>1 << s);
   const vTop = <u64>limbAt(v, n - 1);
   const vNext = n > 1 ? <u64>limbAt(v, n - 2) : 0;
   const B: u64 = <u64>1 << W;
-  for (let j = n; j >= 0; j--) {
+  for (let j = top - n; j >= 0; j--) {
     const num: u64 = (<u64>limbAt(u, j + n) << W) | <u64>limbAt(u, j + n - 1);
     let qhat: u64 = num / vTop;
     let rhat: u64 = num % vTop;
@@ -215,11 +224,10 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void {
     }
   }
   // Remainder = u[0..n) >> s.
-  const rr = ctxRR(ctx);
   for (let i = 0; i < n; i++) {
     const lo2 = limbAt(u, i) >> s;
     const hi2 = s == 0 ? 0 : (limbAt(u, i + 1) << (W - s)) & MASK;
-    setLimb(rr, i, i + 1 < n ? lo2 | hi2 : lo2);
+    setLimb(dst, i, i + 1 < n ? lo2 | hi2 : lo2);
   }
 }
 

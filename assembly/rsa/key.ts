@@ -15,7 +15,7 @@ import { ERR_ARG, ERR_KEY, OK, ioRangeOk } from "../abi";
 import { bnAlloc } from "../bn/arena";
 import { isInverseModCt, mulPlain } from "../bn/arith";
 import { eqLimbs, eqSmall, fromBytes, limbAt, limbsFor, ltLimbs, setLimb } from "../bn/limbs";
-import { ctxNew, montMul, reduceWide, rrCt, rrVarTime, toMont } from "../bn/mont";
+import { ctxNew, ctxRR, montMul, pow2ModVarTime, redcWide, reduceWide, rrVarTime, toMont } from "../bn/mont";
 import { MAX_MOD_BITS, MIN_MOD_BITS, W } from "../bn/params";
 
 // ---- the loaded key (addresses and public sizes only) --------------------------------------------
@@ -149,12 +149,16 @@ export function loadPrivate(desc: usize): i32 {
   setLimb(pm1, 0, limbAt(pm1, 0) & ~(<u32>1));
   ok &= isInverseModCt(dqPtr, pm1, h, eVal, x, t);
 
-  // Montgomery contexts of p and q, R^2 in constant time (p and q are secret).
+  // Montgomery contexts of p and q (R_p = R_q = 2^(Wh)). Their R^2 without a secret-dependent
+  // division: X = 2^(3Wh) mod n is public (n is), and X < n < p*R_p, so the constant-time Montgomery
+  // reduction REDC_p(X) = 2^(3Wh) * 2^(-Wh) = R_p^2 mod p, and likewise for q.
   ctxP = ctxNew(pPtr, h, pBits);
   ctxQ = ctxNew(qPtr, h, qBits);
   if (ctxQ == 0) return ERR_ARG;
-  rrCt(ctxP, t);
-  rrCt(ctxQ, t);
+  const x3 = bnAlloc(nLimbs);
+  pow2ModVarTime(ctxN, 3 * <i32>W * h, x3, bnAlloc(3 * h + 2), bnAlloc(nLimbs));
+  redcWide(ctxP, ctxRR(ctxP), x3, nLimbs);
+  redcWide(ctxQ, ctxRR(ctxQ), x3, nLimbs);
   // qi*q == 1 mod p: (qi*R) * (q mod p) * R^-1 = qi*q mod p.
   qiMont = bnAlloc(h);
   toMont(ctxP, qiMont, qi);
