@@ -18,6 +18,7 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize { return mont.ctxNew(
 export function ctxRR(ctx: usize): usize { return mont.ctxRR(ctx); }
 export function rrCt(ctx: usize, t: usize): void { mont.rrCt(ctx, t); }
 export function rrVarTime(ctx: usize, u: usize, v: usize): void { mont.rrVarTime(ctx, u, v); }
+export function pow2ModVarTime(ctx: usize, e: i32, dst: usize, u: usize, v: usize): void { mont.pow2ModVarTime(ctx, e, dst, u, v); }
 export function montMul(ctx: usize, r: usize, a: usize, b: usize): void { mont.montMul(ctx, r, a, b); }
 export function montSqr(ctx: usize, r: usize, a: usize): void { mont.montSqr(ctx, r, a); }
 export function reduceWide(ctx: usize, r: usize, x: usize, xl: i32): void { mont.reduceWide(ctx, r, x, xl); }

@@ -101,6 +101,19 @@ describe('bignum vs BigInt', () => {
         );
       });
 
+      it('2^e mod m by long division (e a multiple of the limb width, e >= W*n)', () => {
+        fc.assert(
+          fc.property(bitsArb.chain((bits) => fc.tuple(fc.constant(bits), modulusArb(bits), fc.integer({ min: 0, max: 300 }))), ([bits, m, extra]) => {
+            const { ctx, n } = context(mod, m, bits);
+            const e = mod.w * (n + extra);
+            const dst = x.bnAlloc!(n);
+            x.pow2ModVarTime!(ctx, e, dst, x.bnAlloc!(n + extra + 2), x.bnAlloc!(n));
+            expect(get(mod, dst, n)).toBe((1n << BigInt(e)) % m);
+          }),
+          { numRuns: 60 },
+        );
+      });
+
       it('reduction of wide values (x < m*R) mod m', () => {
         fc.assert(
           fc.property(
