@@ -1,19 +1,128 @@
-// Typed wrappers of the symmetric core (hashes, AES-KW, AES-KWP). Placeholder until it lands.
+// Typed wrappers of the symmetric core: SHA-1/SHA-2 (FIPS 180-4), AES-KW (RFC 3394), AES-KWP (RFC 5649).
+// Arguments are validated here first, with typed errors; the Wasm core validates again. Every call wipes
+// the I/O region it used, whatever happens. Every unwrap integrity failure is the one DECRYPT_FAILED error;
+// lengths are public, so a length no wrap can produce gets a descriptive BAD_DATA_LENGTH instead.
 import { ByokError } from '../errors.js';
-import type { WasmCore } from './instance.js';
-import type { CoreApi } from './types.js';
+import { checkStatus, HASH_ID, ioFrame, type WasmCore } from './instance.js';
+import type { CoreApi, HashName } from './types.js';
+import { expectBytes } from './validate.js';
 
 export type SymmetricApi = Pick<
   CoreApi,
   'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap'
 >;
 
-export function bindSymmetric(_core: WasmCore): SymmetricApi {
-  const missing = (): never => {
-    throw new ByokError('CORE_INTERNAL', 'not implemented yet');
+const KEK_LENGTHS: readonly number[] = [16, 24, 32];
+const DIGEST_LEN: Readonly<Record<HashName, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+/** Inputs up to this size are hashed in one call; larger ones are streamed through a fixed chunk. */
+const HASH_CHUNK = 0x40000; // 256 KiB, a multiple of every block size
+
+function badLength(name: string, expected: string, got: number): ByokError {
+  return new ByokError('BAD_DATA_LENGTH', `"${name}" expected ${expected}, got length=${got}`);
+}
+
+export function bindSymmetric(core: WasmCore): SymmetricApi {
+  type Fn = (...args: number[]) => number;
+  // Resolved on first call, so binding a core without these exports fails only when they are used.
+  const fn = (name: string): Fn => (...args: number[]): number => {
+    const f = core.exports[name];
+    if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
+    return (f as Fn)(...args);
   };
+  const shaFn = fn('sha');
+  const shaCtxSize = fn('shaCtxSize');
+  const shaInit = fn('shaInit');
+  const shaUpdate = fn('shaUpdate');
+  const shaFinal = fn('shaFinal');
+  const kwWrapFn = fn('aesKwWrap');
+  const kwUnwrapFn = fn('aesKwUnwrap');
+  const kwpWrapFn = fn('aesKwpWrap');
+  const kwpUnwrapFn = fn('aesKwpUnwrap');
+  const maxKwData = (core.exports['maxKwData'] as () => number)();
+
+  function hash(name: HashName, data: Uint8Array): Uint8Array {
+    expectBytes('data', data);
+    const alg = HASH_ID[name];
+    const dl = DIGEST_LEN[name];
+    const f = ioFrame(core);
+    try {
+      if (data.length <= HASH_CHUNK) {
+        const p = f.put(data);
+        const out = f.reserve(dl);
+        checkStatus(shaFn(alg, p, data.length, out), name);
+        return f.read(out, dl);
+      }
+      const ctx = f.reserve(shaCtxSize());
+      const chunk = f.reserve(HASH_CHUNK);
+      const out = f.reserve(dl);
+      checkStatus(shaInit(alg, ctx), name);
+      for (let off = 0; off < data.length; off += HASH_CHUNK) {
+        const part = data.subarray(off, Math.min(data.length, off + HASH_CHUNK));
+        core.mem.set(part, chunk);
+        checkStatus(shaUpdate(ctx, chunk, part.length), name);
+      }
+      checkStatus(shaFinal(ctx, out), name);
+      return f.read(out, dl);
+    } finally {
+      f.wipe();
+    }
+  }
+
+  /** Runs one KW/KWP export over kek and data with an output of outLen bytes; returns the result bytes. */
+  function keyWrapCall(call: Fn, what: string, kek: Uint8Array, data: Uint8Array, outLen: number): Uint8Array {
+    const f = ioFrame(core);
+    try {
+      const k = f.put(kek);
+      const d = f.put(data);
+      const out = f.reserve(outLen);
+      const r = checkStatus(call(k, kek.length, d, data.length, out), what);
+      return f.read(out, r);
+    } finally {
+      f.wipe();
+    }
+  }
+
+  function aesKwWrap(kek: Uint8Array, data: Uint8Array): Uint8Array {
+    expectBytes('kek', kek, KEK_LENGTHS);
+    expectBytes('data', data);
+    if (data.length < 16 || data.length % 8 !== 0 || data.length > maxKwData) {
+      throw badLength('data', `a multiple of 8 bytes from 16 to ${maxKwData} (AES-KW, RFC 3394; use KWP for other lengths)`, data.length);
+    }
+    return keyWrapCall(kwWrapFn, 'AES-KW wrap', kek, data, data.length + 8);
+  }
+
+  function aesKwUnwrap(kek: Uint8Array, data: Uint8Array): Uint8Array {
+    expectBytes('kek', kek, KEK_LENGTHS);
+    expectBytes('data', data);
+    if (data.length < 24 || data.length % 8 !== 0 || data.length - 8 > maxKwData) {
+      throw badLength('data', `AES-KW wrapped data: a multiple of 8 bytes from 24 to ${maxKwData + 8}`, data.length);
+    }
+    return keyWrapCall(kwUnwrapFn, 'AES-KW unwrap', kek, data, data.length - 8);
+  }
+
+  function aesKwpWrap(kek: Uint8Array, data: Uint8Array): Uint8Array {
+    expectBytes('kek', kek, KEK_LENGTHS);
+    expectBytes('data', data);
+    if (data.length < 1 || data.length > maxKwData) {
+      throw badLength('data', `1 to ${maxKwData} bytes (AES-KWP, RFC 5649)`, data.length);
+    }
+    return keyWrapCall(kwpWrapFn, 'AES-KWP wrap', kek, data, 8 * Math.ceil(data.length / 8) + 8);
+  }
+
+  function aesKwpUnwrap(kek: Uint8Array, data: Uint8Array): Uint8Array {
+    expectBytes('kek', kek, KEK_LENGTHS);
+    expectBytes('data', data);
+    if (data.length < 16 || data.length % 8 !== 0 || data.length - 8 > maxKwData) {
+      throw badLength('data', `AES-KWP wrapped data: a multiple of 8 bytes from 16 to ${maxKwData + 8}`, data.length);
+    }
+    return keyWrapCall(kwpUnwrapFn, 'AES-KWP unwrap', kek, data, data.length - 8);
+  }
+
   return {
-    sha1: missing, sha256: missing, sha384: missing, sha512: missing,
-    aesKwWrap: missing, aesKwUnwrap: missing, aesKwpWrap: missing, aesKwpUnwrap: missing,
+    sha1: (data) => hash('sha1', data),
+    sha256: (data) => hash('sha256', data),
+    sha384: (data) => hash('sha384', data),
+    sha512: (data) => hash('sha512', data),
+    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap,
   };
 }
