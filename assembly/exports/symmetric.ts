@@ -3,8 +3,14 @@
 // it touched on every exit path. Results: a length (>= 0) or a negative status from abi.ts.
 //
 // Leaks: lengths and algorithm ids (public). See hash/sha.ts and aes/*.ts for the primitives.
-import { ERR_ARG, ERR_SELFTEST, OK, ioRangeOk, ready } from "../abi";
+import { AES_SCRATCH, ERR_ARG, ERR_SELFTEST, OK, ioRangeOk, ready } from "../abi";
 import { wipe } from "../ct";
+import { aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
+import { roundsFor } from "../aes/keysched";
+import {
+  kwpUnwrapInto, kwpWrapInto, kwpWrappedLen, kwUnwrapInto, kwUnwrapSpace, kwWrapInto, kwWrappedLen,
+} from "../aes/kw";
+import { AES_USED, AS_BLK } from "../aes/layout";
 import { CTX_ALG, CTX_SIZE } from "../hash/layout";
 import { ctxFinal, ctxInit, ctxUpdate, ctxValid, hashInto, hashLen, wipeHashScratch } from "../hash/sha";
 
@@ -54,4 +60,66 @@ export function shaFinal(ctxPtr: usize, outPtr: usize): i32 {
   wipe(ctxPtr, CTX_SIZE);
   wipeHashScratch();
   return hl;
+}
+
+// ---- AES-KW (RFC 3394) and AES-KWP (RFC 5649) ----------------------------------------------------
+
+@inline function keyWrapArgsOk(kek: usize, kekLen: i32, inPtr: usize, inLen: i32, out: usize, outLen: i32): bool {
+  return outLen >= 0 && ioRangeOk(kek, kekLen) && ioRangeOk(inPtr, inLen) && ioRangeOk(out, outLen);
+}
+
+/** RFC 3394 wrap of in[0..inLen) (a multiple of 8, >= 16) under the KEK; returns inLen + 8. */
+export function aesKwWrap(kekPtr: usize, kekLen: i32, inPtr: usize, inLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (!keyWrapArgsOk(kekPtr, kekLen, inPtr, inLen, outPtr, kwWrappedLen(inLen))) return ERR_ARG;
+  const r = kwWrapInto(kekPtr, kekLen, inPtr, inLen, outPtr);
+  wipe(AES_SCRATCH(), AES_USED);
+  return r;
+}
+
+/** RFC 3394 unwrap; returns inLen - 8 or ERR_DECRYPT (the output is then all zero). */
+export function aesKwUnwrap(kekPtr: usize, kekLen: i32, inPtr: usize, inLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (!keyWrapArgsOk(kekPtr, kekLen, inPtr, inLen, outPtr, kwUnwrapSpace(inLen, false))) return ERR_ARG;
+  const r = kwUnwrapInto(kekPtr, kekLen, inPtr, inLen, outPtr);
+  wipe(AES_SCRATCH(), AES_USED);
+  return r;
+}
+
+/** RFC 5649 wrap of 1..MAX_KW_DATA bytes; returns the wrapped length (padded length + 8). */
+export function aesKwpWrap(kekPtr: usize, kekLen: i32, inPtr: usize, inLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (!keyWrapArgsOk(kekPtr, kekLen, inPtr, inLen, outPtr, kwpWrappedLen(inLen))) return ERR_ARG;
+  const r = kwpWrapInto(kekPtr, kekLen, inPtr, inLen, outPtr);
+  wipe(AES_SCRATCH(), AES_USED);
+  return r;
+}
+
+/**
+ * RFC 5649 unwrap; writes inLen - 8 bytes (the padded plaintext) and returns the plaintext length, or
+ * ERR_DECRYPT (the output is then all zero).
+ */
+export function aesKwpUnwrap(kekPtr: usize, kekLen: i32, inPtr: usize, inLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (!keyWrapArgsOk(kekPtr, kekLen, inPtr, inLen, outPtr, kwUnwrapSpace(inLen, true))) return ERR_ARG;
+  const r = kwpUnwrapInto(kekPtr, kekLen, inPtr, inLen, outPtr);
+  wipe(AES_SCRATCH(), AES_USED);
+  return r;
+}
+
+/**
+ * One AES block (ECB) in either direction, for the FIPS-197 known-answer and cross-implementation tests
+ * of every build; the TypeScript API does not use it. dir 0 encrypts, 1 decrypts; returns 16.
+ */
+export function aesBlockForTest(keyPtr: usize, keyLen: i32, inPtr: usize, outPtr: usize, dir: i32): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (roundsFor(keyLen) == 0 || (dir != 0 && dir != 1)) return ERR_ARG;
+  if (!ioRangeOk(keyPtr, keyLen) || !ioRangeOk(inPtr, 16) || !ioRangeOk(outPtr, 16)) return ERR_ARG;
+  const nr = aesSetKey(keyPtr, keyLen);
+  memory.copy(AS_BLK(), inPtr, 16);
+  if (dir == 0) aesEncrypt(nr, AS_BLK());
+  else aesDecrypt(nr, AS_BLK());
+  memory.copy(outPtr, AS_BLK(), 16);
+  wipe(AES_SCRATCH(), AES_USED);
+  return 16;
 }
