@@ -16,7 +16,8 @@ import { AES_SCRATCH, ERR_ARG, ERR_DECRYPT, MAX_KW_DATA } from "../abi";
 import { eq, ge, isZero, lt, maskOf, sel, wipe } from "../ct";
 import { aesDecrypt, aesEncrypt, aesSetKey } from "./aes";
 import { roundsFor } from "./keysched";
-import { AES_USED, AS_BLK } from "./layout";
+import { AES_USED, AS_BLK, AS_DEC, AS_ENC } from "./layout";
+import { vpDecryptV, vpEncryptV } from "./vperm";
 
 /** RFC 3394 2.2.3.1 default IV (eight bytes 0xA6; its value does not depend on byte order). */
 const KW_IV: u64 = 0xa6a6a6a6a6a6a6a6;
@@ -45,6 +46,10 @@ export function kwUnwrapSpace(inLen: i32, padded: bool): i32 {
 
 /** W: A in blk[0..8), R[1..n] at r; 6n AES encryptions, each on the previous result. */
 function wrapRounds(nr: i32, r: usize, n: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    wrapRoundsV(nr, r, n);
+    return;
+  }
   const blk = AS_BLK();
   for (let j = 0; j < 6; j++) {
     for (let i = 1; i <= n; i++) {
@@ -60,6 +65,10 @@ function wrapRounds(nr: i32, r: usize, n: i32): void {
 
 /** W^-1: A in blk[0..8), R[1..n] at r, both replaced by their unwrapped values. */
 function unwrapRounds(nr: i32, r: usize, n: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    unwrapRoundsV(nr, r, n);
+    return;
+  }
   const blk = AS_BLK();
   for (let j = 5; j >= 0; j--) {
     for (let i = n; i >= 1; i--) {
@@ -70,6 +79,35 @@ function unwrapRounds(nr: i32, r: usize, n: i32): void {
       store<u64>(ri, load<u64>(blk, 8));
     }
   }
+}
+
+// SIMD builds keep A || R[i] in a register: no round trip through memory between the AES calls.
+
+function wrapRoundsV(nr: i32, r: usize, n: i32): void {
+  let a = v128.load64_zero(AS_BLK());
+  for (let j = 0; j < 6; j++) {
+    for (let i = 1; i <= n; i++) {
+      const ri = r + (<usize>(i - 1) << 3);
+      const b = vpEncryptV(AS_ENC(), nr, v128.load64_lane(ri, a, 1));
+      v128.store64_lane(ri, b, 1);
+      // A = MSB64(B) ^ t; t's vector is built off the dependency chain.
+      a = v128.xor(b, i64x2.replace_lane(i64x2.splat(0), 0, bswap<u64>(<u64>(n * j + i))));
+    }
+  }
+  v128.store64_lane(AS_BLK(), a, 0);
+}
+
+function unwrapRoundsV(nr: i32, r: usize, n: i32): void {
+  let a = v128.load64_zero(AS_BLK());
+  for (let j = 5; j >= 0; j--) {
+    for (let i = n; i >= 1; i--) {
+      const ri = r + (<usize>(i - 1) << 3);
+      const x = v128.xor(a, i64x2.replace_lane(i64x2.splat(0), 0, bswap<u64>(<u64>(n * j + i))));
+      a = vpDecryptV(AS_DEC(), nr, v128.load64_lane(ri, x, 1));
+      v128.store64_lane(ri, a, 1);
+    }
+  }
+  v128.store64_lane(AS_BLK(), a, 0);
 }
 
 /** out[0..len) &= mask, every byte written. */
