@@ -33,7 +33,7 @@ export function unsupportedAlgorithm(name: string, path: string): ByokError {
 function rsaPss(path: string): ByokError {
   return new ByokError(
     'UNSUPPORTED_KEY_TYPE',
-    `${path}: this RSA key is restricted to RSASSA-PSS signatures and Azure would import it without that restriction; if that is intended, convert it deliberately (openssl rsa -in key.pem -traditional -out rsa.pem) and import the result`,
+    `${path}: this RSA key is restricted to RSASSA-PSS signatures and Azure would import it without that restriction; if that is intended, convert it deliberately (openssl rsa -in key.pem -traditional -outform DER -out rsa.der writes the plain PKCS#1 key) and import the result`,
     { path },
   );
 }

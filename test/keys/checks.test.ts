@@ -4,7 +4,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, generatePrimeSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ByokError, type ByokErrorCode } from '../../src/errors.js';
+import { readFileSync } from 'node:fs';
 import { checkTargetForAzure, inspectKeyFile, listKeys, readTargetKey, wipeTargetKey } from '../../src/keys/index.js';
+import { OPENSSL_AVAILABLE, openssl, requireOpenssl } from '../helpers/openssl.js';
+import { vectorPath } from '../helpers/vectors.js';
+
+requireOpenssl();
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const b64u = (b: Uint8Array | Buffer): string => Buffer.from(b).toString('base64url');
@@ -201,6 +206,27 @@ describe('no key bytes in error messages', () => {
         expect(e.path ?? '').not.toContain(s);
       }
     }
+  });
+});
+
+describe('hints in refusals work as written', () => {
+  it.skipIf(!OPENSSL_AVAILABLE)('RSASSA-PSS key: the suggested openssl command yields a key we read', () => {
+    const path = vectorPath('pyca', 'pkcs8', 'rsa_pss_2048.pem');
+    const e = errorOf(() => readTargetKey(new Uint8Array(readFileSync(path))));
+    expect(e.code).toBe('UNSUPPORTED_KEY_TYPE');
+    expect(e.message).toContain('openssl rsa -in key.pem -traditional -outform DER -out rsa.der');
+    const der = openssl(['rsa', '-in', path, '-traditional', '-outform', 'DER']);
+    const t = readTargetKey(new Uint8Array(der));
+    expect(t.source.format).toBe('pkcs1');
+    expect(t.bits).toBe(2048);
+  });
+  it.skipIf(!OPENSSL_AVAILABLE)('explicit curve parameters: the suggested openssl command yields a named-curve key', () => {
+    const path = vectorPath('mbedtls', 'ec_prv.specdom.der');
+    const e = errorOf(() => readTargetKey(new Uint8Array(readFileSync(path))));
+    expect(e.code).toBe('EXPLICIT_CURVE_PARAMETERS');
+    expect(e.message).toContain('openssl ec -in key.pem -param_enc named_curve -out named.pem');
+    const pem = openssl(['ec', '-in', path, '-inform', 'DER', '-param_enc', 'named_curve']);
+    expect(readTargetKey(new Uint8Array(pem)).curve).toBe('P-256K');
   });
 });
 
