@@ -15,8 +15,9 @@
 // browser with Wasm while the SIMD one needs a 2021+ engine; wrapping uses only the public RSA operation,
 // where SIMD gains little (scripts/bench-browser.mjs measures both: --wasm simd). The embedded module is
 // deflate-compressed (about 55% smaller) and inflated at load by fflate (4 KB, pure JS, so no
-// DecompressionStream is needed on older browsers); its SHA-256 is checked after inflating, so the hash
-// the footer shows (core.coreInfo()) is that of the bytes that actually run.
+// DecompressionStream is needed on older browsers); the page checks the SHA-256 of the inflated bytes
+// before it declares itself ready, so the hash the footer shows (core.coreInfo()) is that of the bytes
+// that actually run.
 //
 // It refuses to write a page larger than the budget (300 KB, issue 5), a script containing "</script"
 // (it would end the inline element early), or a template missing one of its placeholders.
@@ -59,28 +60,24 @@ function readGenerated(choice) {
 
 /**
  * esbuild plugin: both generated Wasm modules that src/core/index.ts imports resolve to one virtual
- * module holding the chosen build, deflated. It inflates at load, checks the SHA-256 and exports the
- * same three constants as the generated module, so src/core runs unchanged (its SIMD probe then sees
- * the same build twice and takes it).
+ * module holding the chosen build, deflated. It inflates at load and exports the same three constants as
+ * the generated module, so src/core runs unchanged (its SIMD probe then sees the same build twice and
+ * takes it). src/browser/main.ts imports the scalar module too, and so gets these same bytes to check.
  */
 function embeddedWasm(choice) {
   const { target, sha256, wasm } = readGenerated(choice);
   const deflated = deflateRawSync(wasm, { level: 9 });
   if (!inflateRawSync(deflated).equals(wasm)) throw new Error('deflate round trip failed');
+  // Kept small and fast because it runs before the page is usable: fflate's inflate (~15 ms cold), then
+  // base64 in 8 KB chunks for src/core's loader. The SHA-256 of these bytes is checked by main.ts after
+  // the core starts (WebCrypto), against the WASM_SHA256 the footer shows.
   const source = `
 import { inflateSync } from 'fflate';
-import { sha256 } from '@noble/hashes/sha2.js';
 export const WASM_TARGET = ${JSON.stringify(target)};
 export const WASM_SHA256 = ${JSON.stringify(sha256)};
 const bytes = inflateSync(Uint8Array.from(atob(${JSON.stringify(deflated.toString('base64'))}), (c) => c.charCodeAt(0)));
-const hex = Array.from(sha256(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-if (hex !== WASM_SHA256) {
-  const status = document.getElementById('status');
-  if (status) status.textContent = 'This page is damaged: its crypto core does not match its SHA-256. Get byok.html again.';
-  throw new Error('embedded Wasm core: SHA-256 mismatch');
-}
 let bin = '';
-for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+for (let i = 0; i < bytes.length; i += 8192) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
 export const WASM_BASE64 = btoa(bin);
 `;
   return {

@@ -1,6 +1,7 @@
 // The Rehearse section: open a .byok with a test KEK's private key (unwrapByok, RSA-OAEP then AES-KWP in
 // the Wasm core) and say whether it holds exactly a given key (verifyByok), or what it holds. Errors in
-// the library's words: DECRYPT_FAILED next to the KEK private key, BYOK_KEY_MISMATCH next to the key.
+// the library's words: DECRYPT_FAILED and BYOK_KEK_MISMATCH next to the KEK private key, BYOK_KEY_MISMATCH
+// next to the key.
 import { isByokError } from '../errors.js';
 import type { ParsedByok } from '../formats/azure.js';
 import { wipeTargetKey } from '../keys/index.js';
@@ -93,7 +94,9 @@ export function rehearseStep(): RehearseStep {
       }
       show(result, true);
     } catch (e) {
-      if (isByokError(e, 'DECRYPT_FAILED') || isByokError(e, 'INVALID_PRIVATE_KEY')) setError('reh-kek-file', errorText(e));
+      if (isByokError(e, 'DECRYPT_FAILED') || isByokError(e, 'INVALID_PRIVATE_KEY') || isByokError(e, 'BYOK_KEK_MISMATCH')) {
+        setError('reh-kek-file', errorText(e));
+      }
       else if (isByokError(e, 'BYOK_KEY_MISMATCH')) setError('reh-key-file', errorText(e));
       else setError('reh-check', errorText(e));
     }
