@@ -123,27 +123,8 @@ export function bsInvSubBytes(st: usize): void {
 
 // ---- ShiftRows, MixColumns, AddRoundKey -----------------------------------------------------------
 
-/** Row r (bits 4r..4r+3 of each half) rotates left by r columns: new column c = old column c + r. */
-export function bsShiftRows(st: usize): void {
-  for (let b: usize = 0; b < 32; b += 4) {
-    const x = load<u32>(st + b);
-    store<u32>(st + b,
-      (x & 0x000f000f) |
-      ((x >>> 1) & 0x00700070) | ((x << 3) & 0x00800080) |
-      ((x >>> 2) & 0x03000300) | ((x << 2) & 0x0c000c00) |
-      ((x >>> 3) & 0x10001000) | ((x << 1) & 0xe000e000));
-  }
-}
-
 export function bsInvShiftRows(st: usize): void {
-  for (let b: usize = 0; b < 32; b += 4) {
-    const x = load<u32>(st + b);
-    store<u32>(st + b,
-      (x & 0x000f000f) |
-      ((x << 1) & 0x00e000e0) | ((x >>> 3) & 0x00100010) |
-      ((x >>> 2) & 0x03000300) | ((x << 2) & 0x0c000c00) |
-      ((x << 3) & 0x80008000) | ((x >>> 1) & 0x70007000));
-  }
+  for (let b: usize = 0; b < 32; b += 4) store<u32>(st + b, isr(load<u32>(st + b)));
 }
 
 /**
@@ -191,6 +172,89 @@ export function bsInvMixColumns(st: usize): void {
   for (let b: usize = 0; b < 32; b += 4) store<u32>(st + b, load<u32>(st + b) ^ load<u32>(rk + b));
 }
 
+/** Row r of a slice rotated left by r columns (ShiftRows on one slice). */
+@inline function sr(x: u32): u32 {
+  return (x & 0x000f000f) |
+    ((x >>> 1) & 0x00700070) | ((x << 3) & 0x00800080) |
+    ((x >>> 2) & 0x03000300) | ((x << 2) & 0x0c000c00) |
+    ((x >>> 3) & 0x10001000) | ((x << 1) & 0xe000e000);
+}
+
+/** ShiftRows, MixColumns and AddRoundKey in one pass over the slices (one load and store per slice). */
+function bsShiftMixAdd(st: usize, rk: usize): void {
+  const a0 = sr(load<u32>(st, 0)), a1 = sr(load<u32>(st, 4)), a2 = sr(load<u32>(st, 8));
+  const a3 = sr(load<u32>(st, 12)), a4 = sr(load<u32>(st, 16)), a5 = sr(load<u32>(st, 20));
+  const a6 = sr(load<u32>(st, 24)), a7 = sr(load<u32>(st, 28));
+  const r0 = rotr<u32>(a0, 4), r1 = rotr<u32>(a1, 4), r2 = rotr<u32>(a2, 4), r3 = rotr<u32>(a3, 4);
+  const r4 = rotr<u32>(a4, 4), r5 = rotr<u32>(a5, 4), r6 = rotr<u32>(a6, 4), r7 = rotr<u32>(a7, 4);
+  const t0 = a0 ^ r0, t1 = a1 ^ r1, t2 = a2 ^ r2, t3 = a3 ^ r3;
+  const t4 = a4 ^ r4, t5 = a5 ^ r5, t6 = a6 ^ r6, t7 = a7 ^ r7;
+  store<u32>(st, t7 ^ r0 ^ rotr<u32>(t0, 8) ^ load<u32>(rk, 0), 0);
+  store<u32>(st, t0 ^ t7 ^ r1 ^ rotr<u32>(t1, 8) ^ load<u32>(rk, 4), 4);
+  store<u32>(st, t1 ^ r2 ^ rotr<u32>(t2, 8) ^ load<u32>(rk, 8), 8);
+  store<u32>(st, t2 ^ t7 ^ r3 ^ rotr<u32>(t3, 8) ^ load<u32>(rk, 12), 12);
+  store<u32>(st, t3 ^ t7 ^ r4 ^ rotr<u32>(t4, 8) ^ load<u32>(rk, 16), 16);
+  store<u32>(st, t4 ^ r5 ^ rotr<u32>(t5, 8) ^ load<u32>(rk, 20), 20);
+  store<u32>(st, t5 ^ r6 ^ rotr<u32>(t6, 8) ^ load<u32>(rk, 24), 24);
+  store<u32>(st, t6 ^ r7 ^ rotr<u32>(t7, 8) ^ load<u32>(rk, 28), 28);
+}
+
+/** ShiftRows and AddRoundKey (the last round). */
+function bsShiftAdd(st: usize, rk: usize): void {
+  for (let b: usize = 0; b < 32; b += 4) store<u32>(st + b, sr(load<u32>(st + b)) ^ load<u32>(rk + b));
+}
+
+/** Row r of a slice rotated right by r columns (InvShiftRows on one slice). */
+@inline function isr(x: u32): u32 {
+  return (x & 0x000f000f) |
+    ((x << 1) & 0x00e000e0) | ((x >>> 3) & 0x00100010) |
+    ((x >>> 2) & 0x03000300) | ((x << 2) & 0x0c000c00) |
+    ((x << 3) & 0x80008000) | ((x >>> 1) & 0x70007000);
+}
+
+/** InvShiftRows then G (the inverse affine map): the linear steps before the S-box circuit. */
+function bsInvShiftAffine(st: usize): void {
+  const x0 = isr(load<u32>(st, 0)), x1 = isr(load<u32>(st, 4)), x2 = isr(load<u32>(st, 8));
+  const x3 = isr(load<u32>(st, 12)), x4 = isr(load<u32>(st, 16)), x5 = isr(load<u32>(st, 20));
+  const x6 = isr(load<u32>(st, 24)), x7 = isr(load<u32>(st, 28));
+  store<u32>(st, ~(x7 ^ x5 ^ x2), 0);
+  store<u32>(st, x0 ^ x6 ^ x3, 4);
+  store<u32>(st, ~(x1 ^ x7 ^ x4), 8);
+  store<u32>(st, x2 ^ x0 ^ x5, 12);
+  store<u32>(st, x3 ^ x1 ^ x6, 16);
+  store<u32>(st, x4 ^ x2 ^ x7, 20);
+  store<u32>(st, x5 ^ x3 ^ x0, 24);
+  store<u32>(st, x6 ^ x4 ^ x1, 28);
+}
+
+/** G after the S-box circuit, AddRoundKey, then InvMixColumns = MixColumns(a + 4(a + rot2(a))). */
+function bsAffineAddInvMix(st: usize, rk: usize): void {
+  const x0 = load<u32>(st, 0), x1 = load<u32>(st, 4), x2 = load<u32>(st, 8), x3 = load<u32>(st, 12);
+  const x4 = load<u32>(st, 16), x5 = load<u32>(st, 20), x6 = load<u32>(st, 24), x7 = load<u32>(st, 28);
+  const a0 = ~(x7 ^ x5 ^ x2) ^ load<u32>(rk, 0), a1 = x0 ^ x6 ^ x3 ^ load<u32>(rk, 4);
+  const a2 = ~(x1 ^ x7 ^ x4) ^ load<u32>(rk, 8), a3 = x2 ^ x0 ^ x5 ^ load<u32>(rk, 12);
+  const a4 = x3 ^ x1 ^ x6 ^ load<u32>(rk, 16), a5 = x4 ^ x2 ^ x7 ^ load<u32>(rk, 20);
+  const a6 = x5 ^ x3 ^ x0 ^ load<u32>(rk, 24), a7 = x6 ^ x4 ^ x1 ^ load<u32>(rk, 28);
+  const u0 = a0 ^ rotr<u32>(a0, 8), u1 = a1 ^ rotr<u32>(a1, 8), u2 = a2 ^ rotr<u32>(a2, 8);
+  const u3 = a3 ^ rotr<u32>(a3, 8), u4 = a4 ^ rotr<u32>(a4, 8), u5 = a5 ^ rotr<u32>(a5, 8);
+  const u6 = a6 ^ rotr<u32>(a6, 8), u7 = a7 ^ rotr<u32>(a7, 8);
+  const d0 = u7, d1 = u0 ^ u7, d2 = u1, d3 = u2 ^ u7, d4 = u3 ^ u7, d5 = u4, d6 = u5, d7 = u6;
+  const b0 = a0 ^ d7, b1 = a1 ^ d0 ^ d7, b2 = a2 ^ d1, b3 = a3 ^ d2 ^ d7;
+  const b4 = a4 ^ d3 ^ d7, b5 = a5 ^ d4, b6 = a6 ^ d5, b7 = a7 ^ d6;
+  const r0 = rotr<u32>(b0, 4), r1 = rotr<u32>(b1, 4), r2 = rotr<u32>(b2, 4), r3 = rotr<u32>(b3, 4);
+  const r4 = rotr<u32>(b4, 4), r5 = rotr<u32>(b5, 4), r6 = rotr<u32>(b6, 4), r7 = rotr<u32>(b7, 4);
+  const t0 = b0 ^ r0, t1 = b1 ^ r1, t2 = b2 ^ r2, t3 = b3 ^ r3;
+  const t4 = b4 ^ r4, t5 = b5 ^ r5, t6 = b6 ^ r6, t7 = b7 ^ r7;
+  store<u32>(st, t7 ^ r0 ^ rotr<u32>(t0, 8), 0);
+  store<u32>(st, t0 ^ t7 ^ r1 ^ rotr<u32>(t1, 8), 4);
+  store<u32>(st, t1 ^ r2 ^ rotr<u32>(t2, 8), 8);
+  store<u32>(st, t2 ^ t7 ^ r3 ^ rotr<u32>(t3, 8), 12);
+  store<u32>(st, t3 ^ t7 ^ r4 ^ rotr<u32>(t4, 8), 16);
+  store<u32>(st, t4 ^ r5 ^ rotr<u32>(t5, 8), 20);
+  store<u32>(st, t5 ^ r6 ^ rotr<u32>(t6, 8), 24);
+  store<u32>(st, t6 ^ r7 ^ rotr<u32>(t7, 8), 28);
+}
+
 // ---- cipher --------------------------------------------------------------------------------------
 
 /** Round keys in slice form: each 16-byte round key of kexp becomes 32 bytes at rk. */
@@ -204,13 +268,10 @@ export function bsEncrypt(rk: usize, nr: i32, blk: usize, st: usize): void {
   bsAddRoundKey(st, rk);
   for (let r = 1; r < nr; r++) {
     bsSubBytes(st);
-    bsShiftRows(st);
-    bsMixColumns(st);
-    bsAddRoundKey(st, rk + (<usize>r << 5));
+    bsShiftMixAdd(st, rk + (<usize>r << 5));
   }
   bsSubBytes(st);
-  bsShiftRows(st);
-  bsAddRoundKey(st, rk + (<usize>nr << 5));
+  bsShiftAdd(st, rk + (<usize>nr << 5));
   bsStore(st, blk);
 }
 
@@ -219,10 +280,9 @@ export function bsDecrypt(rk: usize, nr: i32, blk: usize, st: usize): void {
   bsLoad(st, blk);
   bsAddRoundKey(st, rk + (<usize>nr << 5));
   for (let r = nr - 1; r > 0; r--) {
-    bsInvShiftRows(st);
-    bsInvSubBytes(st);
-    bsAddRoundKey(st, rk + (<usize>r << 5));
-    bsInvMixColumns(st);
+    bsInvShiftAffine(st);
+    bsSubBytes(st);
+    bsAffineAddInvMix(st, rk + (<usize>r << 5));
   }
   bsInvShiftRows(st);
   bsInvSubBytes(st);
