@@ -30,6 +30,9 @@ export function errorText(e: unknown): string {
 export function setError(id: string, message: string | undefined): void {
   const p = byId(`${id}-error`, HTMLElement);
   p.textContent = message ?? '';
+  // Announced when it appears (the paragraph is already referenced by the control's aria-describedby).
+  if (message === undefined) p.removeAttribute('role');
+  else p.setAttribute('role', 'alert');
   show(p, message !== undefined);
   const control = document.getElementById(id);
   if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLButtonElement) {

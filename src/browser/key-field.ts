@@ -120,6 +120,11 @@ export function keyField(opts: KeyFieldOptions): KeyField {
     const o = readOptions();
     try {
       target = readTargetKey(bytes, o);
+      // The password did its work: drop it now, unless the picker may need it again for another key.
+      if (!passwordRow.hidden && indexRow.hidden) {
+        password.value = '';
+        show(passwordRow, false);
+      }
       opts.describe(target);
     } catch (e) {
       if (isByokError(e, 'PASSWORD_REQUIRED') && passwordRow.hidden) {

@@ -34,6 +34,11 @@ async function start(): Promise<void> {
   const kek = kekStep(() => wrap?.update());
   wrap = wrapStep(kek);
   const rehearse = rehearseStep();
+  // Leaving the page (closing the tab, navigating away) zeroes every key still loaded.
+  window.addEventListener('pagehide', () => {
+    wrap?.key.clear();
+    rehearse.clear();
+  });
   try {
     performance.mark('byok-core-start');
     await core.init();

@@ -11,6 +11,8 @@ import { describeKind, keyField, type KeyField } from './key-field.js';
 
 export interface RehearseStep {
   enable(): void;
+  /** Forgets the .byok and zeroes both keys. */
+  clear(): void;
 }
 
 export function rehearseStep(): RehearseStep {
@@ -102,14 +104,15 @@ export function rehearseStep(): RehearseStep {
     }
   });
 
-  clearButton.addEventListener('click', () => {
+  function clear(): void {
     byok = undefined;
     byokInput.value = '';
     setError('reh-byok-file', undefined);
     kek.clear();
     key.clear();
     update();
-  });
+  }
+  clearButton.addEventListener('click', clear);
 
   return {
     enable() {
@@ -119,5 +122,6 @@ export function rehearseStep(): RehearseStep {
       key.enable();
       update();
     },
+    clear,
   };
 }

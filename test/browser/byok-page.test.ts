@@ -289,6 +289,7 @@ describe.skipIf(!RUN)('dist/byok.html in Chromium from file://', () => {
           document.getElementById('key-password-row')?.hidden, document.getElementById('key-index-row')?.hidden];
       })).toEqual(['', 0, '', '', true, true, true]);
       expect(await page.isDisabled('#wrap')).toBe(true);
+      if (i === 0) await page.screenshot({ path: artifactPath('byok-page-wrapped.png'), fullPage: true });
       done++;
     }
     expect(done).toBe(targets.length);
