@@ -176,9 +176,10 @@ function encrypt(key, pt) {
   for (let r = 1; r < nr; r++) {
     const m = r & 3;
     const s1 = map(s, (z) => sbPair(z, T.E1_IO, T.E1_JO)), s2 = map(s, (z) => sbPair(z, T.E2_IO, T.E2_JO));
-    // MixColumns: 2a + 3a1 + a2 + a3 = s2 + rot1(s2 + s1) + rot2(s1) + rot3(s1), rotations in the held frame
+    const s3 = xor(s1, s2);
+    // MixColumns: 2a + 3a1 + a2 + a3 = s2 + rot1(s3) + rot2(s1) + rot3(s1), rotations in the held frame
     const k = sw(map(rk[r], (b) => R(b ^ 0x63)), FRAMES.ENC_P[m]);
-    s = xor(xor(xor(s2, sw(xor(s2, s1), qOf(FRAMES.ENC_Q, m, 0))), xor(sw(s1, qOf(FRAMES.ENC_Q, m, 1)), sw(s1, qOf(FRAMES.ENC_Q, m, 2)))), k);
+    s = xor(xor(xor(s2, k), sw(s3, qOf(FRAMES.ENC_Q, m, 0))), xor(sw(s1, qOf(FRAMES.ENC_Q, m, 1)), sw(s1, qOf(FRAMES.ENC_Q, m, 2))));
   }
   const y = map(s, (z) => sbPair(z, T.EO_IO, T.EO_JO));
   return xor(sw(y, FRAMES.ENC_C[nr & 3]), rk[nr].map((b) => b ^ 0x63));

@@ -160,9 +160,10 @@ export function vpPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize): void 
   const jo = invJo(i, k);
   const s1 = v128.xor(sw(E1_IO(), io), sw(E1_JO(), jo));
   const s2 = v128.xor(sw(E2_IO(), io), sw(E2_JO(), jo));
-  // MixColumns: 2a + 3a1 + a2 + a3 = s2 + rot1(s2 + s1) + rot2(s1) + rot3(s1), rotations in the frame.
-  const t = v128.xor(sw(v128.xor(s2, s1), q1), v128.xor(sw(s1, q2), sw(s1, q3)));
-  return v128.xor(v128.xor(s2, t), key);
+  // MixColumns: 2a + 3a1 + a2 + a3 = s2 + rot1(s1 + s2) + rot2(s1) + rot3(s1), rotations in the frame.
+  // The sum is grouped so that the round key is added off the dependency chain (KW is sequential: every
+  // block depends on the previous one, so latency matters).
+  return v128.xor(v128.xor(v128.xor(s2, key), sw(v128.xor(s1, s2), q1)), v128.xor(sw(s1, q2), sw(s1, q3)));
 }
 
 /** One middle decryption round (equivalent inverse cipher). */
@@ -176,8 +177,7 @@ export function vpPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize): void 
   const tb = v128.xor(sw(DB_IO(), io), sw(DB_JO(), jo));
   const td = v128.xor(sw(DD_IO(), io), sw(DD_JO(), jo));
   const t9 = v128.xor(sw(D9_IO(), io), sw(D9_JO(), jo));
-  const t = v128.xor(v128.xor(te, sw(tb, q1)), v128.xor(sw(td, q2), sw(t9, q3)));
-  return v128.xor(t, key);
+  return v128.xor(v128.xor(v128.xor(te, key), sw(tb, q1)), v128.xor(sw(td, q2), sw(t9, q3)));
 }
 
 @inline function rk(keys: usize, r: i32): v128 {
