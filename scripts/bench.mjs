@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import forge from 'node-forge';
 import { aeskwp } from '@noble/ciphers/aes.js';
 import { bigintOaepDecrypt, bigintOaepEncrypt, toBig } from './bench/bigint-rsa.mjs';
-import { fmt, measure } from './bench/timer.mjs';
+import { fmt, measureAll } from './bench/timer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -42,7 +42,7 @@ const rows = [];
 console.log(`machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
   `Node ${process.version}, OpenSSL ${process.versions.openssl}, V8 ${process.versions.v8}; ${new Date().toISOString().slice(0, 10)}`);
 console.log(`Wasm: release ${releaseMod.WASM_SIZE} B, release-simd ${simdMod.WASM_SIZE} B (target: each at most 65536 B)`);
-console.log('cross-checking outputs, then timing (median of batches, after warm-up)...\n');
+console.log('cross-checking outputs, then timing (median of interleaved batches, after warm-up)...\n');
 
 // ---- RSA-OAEP ------------------------------------------------------------------------------------
 for (const bits of [2048, 3072, 4096]) {
@@ -79,8 +79,8 @@ for (const bits of [2048, 3072, 4096]) {
     for (const [to, f] of Object.entries(dec)) check(equal(f(ct), msg), `${bits}-bit: ${to} decrypting ${from}'s ciphertext`);
   }
   const ct = cts['node:crypto'];
-  rows.push({ op: `RSA-${bits} OAEP encrypt`, kind: 'encrypt', t: Object.fromEntries(Object.entries(enc).map(([n, f]) => [n, measure(f)])) });
-  rows.push({ op: `RSA-${bits} OAEP decrypt`, kind: 'decrypt', t: Object.fromEntries(Object.entries(dec).map(([n, f]) => [n, measure(() => f(ct), bits >= 4096 ? 800 : 400)])) });
+  rows.push({ op: `RSA-${bits} OAEP encrypt`, kind: 'encrypt', t: measureAll(enc) });
+  rows.push({ op: `RSA-${bits} OAEP decrypt`, kind: 'decrypt', t: measureAll(Object.fromEntries(Object.entries(dec).map(([n, f]) => [n, () => f(ct)])), bits >= 4096 ? 4000 : 2000) });
 }
 
 // ---- AES-256 KWP --------------------------------------------------------------------------------
@@ -107,8 +107,7 @@ for (const size of [40, 1218, 2375]) {
       console.log(`note: ${name} aesKwpWrap unavailable (${e.message}); its KWP rows are left empty`);
     }
   }
-  const t = {};
-  for (const [name, f] of Object.entries(impl)) if (available || !(name in ours)) t[name] = measure(f, 300);
+  const t = measureAll(Object.fromEntries(Object.entries(impl).filter(([name]) => available || !(name in ours))));
   rows.push({ op: `AES-256 KWP wrap ${size} B`, kind: 'kwp', t });
 }
 
