@@ -14,7 +14,7 @@ export function aesSetKey(key: usize, keyLen: i32): i32 {
   if (ASC_FEATURE_SIMD) {
     vpPrepareKeys(AS_KEXP(), nr, AS_ENC(), AS_DEC());
   } else {
-    bsPrepareKeys(AS_KEXP(), nr, AS_ENC());
+    bsPrepareKeys(AS_KEXP(), nr, AS_ENC(), AS_DEC());
   }
   return nr;
 }
@@ -33,7 +33,7 @@ export function aesSetKey(key: usize, keyLen: i32): i32 {
   if (ASC_FEATURE_SIMD) {
     vpDecrypt(AS_DEC(), nr, blk);
   } else {
-    bsDecrypt(AS_ENC(), nr, blk, AS_STATE());
+    bsDecrypt(AS_DEC(), nr, blk, AS_STATE());
   }
 }
 

@@ -3,7 +3,9 @@
 //
 // Representation: eight 32-bit slices; slice b holds bit b of each of the 16 state bytes, the byte in row
 // r and column c at bit 4r + c (row-major), and the 16 bits are repeated in the upper half so that the
-// row rotations of MixColumns are plain 32-bit rotations. ShiftRows rotates each row's nibble.
+// row rotations of MixColumns are plain 32-bit rotations. ShiftRows is not applied per round: the state
+// is held in a rotating frame (see "rounds in a rotating frame" below), so a middle round is the S-box
+// circuit plus one fused pass of MixColumns and AddRoundKey.
 // SubBytes is the 113-gate S-box circuit of Boyar, Matthews and Peralta ("A very compact S-box for AES",
 // the CMT circuit published by Boyar and Peralta; structure ported, gate names kept so it can be checked
 // against the listing). InvSubBytes uses InvS = G o S o G with G(x) = A^-1(x ^ 0x63), the inverse affine
@@ -180,112 +182,150 @@ export function bsInvMixColumns(st: usize): void {
     ((x >>> 3) & 0x10001000) | ((x << 1) & 0xe000e000);
 }
 
-/** ShiftRows, MixColumns and AddRoundKey in one pass over the slices (one load and store per slice). */
-function bsShiftMixAdd(st: usize, rk: usize): void {
-  const a0 = sr(load<u32>(st, 0)), a1 = sr(load<u32>(st, 4)), a2 = sr(load<u32>(st, 8));
-  const a3 = sr(load<u32>(st, 12)), a4 = sr(load<u32>(st, 16)), a5 = sr(load<u32>(st, 20));
-  const a6 = sr(load<u32>(st, 24)), a7 = sr(load<u32>(st, 28));
-  const r0 = rotr<u32>(a0, 4), r1 = rotr<u32>(a1, 4), r2 = rotr<u32>(a2, 4), r3 = rotr<u32>(a3, 4);
-  const r4 = rotr<u32>(a4, 4), r5 = rotr<u32>(a5, 4), r6 = rotr<u32>(a6, 4), r7 = rotr<u32>(a7, 4);
+/**
+ * Nibble-wise right rotation by c (every row's columns move left by c): new column j = old column j + c.
+ * lo/hi are the masks of the bits that stay in their nibble / wrap around; c = 0 is the identity.
+ */
+@inline function crot(x: u32, c: u32): u32 {
+  const lo: u32 = 0x11111111 * (0xf >> c);
+  return ((x >>> c) & lo) | ((x << (4 - c)) & ~lo);
+}
+
+// ---- rounds in a rotating frame ------------------------------------------------------------------
+// ShiftRows is not applied each round. The state is held with its rows rotated by a per-round amount
+// (period 4 in the round number), which turns MixColumns' row rotations into a row rotation (a 32-bit
+// rotation) plus a column rotation by c1 (for rot1) and c2 (for rot2) of every nibble, with c1, c2 the
+// round's frame: encryption (m, 2m mod 4), decryption (-m mod 4, 2m mod 4), m = round & 3. Round keys are
+// pre-rotated into the frame; the last round rotates the state back. (The same frames as the vector
+// permute code; vperm-tables.gen.mjs derives them as byte permutations. Public: they depend on the round
+// number only.)
+
+/** MixColumns in frame (c1, c2), then AddRoundKey: out = 2(a + Q1 a) + Q1 a + Q2(a + Q1 a) + k. */
+@inline function bsMixAddFrame(st: usize, rk: usize, c1: u32, c2: u32): void {
+  const a0 = load<u32>(st, 0), a1 = load<u32>(st, 4), a2 = load<u32>(st, 8), a3 = load<u32>(st, 12);
+  const a4 = load<u32>(st, 16), a5 = load<u32>(st, 20), a6 = load<u32>(st, 24), a7 = load<u32>(st, 28);
+  const r0 = rotr<u32>(crot(a0, c1), 4), r1 = rotr<u32>(crot(a1, c1), 4), r2 = rotr<u32>(crot(a2, c1), 4);
+  const r3 = rotr<u32>(crot(a3, c1), 4), r4 = rotr<u32>(crot(a4, c1), 4), r5 = rotr<u32>(crot(a5, c1), 4);
+  const r6 = rotr<u32>(crot(a6, c1), 4), r7 = rotr<u32>(crot(a7, c1), 4);
   const t0 = a0 ^ r0, t1 = a1 ^ r1, t2 = a2 ^ r2, t3 = a3 ^ r3;
   const t4 = a4 ^ r4, t5 = a5 ^ r5, t6 = a6 ^ r6, t7 = a7 ^ r7;
-  store<u32>(st, t7 ^ r0 ^ rotr<u32>(t0, 8) ^ load<u32>(rk, 0), 0);
-  store<u32>(st, t0 ^ t7 ^ r1 ^ rotr<u32>(t1, 8) ^ load<u32>(rk, 4), 4);
-  store<u32>(st, t1 ^ r2 ^ rotr<u32>(t2, 8) ^ load<u32>(rk, 8), 8);
-  store<u32>(st, t2 ^ t7 ^ r3 ^ rotr<u32>(t3, 8) ^ load<u32>(rk, 12), 12);
-  store<u32>(st, t3 ^ t7 ^ r4 ^ rotr<u32>(t4, 8) ^ load<u32>(rk, 16), 16);
-  store<u32>(st, t4 ^ r5 ^ rotr<u32>(t5, 8) ^ load<u32>(rk, 20), 20);
-  store<u32>(st, t5 ^ r6 ^ rotr<u32>(t6, 8) ^ load<u32>(rk, 24), 24);
-  store<u32>(st, t6 ^ r7 ^ rotr<u32>(t7, 8) ^ load<u32>(rk, 28), 28);
+  store<u32>(st, t7 ^ r0 ^ rotr<u32>(crot(t0, c2), 8) ^ load<u32>(rk, 0), 0);
+  store<u32>(st, t0 ^ t7 ^ r1 ^ rotr<u32>(crot(t1, c2), 8) ^ load<u32>(rk, 4), 4);
+  store<u32>(st, t1 ^ r2 ^ rotr<u32>(crot(t2, c2), 8) ^ load<u32>(rk, 8), 8);
+  store<u32>(st, t2 ^ t7 ^ r3 ^ rotr<u32>(crot(t3, c2), 8) ^ load<u32>(rk, 12), 12);
+  store<u32>(st, t3 ^ t7 ^ r4 ^ rotr<u32>(crot(t4, c2), 8) ^ load<u32>(rk, 16), 16);
+  store<u32>(st, t4 ^ r5 ^ rotr<u32>(crot(t5, c2), 8) ^ load<u32>(rk, 20), 20);
+  store<u32>(st, t5 ^ r6 ^ rotr<u32>(crot(t6, c2), 8) ^ load<u32>(rk, 24), 24);
+  store<u32>(st, t6 ^ r7 ^ rotr<u32>(crot(t7, c2), 8) ^ load<u32>(rk, 28), 28);
 }
 
-/** ShiftRows and AddRoundKey (the last round). */
-function bsShiftAdd(st: usize, rk: usize): void {
-  for (let b: usize = 0; b < 32; b += 4) store<u32>(st + b, sr(load<u32>(st + b)) ^ load<u32>(rk + b));
-}
-
-/** Row r of a slice rotated right by r columns (InvShiftRows on one slice). */
-@inline function isr(x: u32): u32 {
-  return (x & 0x000f000f) |
-    ((x << 1) & 0x00e000e0) | ((x >>> 3) & 0x00100010) |
-    ((x >>> 2) & 0x03000300) | ((x << 2) & 0x0c000c00) |
-    ((x << 3) & 0x80008000) | ((x >>> 1) & 0x70007000);
-}
-
-/** InvShiftRows then G (the inverse affine map): the linear steps before the S-box circuit. */
-function bsInvShiftAffine(st: usize): void {
-  const x0 = isr(load<u32>(st, 0)), x1 = isr(load<u32>(st, 4)), x2 = isr(load<u32>(st, 8));
-  const x3 = isr(load<u32>(st, 12)), x4 = isr(load<u32>(st, 16)), x5 = isr(load<u32>(st, 20));
-  const x6 = isr(load<u32>(st, 24)), x7 = isr(load<u32>(st, 28));
-  store<u32>(st, ~(x7 ^ x5 ^ x2), 0);
-  store<u32>(st, x0 ^ x6 ^ x3, 4);
-  store<u32>(st, ~(x1 ^ x7 ^ x4), 8);
-  store<u32>(st, x2 ^ x0 ^ x5, 12);
-  store<u32>(st, x3 ^ x1 ^ x6, 16);
-  store<u32>(st, x4 ^ x2 ^ x7, 20);
-  store<u32>(st, x5 ^ x3 ^ x0, 24);
-  store<u32>(st, x6 ^ x4 ^ x1, 28);
-}
-
-/** G after the S-box circuit, AddRoundKey, then InvMixColumns = MixColumns(a + 4(a + rot2(a))). */
-function bsAffineAddInvMix(st: usize, rk: usize): void {
+/** G after the S-box circuit, AddRoundKey, then InvMixColumns = MixColumns(a + 4(a + Q2 a)), in frame. */
+@inline function bsAffineAddInvMixFrame(st: usize, rk: usize, c1: u32, c2: u32): void {
   const x0 = load<u32>(st, 0), x1 = load<u32>(st, 4), x2 = load<u32>(st, 8), x3 = load<u32>(st, 12);
   const x4 = load<u32>(st, 16), x5 = load<u32>(st, 20), x6 = load<u32>(st, 24), x7 = load<u32>(st, 28);
   const a0 = ~(x7 ^ x5 ^ x2) ^ load<u32>(rk, 0), a1 = x0 ^ x6 ^ x3 ^ load<u32>(rk, 4);
   const a2 = ~(x1 ^ x7 ^ x4) ^ load<u32>(rk, 8), a3 = x2 ^ x0 ^ x5 ^ load<u32>(rk, 12);
   const a4 = x3 ^ x1 ^ x6 ^ load<u32>(rk, 16), a5 = x4 ^ x2 ^ x7 ^ load<u32>(rk, 20);
   const a6 = x5 ^ x3 ^ x0 ^ load<u32>(rk, 24), a7 = x6 ^ x4 ^ x1 ^ load<u32>(rk, 28);
-  const u0 = a0 ^ rotr<u32>(a0, 8), u1 = a1 ^ rotr<u32>(a1, 8), u2 = a2 ^ rotr<u32>(a2, 8);
-  const u3 = a3 ^ rotr<u32>(a3, 8), u4 = a4 ^ rotr<u32>(a4, 8), u5 = a5 ^ rotr<u32>(a5, 8);
-  const u6 = a6 ^ rotr<u32>(a6, 8), u7 = a7 ^ rotr<u32>(a7, 8);
+  const u0 = a0 ^ rotr<u32>(crot(a0, c2), 8), u1 = a1 ^ rotr<u32>(crot(a1, c2), 8);
+  const u2 = a2 ^ rotr<u32>(crot(a2, c2), 8), u3 = a3 ^ rotr<u32>(crot(a3, c2), 8);
+  const u4 = a4 ^ rotr<u32>(crot(a4, c2), 8), u5 = a5 ^ rotr<u32>(crot(a5, c2), 8);
+  const u6 = a6 ^ rotr<u32>(crot(a6, c2), 8), u7 = a7 ^ rotr<u32>(crot(a7, c2), 8);
+  // b = a + 4u (xtime twice: 2u = (u7, u0^u7, u1, u2^u7, u3^u7, u4, u5, u6)).
   const d0 = u7, d1 = u0 ^ u7, d2 = u1, d3 = u2 ^ u7, d4 = u3 ^ u7, d5 = u4, d6 = u5, d7 = u6;
-  const b0 = a0 ^ d7, b1 = a1 ^ d0 ^ d7, b2 = a2 ^ d1, b3 = a3 ^ d2 ^ d7;
-  const b4 = a4 ^ d3 ^ d7, b5 = a5 ^ d4, b6 = a6 ^ d5, b7 = a7 ^ d6;
-  const r0 = rotr<u32>(b0, 4), r1 = rotr<u32>(b1, 4), r2 = rotr<u32>(b2, 4), r3 = rotr<u32>(b3, 4);
-  const r4 = rotr<u32>(b4, 4), r5 = rotr<u32>(b5, 4), r6 = rotr<u32>(b6, 4), r7 = rotr<u32>(b7, 4);
-  const t0 = b0 ^ r0, t1 = b1 ^ r1, t2 = b2 ^ r2, t3 = b3 ^ r3;
-  const t4 = b4 ^ r4, t5 = b5 ^ r5, t6 = b6 ^ r6, t7 = b7 ^ r7;
-  store<u32>(st, t7 ^ r0 ^ rotr<u32>(t0, 8), 0);
-  store<u32>(st, t0 ^ t7 ^ r1 ^ rotr<u32>(t1, 8), 4);
-  store<u32>(st, t1 ^ r2 ^ rotr<u32>(t2, 8), 8);
-  store<u32>(st, t2 ^ t7 ^ r3 ^ rotr<u32>(t3, 8), 12);
-  store<u32>(st, t3 ^ t7 ^ r4 ^ rotr<u32>(t4, 8), 16);
-  store<u32>(st, t4 ^ r5 ^ rotr<u32>(t5, 8), 20);
-  store<u32>(st, t5 ^ r6 ^ rotr<u32>(t6, 8), 24);
-  store<u32>(st, t6 ^ r7 ^ rotr<u32>(t7, 8), 28);
+  store<u32>(st, a0 ^ d7, 0);
+  store<u32>(st, a1 ^ d0 ^ d7, 4);
+  store<u32>(st, a2 ^ d1, 8);
+  store<u32>(st, a3 ^ d2 ^ d7, 12);
+  store<u32>(st, a4 ^ d3 ^ d7, 16);
+  store<u32>(st, a5 ^ d4, 20);
+  store<u32>(st, a6 ^ d5, 24);
+  store<u32>(st, a7 ^ d6, 28);
+  bsMixAddFrame(st, ZERO_KEY, c1, c2);
 }
+
+/** The middle encryption round r after SubBytes, with its frame's rotations as constants. */
+function bsEncMix(st: usize, rk: usize, r: i32): void {
+  const m = r & 3;
+  if (m == 0) bsMixAddFrame(st, rk, 0, 0);
+  else if (m == 1) bsMixAddFrame(st, rk, 1, 2);
+  else if (m == 2) bsMixAddFrame(st, rk, 2, 0);
+  else bsMixAddFrame(st, rk, 3, 2);
+}
+
+/** The middle decryption round r after the S-box circuit. */
+function bsDecMix(st: usize, rk: usize, r: i32): void {
+  const m = r & 3;
+  if (m == 0) bsAffineAddInvMixFrame(st, rk, 0, 0);
+  else if (m == 1) bsAffineAddInvMixFrame(st, rk, 3, 2);
+  else if (m == 2) bsAffineAddInvMixFrame(st, rk, 2, 0);
+  else bsAffineAddInvMixFrame(st, rk, 1, 2);
+}
+
+/** 32 zero bytes (static data): MixColumns without a round key. */
+const ZERO_KEY: usize = memory.data(32, 16);
+
+/** Rows rotated by k ShiftRows steps (k = 0..3), then AddRoundKey: the last round's way out of the frame. */
+function bsShiftAdd(st: usize, rk: usize, k: i32): void {
+  for (let b: usize = 0; b < 32; b += 4) {
+    let x = load<u32>(st + b);
+    for (let i = 0; i < k; i++) x = sr(x);
+    store<u32>(st + b, x ^ load<u32>(rk + b));
+  }
+}
+
 
 // ---- cipher --------------------------------------------------------------------------------------
 
-/** Round keys in slice form: each 16-byte round key of kexp becomes 32 bytes at rk. */
-export function bsPrepareKeys(kexp: usize, nr: i32, rk: usize): void {
-  for (let r = 0; r <= nr; r++) bsLoad(rk + (<usize>r << 5), kexp + (<usize>r << 4));
+/** Slices of the 16 key bytes at key, rows rotated by k ShiftRows steps, at out. */
+function keySlices(out: usize, key: usize, k: i32): void {
+  bsLoad(out, key);
+  for (let b: usize = 0; b < 32; b += 4) {
+    let x = load<u32>(out + b);
+    for (let i = 0; i < k; i++) x = sr(x);
+    store<u32>(out + b, x);
+  }
+}
+
+/**
+ * Round keys in slice form, each in the frame of the round that uses it: encryption keys at ek (round r
+ * key rotated by (4 - r) mod 4 steps, the last one as is), decryption keys at dk in the order decryption
+ * uses them (w_Nr; then w_Nr-r rotated by r mod 4 steps; w_0).
+ */
+export function bsPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize): void {
+  keySlices(ek, kexp, 0);
+  keySlices(dk, kexp + (<usize>nr << 4), 0);
+  for (let r = 1; r < nr; r++) {
+    keySlices(ek + (<usize>r << 5), kexp + (<usize>r << 4), (4 - (r & 3)) & 3);
+    keySlices(dk + (<usize>r << 5), kexp + (<usize>(nr - r) << 4), r & 3);
+  }
+  keySlices(ek + (<usize>nr << 5), kexp + (<usize>nr << 4), 0);
+  keySlices(dk + (<usize>nr << 5), kexp, 0);
 }
 
 /** Encrypts the 16 bytes at blk in place (FIPS-197 5.1), st: 32 bytes of state scratch. */
-export function bsEncrypt(rk: usize, nr: i32, blk: usize, st: usize): void {
+export function bsEncrypt(ek: usize, nr: i32, blk: usize, st: usize): void {
   bsLoad(st, blk);
-  bsAddRoundKey(st, rk);
+  bsAddRoundKey(st, ek);
   for (let r = 1; r < nr; r++) {
     bsSubBytes(st);
-    bsShiftMixAdd(st, rk + (<usize>r << 5));
+    bsEncMix(st, ek + (<usize>r << 5), r);
   }
   bsSubBytes(st);
-  bsShiftAdd(st, rk + (<usize>nr << 5));
+  bsShiftAdd(st, ek + (<usize>nr << 5), nr & 3);
   bsStore(st, blk);
 }
 
-/** Decrypts the 16 bytes at blk in place (FIPS-197 5.3, the straightforward inverse cipher). */
-export function bsDecrypt(rk: usize, nr: i32, blk: usize, st: usize): void {
+/** Decrypts the 16 bytes at blk in place (FIPS-197 5.3, the inverse cipher, in rotating frames). */
+export function bsDecrypt(dk: usize, nr: i32, blk: usize, st: usize): void {
   bsLoad(st, blk);
-  bsAddRoundKey(st, rk + (<usize>nr << 5));
-  for (let r = nr - 1; r > 0; r--) {
-    bsInvShiftAffine(st);
+  bsAddRoundKey(st, dk);
+  for (let r = 1; r < nr; r++) {
+    bsInvAffine(st);
     bsSubBytes(st);
-    bsAffineAddInvMix(st, rk + (<usize>r << 5));
+    bsDecMix(st, dk + (<usize>r << 5), r);
   }
-  bsInvShiftRows(st);
   bsInvSubBytes(st);
-  bsAddRoundKey(st, rk);
+  bsShiftAdd(st, dk + (<usize>nr << 5), (4 - (nr & 3)) & 3);
   bsStore(st, blk);
 }
