@@ -105,6 +105,17 @@ describe('Wycheproof RSA-OAEP', () => {
   }
 
   afterAll(() => {
+    const totals = new Map<string, number[]>();
+    for (const [k, t] of tallies) {
+      const build = k.split(' ')[0] as string;
+      const sum = totals.get(build) ?? [0, 0, 0, 0, 0];
+      const skipped = [...t.skipped.values()].reduce((a, b) => a + b, 0);
+      [t.valid, t.invalid, t.acceptable, t.refused, skipped].forEach((v, i) => { sum[i] = (sum[i] as number) + v; });
+      totals.set(build, sum);
+    }
+    for (const [build, [v, i, a, r, s]] of totals) {
+      console.log(`${build} total: ${v} valid, ${i} invalid rejected, ${a} acceptable (decrypted), ${r} three-prime refused, ${s} skipped (unsupported hash)`);
+    }
     for (const [k, t] of tallies) {
       const skipped = [...t.skipped].map(([r, n]) => `${n} skipped: ${r}`).join('; ');
       console.log(`${k}: ${t.valid} valid, ${t.invalid} invalid rejected, ${t.acceptable} acceptable (decrypted), ` +
