@@ -123,11 +123,7 @@ export function bsInvSubBytes(st: usize): void {
   bsInvAffine(st);
 }
 
-// ---- ShiftRows, MixColumns, AddRoundKey -----------------------------------------------------------
-
-export function bsInvShiftRows(st: usize): void {
-  for (let b: usize = 0; b < 32; b += 4) store<u32>(st + b, isr(load<u32>(st + b)));
-}
+// ---- MixColumns, AddRoundKey -----------------------------------------------------------
 
 /**
  * MixColumns: out = 2a + 3a1 + a2 + a3 (ai: the column rotated up by i rows) computed as
