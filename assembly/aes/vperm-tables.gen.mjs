@@ -207,7 +207,13 @@ for (const kl of [16, 24, 32]) for (let t = 0; t < 300; t++) {
   if (Buffer.compare(Buffer.from(back), pt) !== 0) throw new Error(`model decrypt wrong (AES-${kl * 8})`);
 }
 
-export const VPERM = { NU, A, BETA, TABLES, FRAMES, CONSTS };
+/**
+ * Frame tables emitted as one v128 constant per frame m and 16-byte entry i (`ENC_Q_F1_2`); the others
+ * (the round-key permutations, used only by the key schedule) as one memory.data table each.
+ */
+const FRAME_CONSTS = ['ENC_Q', 'ENC_C', 'DEC_Q', 'DEC_C'];
+
+export const VPERM = { NU, A, BETA, TABLES, FRAMES, FRAME_CONSTS, CONSTS };
 
 if (process.argv.includes('--emit')) {
   const hex = (n) => `${n > 127 ? '<i8>' : ''}0x${n.toString(16).padStart(2, '0')}`;
@@ -216,6 +222,15 @@ if (process.argv.includes('--emit')) {
   }
   const plain = (n) => `0x${n.toString(16).padStart(2, '0')}`;
   for (const [name, sets] of Object.entries(FRAMES)) {
+    if (FRAME_CONSTS.includes(name)) {
+      // Permutations of the unrolled rounds: v128 constants, so the engine sees in-range indices.
+      sets.forEach((set, m) => {
+        for (let i = 0; i < set.length / 16; i++) {
+          console.log(`@inline function ${name}_F${m}_${i}(): v128 { return i8x16(${set.slice(16 * i, 16 * i + 16).map(plain).join(', ')}); }`);
+        }
+      });
+      continue;
+    }
     const flat = sets.flat();
     const rows = [...Array(flat.length / 16).keys()].map((i) => `  ${flat.slice(16 * i, 16 * i + 16).map(plain).join(', ')},`).join('\n');
     console.log(`const ${name}: usize = memory.data<u8>([\n${rows}\n]);`);

@@ -78,7 +78,12 @@ describe('vector-permute AES constants', () => {
   it('vperm.ts holds exactly the constants vperm-tables.gen.mjs derives (and its model agrees with node:crypto)', async () => {
     const genPath = join(here, '../../assembly/aes/vperm-tables.gen.mjs');
     const gen = (await import(genPath)) as {
-      VPERM: { TABLES: Record<string, number[]>; FRAMES: Record<string, number[][]>; CONSTS: Record<string, number> };
+      VPERM: {
+        TABLES: Record<string, number[]>;
+        FRAMES: Record<string, number[][]>;
+        FRAME_CONSTS: string[];
+        CONSTS: Record<string, number>;
+      };
     };
     const src = readFileSync(join(here, '../../assembly/aes/vperm.ts'), 'utf8');
     const bytesOf = (list: string): number[] =>
@@ -89,6 +94,18 @@ describe('vector-permute AES constants', () => {
       expect(bytesOf((m as RegExpExecArray)[1] as string), tname).toEqual(t);
     }
     for (const [fname, sets] of Object.entries(gen.VPERM.FRAMES)) {
+      if (gen.VPERM.FRAME_CONSTS.includes(fname)) {
+        // One v128 constant per frame and 16-byte entry: ENC_Q_F<frame>_<entry>.
+        sets.forEach((set, frame) => {
+          for (let e = 0; e < set.length / 16; e++) {
+            const name = `${fname}_F${frame}_${e}`;
+            const m = new RegExp(`function ${name}\\(\\): v128 \\{ return i8x16\\(([^)]*)\\)`).exec(src);
+            expect(m, name).not.toBeNull();
+            expect(bytesOf((m as RegExpExecArray)[1] as string), name).toEqual(set.slice(16 * e, 16 * e + 16));
+          }
+        });
+        continue;
+      }
       const m = new RegExp(`const ${fname}: usize = memory.data<u8>\\(\\[([^\\]]*)\\]`).exec(src);
       expect(m, fname).not.toBeNull();
       expect(bytesOf((m as RegExpExecArray)[1] as string), fname).toEqual(sets.flat());
