@@ -6,7 +6,7 @@ import { AES_SCRATCH } from "../abi";
 
 /** Expanded key in FIPS-197 byte form: (Nr + 1) round keys of 16 bytes (at most 240 bytes). */
 @inline export function AS_KEXP(): usize { return AES_SCRATCH(); }
-/** Encryption round keys in the code path's representation (bitsliced: 15 x 32 bytes; vperm: 15 x 16). */
+/** Encryption round keys in the code path's representation (bitsliced: 15 x 32 bytes; vperm: 14 x 32 + 16). */
 @inline export function AS_ENC(): usize { return AES_SCRATCH() + 256; }
 /** Decryption round keys (bitsliced: 15 x 32 bytes; vector permute: 15 x 16 bytes). */
 @inline export function AS_DEC(): usize { return AES_SCRATCH() + 768; }
