@@ -8,13 +8,18 @@ import { bsDecrypt, bsEncrypt, bsPrepareKeys } from "./bitslice";
 import { expandKey } from "./keysched";
 import { vpDecrypt, vpEncrypt, vpPrepareKeys } from "./vperm";
 
-/** Loads a key (16/24/32 bytes, checked by the caller) for both directions and returns Nr. */
-export function aesSetKey(key: usize, keyLen: i32): i32 {
+/** aesSetKey's dirs: the directions to prepare round keys for (a wrap never decrypts, an unwrap never encrypts). */
+export const AES_ENC: i32 = 1;
+export const AES_DEC: i32 = 2;
+export const AES_BOTH: i32 = 3;
+
+/** Loads a key (16/24/32 bytes, checked by the caller) for the directions in dirs and returns Nr. */
+export function aesSetKey(key: usize, keyLen: i32, dirs: i32 = AES_BOTH): i32 {
   const nr = expandKey(key, keyLen);
   if (ASC_FEATURE_SIMD) {
-    vpPrepareKeys(AS_KEXP(), nr, AS_ENC(), AS_DEC());
+    vpPrepareKeys(AS_KEXP(), nr, AS_ENC(), AS_DEC(), dirs);
   } else {
-    bsPrepareKeys(AS_KEXP(), nr, AS_ENC(), AS_DEC());
+    bsPrepareKeys(AS_KEXP(), nr, AS_ENC(), AS_DEC(), dirs);
   }
   return nr;
 }

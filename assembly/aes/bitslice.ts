@@ -288,15 +288,17 @@ function keySlices(out: usize, key: usize, k: i32): void {
  * key rotated by (4 - r) mod 4 steps, the last one as is), decryption keys at dk in the order decryption
  * uses them (w_Nr; then w_Nr-r rotated by r mod 4 steps; w_0).
  */
-export function bsPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize): void {
-  keySlices(ek, kexp, 0);
-  keySlices(dk, kexp + (<usize>nr << 4), 0);
-  for (let r = 1; r < nr; r++) {
-    keySlices(ek + (<usize>r << 5), kexp + (<usize>r << 4), (4 - (r & 3)) & 3);
-    keySlices(dk + (<usize>r << 5), kexp + (<usize>(nr - r) << 4), r & 3);
+export function bsPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize, dirs: i32): void {
+  if (dirs & 1) {
+    keySlices(ek, kexp, 0);
+    for (let r = 1; r < nr; r++) keySlices(ek + (<usize>r << 5), kexp + (<usize>r << 4), (4 - (r & 3)) & 3);
+    keySlices(ek + (<usize>nr << 5), kexp + (<usize>nr << 4), 0);
   }
-  keySlices(ek + (<usize>nr << 5), kexp + (<usize>nr << 4), 0);
-  keySlices(dk + (<usize>nr << 5), kexp, 0);
+  if (dirs & 2) {
+    keySlices(dk, kexp + (<usize>nr << 4), 0);
+    for (let r = 1; r < nr; r++) keySlices(dk + (<usize>r << 5), kexp + (<usize>(nr - r) << 4), r & 3);
+    keySlices(dk + (<usize>nr << 5), kexp, 0);
+  }
 }
 
 /** Encrypts the 16 bytes at blk in place (FIPS-197 5.1), st: 32 bytes of state scratch. */

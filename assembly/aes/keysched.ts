@@ -1,10 +1,12 @@
 // AES key expansion (FIPS-197 section 5.2) into the byte-form round keys at AS_KEXP. SubWord runs the
-// bitsliced S-box circuit, so the schedule has no table lookups; both code paths share it and then turn
-// the byte-form keys into their own representation.
+// S-box of the build's code path (the bitsliced circuit, or the vector-permute S-box layer in the SIMD
+// builds), so the schedule has no table lookups; both code paths share it and then turn the byte-form
+// keys into their own representation.
 //
 // Leaks: the key length (public). The round constants and word indices depend on it only.
 import { AS_BLK, AS_KEXP, AS_STATE } from "./layout";
 import { bsLoad, bsStore, bsSubBytes } from "./bitslice";
+import { vpSubWord } from "./vperm";
 
 /** Rounds for a key of keyLen bytes: 10/12/14, or 0 when keyLen is not 16/24/32. */
 export function roundsFor(keyLen: i32): i32 {
@@ -16,6 +18,7 @@ export function roundsFor(keyLen: i32): i32 {
 
 /** SubWord(RotWord(w)) for a word held in FIPS-197 byte order (byte 0 in the low bits). */
 function subRotWord(w: u32): u32 {
+  if (ASC_FEATURE_SIMD) return vpSubWord(rotr<u32>(w, 8));
   const blk = AS_BLK();
   const st = AS_STATE();
   store<u64>(blk, 0);

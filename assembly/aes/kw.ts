@@ -14,7 +14,7 @@
 // function returns it; the verdict itself is the function's result.
 import { AES_SCRATCH, ERR_ARG, ERR_DECRYPT, MAX_KW_DATA } from "../abi";
 import { eq, ge, isZero, lt, maskOf, sel, wipe } from "../ct";
-import { aesDecrypt, aesEncrypt, aesSetKey } from "./aes";
+import { AES_DEC, AES_ENC, aesDecrypt, aesEncrypt, aesSetKey } from "./aes";
 import { roundsFor } from "./keysched";
 import { AES_USED, AS_BLK, AS_DEC, AS_ENC } from "./layout";
 import { vpDecryptV, vpEncryptV } from "./vperm";
@@ -124,7 +124,7 @@ export function kwWrapInto(kek: usize, kekLen: i32, inPtr: usize, inLen: i32, ou
   const outLen = kwWrappedLen(inLen);
   if (roundsFor(kekLen) == 0 || outLen < 0) return ERR_ARG;
   const n = inLen >> 3;
-  const nr = aesSetKey(kek, kekLen);
+  const nr = aesSetKey(kek, kekLen, AES_ENC);
   memory.copy(out + 8, inPtr, <usize>inLen);
   store<u64>(AS_BLK(), KW_IV);
   wrapRounds(nr, out + 8, n);
@@ -138,7 +138,7 @@ export function kwUnwrapInto(kek: usize, kekLen: i32, inPtr: usize, inLen: i32, 
   if (roundsFor(kekLen) == 0 || outLen < 0) return ERR_ARG;
   const n = outLen >> 3;
   const blk = AS_BLK();
-  const nr = aesSetKey(kek, kekLen);
+  const nr = aesSetKey(kek, kekLen, AES_DEC);
   store<u64>(blk, load<u64>(inPtr));
   memory.copy(out, inPtr + 8, <usize>outLen);
   unwrapRounds(nr, out, n);
@@ -156,7 +156,7 @@ export function kwpWrapInto(kek: usize, kekLen: i32, inPtr: usize, inLen: i32, o
   const outLen = kwpWrappedLen(inLen);
   if (roundsFor(kekLen) == 0 || outLen < 0) return ERR_ARG;
   const padded = outLen - 8;
-  const nr = aesSetKey(kek, kekLen);
+  const nr = aesSetKey(kek, kekLen, AES_ENC);
   memory.copy(out + 8, inPtr, <usize>inLen);
   memory.fill(out + 8 + <usize>inLen, 0, <usize>(padded - inLen));
   const blk = AS_BLK();
@@ -181,7 +181,7 @@ export function kwpUnwrapInto(kek: usize, kekLen: i32, inPtr: usize, inLen: i32,
   if (roundsFor(kekLen) == 0 || space < 0) return ERR_ARG;
   const n = space >> 3;
   const blk = AS_BLK();
-  const nr = aesSetKey(kek, kekLen);
+  const nr = aesSetKey(kek, kekLen, AES_DEC);
   if (n == 1) {
     // RFC 5649 4.2: two 64-bit blocks are decrypted with AES in ECB mode.
     store<u64>(blk, load<u64>(inPtr));

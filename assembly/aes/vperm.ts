@@ -137,32 +137,48 @@ const C05: i8 = 0x67;
 }
 
 /**
- * Round keys from the byte-form expanded key, in the order the rounds use them.
+ * Round keys from the byte-form expanded key, in the order the rounds use them, for the directions in
+ * dirs (1 encryption, 2 decryption, 3 both; a public choice of the caller).
  * Encryption (ek, 32 bytes per round: the H and L planes): R(w_0); for 0 < r < Nr, R(w_r ^ 0x63..) in the
  * frame of round r; then w_Nr ^ 0x63.. as is (16 bytes, the last round's output is bytes).
  * Decryption (dk): RD(w_Nr) ^ R(0x05); for 0 < r < Nr, RD(InvMixColumns(w_Nr-r)) ^ R(0x05) in the frame of
  * round r; w_0 as is. (RD(b) = R(A^-1 b): the decryption state's basis, see vperm-tables.gen.mjs.)
  */
-export function vpPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize): void {
-  const c63 = i8x16.splat(C63);
-  const c05 = i8x16.splat(C05);
-  const blk = AS_BLK();
-  const st = AS_STATE();
-  storePlanes(ek, transform(v128.load(kexp), IN_LO(), IN_HI()));
-  v128.store(ek + (<usize>nr << 5), v128.xor(v128.load(kexp + (<usize>nr << 4)), i8x16.splat(0x63)));
-  v128.store(dk, v128.xor(transform(v128.load(kexp + (<usize>nr << 4)), DIN_LO(), DIN_HI()), c05));
-  v128.store(dk + (<usize>nr << 4), v128.load(kexp));
-  for (let r = 1; r < nr; r++) {
-    const frame = <usize>(r & 3) << 4;
-    const e = v128.xor(transform(v128.load(kexp + (<usize>r << 4)), IN_LO(), IN_HI()), c63);
-    storePlanes(ek + (<usize>r << 5), sw(e, v128.load(ENC_P + frame)));
-    memory.copy(blk, kexp + (<usize>(nr - r) << 4), 16);
-    bsLoad(st, blk);
-    bsInvMixColumns(st);
-    bsStore(st, blk);
-    const d = v128.xor(transform(v128.load(blk), DIN_LO(), DIN_HI()), c05);
-    v128.store(dk + (<usize>r << 4), sw(d, v128.load(DEC_P + frame)));
+export function vpPrepareKeys(kexp: usize, nr: i32, ek: usize, dk: usize, dirs: i32): void {
+  if (dirs & 1) {
+    const c63 = i8x16.splat(C63);
+    storePlanes(ek, transform(v128.load(kexp), IN_LO(), IN_HI()));
+    for (let r = 1; r < nr; r++) {
+      const e = v128.xor(transform(v128.load(kexp + (<usize>r << 4)), IN_LO(), IN_HI()), c63);
+      storePlanes(ek + (<usize>r << 5), sw(e, v128.load(ENC_P + (<usize>(r & 3) << 4))));
+    }
+    v128.store(ek + (<usize>nr << 5), v128.xor(v128.load(kexp + (<usize>nr << 4)), i8x16.splat(0x63)));
   }
+  if (dirs & 2) {
+    const c05 = i8x16.splat(C05);
+    const blk = AS_BLK();
+    const st = AS_STATE();
+    v128.store(dk, v128.xor(transform(v128.load(kexp + (<usize>nr << 4)), DIN_LO(), DIN_HI()), c05));
+    for (let r = 1; r < nr; r++) {
+      memory.copy(blk, kexp + (<usize>(nr - r) << 4), 16);
+      bsLoad(st, blk);
+      bsInvMixColumns(st);
+      bsStore(st, blk);
+      const d = v128.xor(transform(v128.load(blk), DIN_LO(), DIN_HI()), c05);
+      v128.store(dk + (<usize>r << 4), sw(d, v128.load(DEC_P + (<usize>(r & 3) << 4))));
+    }
+    v128.store(dk + (<usize>nr << 4), v128.load(kexp));
+  }
+}
+
+/** SubWord (FIPS-197 5.2) of the word w, bytes in memory order, through the same S-box layer as the rounds. */
+export function vpSubWord(w: u32): u32 {
+  const t = transform(i32x4.splat(w), IN_LO(), IN_HI());
+  const i = hiNib(t);
+  const j = v128.xor(i, loNib(t));
+  const ak = sw(AK(), loNib(t));
+  const y = v128.xor(sw(EO_IO(), invIo(i, j, ak)), sw(EO_JO(), invJo(i, j, ak)));
+  return i32x4.extract_lane(y, 0) ^ 0x63636363;
 }
 
 /** The low nibble of every byte. */
