@@ -17,7 +17,7 @@ import { eq, ge, isZero, lt, maskOf, sel, wipe } from "../ct";
 import { AES_DEC, AES_ENC, aesDecrypt, aesEncrypt, aesSetKey } from "./aes";
 import { roundsFor } from "./keysched";
 import { AES_USED, AS_BLK, AS_DEC, AS_ENC } from "./layout";
-import { vpDecryptV, vpEncryptV } from "./vperm";
+import { vpDecryptV, vpWrapRounds } from "./vperm";
 
 /** RFC 3394 2.2.3.1 default IV (eight bytes 0xA6; its value does not depend on byte order). */
 const KW_IV: u64 = 0xa6a6a6a6a6a6a6a6;
@@ -84,17 +84,7 @@ function unwrapRounds(nr: i32, r: usize, n: i32): void {
 // SIMD builds keep A || R[i] in a register: no round trip through memory between the AES calls.
 
 function wrapRoundsV(nr: i32, r: usize, n: i32): void {
-  let a = v128.load64_zero(AS_BLK());
-  for (let j = 0; j < 6; j++) {
-    for (let i = 1; i <= n; i++) {
-      const ri = r + (<usize>(i - 1) << 3);
-      const b = vpEncryptV(AS_ENC(), nr, v128.load64_lane(ri, a, 1));
-      v128.store64_lane(ri, b, 1);
-      // A = MSB64(B) ^ t; t's vector is built off the dependency chain.
-      a = v128.xor(b, i64x2.replace_lane(i64x2.splat(0), 0, bswap<u64>(<u64>(n * j + i))));
-    }
-  }
-  v128.store64_lane(AS_BLK(), a, 0);
+  vpWrapRounds(AS_ENC(), nr, r, n, AS_BLK());
 }
 
 function unwrapRoundsV(nr: i32, r: usize, n: i32): void {

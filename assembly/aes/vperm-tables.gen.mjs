@@ -215,6 +215,10 @@ const PLANES = [
   ['E3H_IO', hiT(E3_IO)], ['E3H_JO', hiT(E3_JO)],
   ['E1L_IO', loT(T.E1_IO)], ['E1L_JO', loT(T.E1_JO)], ['E2L_IO', loT(T.E2_IO)], ['E2L_JO', loT(T.E2_JO)],
   ['E3L_IO', loT(E3_IO)], ['E3L_JO', loT(E3_JO)],
+  // KW chains blocks: the last round's output goes straight into the next block's input transform, and
+  // both are linear after the lookups, so R(A w) is looked up in planes directly (see vpWrapRounds).
+  ['TOH_IO', hiT(T.EO_IO.map(R))], ['TOH_JO', hiT(T.EO_JO.map(R))],
+  ['TOL_IO', loT(T.EO_IO.map(R))], ['TOL_JO', loT(T.EO_JO.map(R))],
 ];
 const PL = Object.fromEntries(PLANES);
 /** io, jo of each position from the nibble planes h (i) and l (k). */

@@ -116,6 +116,10 @@ const PLANES: usize = memory.data<u8>([
   0x00, 0x01, 0x0d, 0x07, 0x07, 0x0c, 0x0a, 0x0b, 0x06, 0x01, 0x06, 0x0b, 0x0d, 0x0a, 0x00, 0x0c, // E2L_JO
   0x00, 0x0a, 0x05, 0x0d, 0x03, 0x01, 0x08, 0x02, 0x07, 0x04, 0x09, 0x0c, 0x0b, 0x06, 0x0e, 0x0f, // E3L_IO
   0x00, 0x00, 0x0b, 0x0e, 0x04, 0x01, 0x05, 0x05, 0x0e, 0x0a, 0x04, 0x0f, 0x01, 0x0f, 0x0a, 0x0b, // E3L_JO
+  0x00, 0x02, 0x01, 0x07, 0x05, 0x01, 0x06, 0x04, 0x05, 0x00, 0x07, 0x06, 0x03, 0x04, 0x02, 0x03, // TOH_IO
+  0x00, 0x09, 0x0f, 0x0a, 0x0a, 0x06, 0x05, 0x0c, 0x03, 0x09, 0x03, 0x0c, 0x0f, 0x05, 0x00, 0x06, // TOH_JO
+  0x00, 0x0e, 0x07, 0x03, 0x09, 0x03, 0x04, 0x0a, 0x0d, 0x04, 0x07, 0x00, 0x0d, 0x0e, 0x0a, 0x09, // TOL_IO
+  0x00, 0x01, 0x06, 0x09, 0x03, 0x0d, 0x0f, 0x0e, 0x08, 0x0b, 0x02, 0x04, 0x0c, 0x05, 0x0a, 0x07, // TOL_JO
 ]);
 const C63: i8 = <i8>0xa0;
 const C05: i8 = 0x67;
@@ -246,6 +250,67 @@ export function vpSubWord(w: u32): u32 {
   const ak = sw(AK(), l);
   const y = v128.xor(sw(EO_IO(), invIo(h, j, ak)), sw(EO_JO(), invJo(h, j, ak)));
   return v128.xor(sw(y, v128.load(ENC_C + (<usize>(nr & 3) << 4))), v128.load(ek + (<usize>nr << 5)));
+}
+
+/**
+ * RFC 3394's W (section 2.2.1, index form) on the SIMD path: A in blk[0..8), R[1..n] at r (n >= 2, not
+ * checked here); both are replaced by their wrapped values.
+ *
+ * The blocks form one dependency chain, so the end of each block is fused with the start of the next:
+ * the next input (MSB64(B) ^ t) || R[i+1] enters the cipher as the planes of R(.) ^ k_0, and since R is
+ * linear, R(MSB64(B)) is looked up in planes from the last round's io and jo (the TO* tables) and
+ * permuted with the last round's output permutation, whose high half is cleared (out of range indices);
+ * R(t || R[i+1]) ^ k_0 and R(w_Nr ^ 0x63..) are computed beside the chain. The output bytes B themselves
+ * (for R[i] and the final A) are computed beside the chain as in vpEncryptV.
+ */
+export function vpWrapRounds(ek: usize, nr: i32, r: usize, n: i32, blk: usize): void {
+  const a = v128.load64_zero(blk);
+  const kLast = v128.load(ek + (<usize>nr << 5));
+  const outPerm = v128.load(ENC_C + (<usize>(nr & 3) << 4));
+  // Lanes 8-15 of the fused permutation select nothing (0x80 >= 16 gives 0).
+  const fusePerm = v128.or(outPerm, i64x2(0, 0x8080808080808080));
+  const loHalf = i64x2(-1, 0);
+  const klh = hiNib(kLast), kll = loNib(kLast);
+  const ch = v128.and(v128.xor(sw(pl(0), kll), sw(pl(1), klh)), loHalf);
+  const cl = v128.and(v128.xor(sw(pl(2), kll), sw(pl(3), klh)), loHalf);
+  const k0h = v128.load(ek), k0l = v128.load(ek, 16);
+  const x = v128.load64_lane(r, a, 1);
+  let h = v128.xor(v128.xor(sw(pl(0), loNib(x)), sw(pl(1), hiNib(x))), k0h);
+  let l = v128.xor(v128.xor(sw(pl(2), loNib(x)), sw(pl(3), hiNib(x))), k0l);
+  let b = a;
+  let tv = a;
+  for (let j = 0; j < 6; j++) {
+    for (let i = 1; i <= n; i++) {
+      for (let rr = 1; rr < nr; rr++) {
+        const jj = v128.xor(h, l);
+        const ak = sw(AK(), l);
+        const io = invIo(h, jj, ak);
+        const jo = invJo(h, jj, ak);
+        const fr = ENC_Q + <usize>(rr & 3) * 48;
+        const q1 = v128.load(fr), q2 = v128.load(fr, 16), q3 = v128.load(fr, 32);
+        const k = ek + (<usize>rr << 5);
+        const nh = encPlane(io, jo, 4, q1, q2, q3, v128.load(k));
+        l = encPlane(io, jo, 10, q1, q2, q3, v128.load(k, 16));
+        h = nh;
+      }
+      const jj = v128.xor(h, l);
+      const ak = sw(AK(), l);
+      const io = invIo(h, jj, ak);
+      const jo = invJo(h, jj, ak);
+      // t = n*j + i, a 64-bit big-endian integer in lane 0; the next R is R[i+1], or R[1] for i = n.
+      tv = i64x2.replace_lane(i64x2.splat(0), 0, bswap<u64>(<u64>(n * j + i)));
+      const next = r + ((i < n ? <usize>i : 0) << 3);
+      b = v128.xor(sw(v128.xor(sw(EO_IO(), io), sw(EO_JO(), jo)), outPerm), kLast);
+      v128.store64_lane(r + (<usize>(i - 1) << 3), b, 1);
+      const u = v128.load64_lane(next, tv, 1);
+      const uh = hiNib(u), ul = loNib(u);
+      const zh = v128.xor(v128.xor(v128.xor(sw(pl(0), ul), sw(pl(1), uh)), k0h), ch);
+      const zl = v128.xor(v128.xor(v128.xor(sw(pl(2), ul), sw(pl(3), uh)), k0l), cl);
+      h = v128.xor(sw(v128.xor(sw(pl(17), jo), sw(pl(16), io)), fusePerm), zh);
+      l = v128.xor(sw(v128.xor(sw(pl(19), jo), sw(pl(18), io)), fusePerm), zl);
+    }
+  }
+  v128.store64_lane(blk, v128.xor(b, tv), 0);
 }
 
 /** One middle decryption round on the byte state s (equivalent inverse cipher). */
