@@ -282,5 +282,5 @@ if (process.argv.includes('--emit')) {
   console.log(`const PLANES: usize = memory.data<u8>([\n${pl}\n]);`);
   for (const [name, c] of Object.entries(CONSTS)) console.log(`const ${name}: i8 = ${hex(c)};`);
 } else if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  console.log(`vperm tables: nu=${NU} beta=[${BETA}]; S-box inversion checked on 256 inputs; model agrees with node:crypto on 900 blocks each way`);
+  console.log(`vperm tables: nu=${NU} beta=[${BETA}]; S-box inversion checked on 256 inputs; model agrees with node:crypto on 900 blocks each way, the planar encryption on 900 more`);
 }
