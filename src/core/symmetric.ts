@@ -29,15 +29,28 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
     if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
     return (f as Fn)(...args);
   };
+  /** Like fn, for the five-argument key-wrap exports, without the rest-argument array on every call. */
+  const fn5 = (name: string): Fn => {
+    type Fn5 = (a: number, b: number, c: number, d: number, e: number) => number;
+    let f: Fn5 | undefined;
+    return (a = 0, b = 0, c = 0, d = 0, e = 0): number => {
+      if (f === undefined) {
+        const g = core.exports[name];
+        if (typeof g !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
+        f = g as Fn5;
+      }
+      return f(a, b, c, d, e);
+    };
+  };
   const shaFn = fn('sha');
   const shaCtxSize = fn('shaCtxSize');
   const shaInit = fn('shaInit');
   const shaUpdate = fn('shaUpdate');
   const shaFinal = fn('shaFinal');
-  const kwWrapFn = fn('aesKwWrap');
-  const kwUnwrapFn = fn('aesKwUnwrap');
-  const kwpWrapFn = fn('aesKwpWrap');
-  const kwpUnwrapFn = fn('aesKwpUnwrap');
+  const kwWrapFn = fn5('aesKwWrap');
+  const kwUnwrapFn = fn5('aesKwUnwrap');
+  const kwpWrapFn = fn5('aesKwpWrap');
+  const kwpUnwrapFn = fn5('aesKwpUnwrap');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   function hash(name: HashName, data: Uint8Array): Uint8Array {
@@ -70,6 +83,24 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
 
   /** Runs one KW/KWP export over kek and data with an output of outLen bytes; returns the result bytes. */
   function keyWrapCall(call: Fn, what: string, kek: Uint8Array, data: Uint8Array, outLen: number): Uint8Array {
+    // The frame ioFrame would lay out (each part rounded up to 16 bytes), without its per-call closures
+    // and rest-argument calls: a one-block wrap is otherwise a third JS overhead. Oversized inputs take
+    // the general path, which reports them.
+    const base = core.ioBase;
+    const d = base + ((kek.length + 15) & ~15);
+    const out = d + ((data.length + 15) & ~15);
+    const end = out + ((outLen + 15) & ~15);
+    if (end - base <= core.ioSize) {
+      const mem = core.mem;
+      try {
+        mem.set(kek, base);
+        mem.set(data, d);
+        const r = checkStatus(call(base, kek.length, d, data.length, out), what);
+        return mem.slice(out, out + r);
+      } finally {
+        mem.fill(0, base, end);
+      }
+    }
     const f = ioFrame(core);
     try {
       const k = f.put(kek);
