@@ -118,7 +118,7 @@ describe('RSA consistency: each relation broken alone', () => {
     const sig = sign('sha256', Buffer.from('ceremony'), priv);
     expect(verify('sha256', Buffer.from('ceremony'), rsa.publicKey, sig)).toBe(true);
   });
-  it('a composite "prime" with every other relation consistent: INVALID_RSA_KEY at prime1', () => {
+  it('a composite "prime" with every other relation consistent: INVALID_RSA_KEY from the pairwise test', () => {
     const big = (b: bigint): string => {
       let h = b.toString(16);
       if (h.length % 2) h = `0${h}`;
@@ -143,7 +143,8 @@ describe('RSA consistency: each relation broken alone', () => {
       const jwk = { kty: 'RSA', n: big(p * q), e: big(e), d: big(d), p: big(p), q: big(q), dp: big(d % (p - 1n)), dq: big(d % (q - 1n)), qi: big(modInv(q, p)) };
       const err = errorOf(() => readTargetKey(jwkBytes(jwk), { azureChecks: false }));
       expect(err.code).toBe('INVALID_RSA_KEY');
-      expect(err.path).toBe('JWK.prime1');
+      expect(err.path).toBe('JWK');
+      expect(err.message).toContain('does not decrypt with the private key');
       break;
     }
   });
