@@ -3,11 +3,12 @@
 // that no error message carries key bytes.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, generatePrimeSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ByokError, type ByokErrorCode } from '../../src/errors.js';
+import type { ByokErrorCode } from '../../src/errors.js';
 import { readFileSync } from 'node:fs';
 import { checkTargetForAzure, inspectKeyFile, listKeys, readTargetKey, wipeTargetKey } from '../../src/keys/index.js';
 import { OPENSSL_AVAILABLE, openssl, requireOpenssl } from '../helpers/openssl.js';
 import { vectorPath } from '../helpers/vectors.js';
+import { errorOf } from '../helpers/errors.js';
 
 requireOpenssl();
 
@@ -15,15 +16,6 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const b64u = (b: Uint8Array | Buffer): string => Buffer.from(b).toString('base64url');
 const fromB64u = (s: string): Buffer => Buffer.from(s, 'base64url');
 
-function errorOf(fn: () => unknown): ByokError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ByokError) return e;
-    throw e;
-  }
-  throw new Error('expected a ByokError');
-}
 const codeOf = (fn: () => unknown): ByokErrorCode => errorOf(fn).code;
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
