@@ -192,7 +192,7 @@ async function main() {
       console.log(`    trivial page, the same way:                 ${fmt(r.baseline)}`);
       console.log(`  wrap, click -> download event:               ${fmt(r.clickToDownload)}  ${pass(median(r.clickToDownload), WRAP_TARGET_MS)}`);
       console.log(`  wrap, in the page (click handler):           ${fmt(r.inPage)}`);
-      console.log(`  key file chosen -> key shown:                ${fmt(r.keyRead)}  (parsing and prime checks, before Wrap)`);
+      console.log(`  key file chosen -> key shown:                ${fmt(r.keyRead)}  (parsing and key checks, before Wrap)`);
       if (r.foreign.length > 0) console.log(`  WARNING: the page requested ${r.foreign.join(', ')}`);
     }
   } finally {

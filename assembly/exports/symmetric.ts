@@ -5,7 +5,7 @@
 // Leaks: lengths and algorithm ids (public). See hash/sha.ts and aes/*.ts for the primitives.
 import { AES_SCRATCH, ERR_ARG, ERR_SELFTEST, OK, ioRangeOk, ready } from "../abi";
 import { wipe } from "../ct";
-import { aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
+import { AES_DEC, aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
 import { roundsFor } from "../aes/keysched";
 import {
   kwpUnwrapInto, kwpWrapInto, kwpWrappedLen, kwUnwrapInto, kwUnwrapSpace, kwWrapInto, kwWrappedLen,
@@ -122,4 +122,38 @@ export function aesBlockForTest(keyPtr: usize, keyLen: i32, inPtr: usize, outPtr
   memory.copy(outPtr, AS_BLK(), 16);
   wipe(AES_SCRATCH(), AES_USED);
   return 16;
+}
+
+// ---- AES-CBC decryption (password-protected key files) -------------------------------------------
+
+/**
+ * AES-CBC decryption of whole blocks under a 16/24/32-byte key, for PBES2 (RFC 8018) and legacy PEM
+ * encryption of the customer's key file, so that AES on key material never uses lookup tables. No padding
+ * removal: the host checks PKCS#7 in constant time. out may equal in (in place) or be disjoint from it.
+ * The chaining value is ciphertext (public) and lives in locals. Returns inLen.
+ */
+export function aesCbcDecrypt(keyPtr: usize, keyLen: i32, ivPtr: usize, inPtr: usize, inLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (roundsFor(keyLen) == 0 || inLen <= 0 || (inLen & 15) != 0) return ERR_ARG;
+  if (!ioRangeOk(keyPtr, keyLen) || !ioRangeOk(ivPtr, 16) || !ioRangeOk(inPtr, inLen) || !ioRangeOk(outPtr, inLen)) return ERR_ARG;
+  if (outPtr != inPtr && !disjoint(inPtr, inLen, outPtr, inLen)) return ERR_ARG;
+  const nr = aesSetKey(keyPtr, keyLen, AES_DEC);
+  const blk = AS_BLK();
+  let p0 = load<u64>(ivPtr);
+  let p1 = load<u64>(ivPtr, 8);
+  for (let off: i32 = 0; off < inLen; off += 16) {
+    const c = inPtr + <usize>off;
+    const c0 = load<u64>(c);
+    const c1 = load<u64>(c, 8);
+    store<u64>(blk, c0);
+    store<u64>(blk, c1, 8);
+    aesDecrypt(nr, blk);
+    const o = outPtr + <usize>off;
+    store<u64>(o, load<u64>(blk) ^ p0);
+    store<u64>(o, load<u64>(blk, 8) ^ p1, 8);
+    p0 = c0;
+    p1 = c1;
+  }
+  wipe(AES_SCRATCH(), AES_USED);
+  return inLen;
 }

@@ -57,7 +57,7 @@ export async function readFileBytes(file: File, what: string, maxBytes = MAX_FIL
  * Makes `zone` accept a dropped file for the file input inside it. The input stays the keyboard and
  * screen-reader way in; dropping is a shortcut for the mouse.
  */
-export function dropZone(zone: HTMLElement, onFile: (file: File) => void): void {
+function dropZone(zone: HTMLElement, onFile: (file: File) => void): void {
   let depth = 0;
   zone.addEventListener('dragenter', (ev) => {
     ev.preventDefault();
@@ -80,6 +80,29 @@ export function dropZone(zone: HTMLElement, onFile: (file: File) => void): void 
     const file = ev.dataTransfer?.files[0];
     if (file !== undefined) onFile(file);
   });
+}
+
+/**
+ * Wires a file input and the drop zone around it to one handler: choosing and dropping lead to the same
+ * load, and a dropped file is put into the input so the keyboard path and the drop agree. `onCleared` runs
+ * when the user empties the input.
+ */
+export function fileField(input: HTMLInputElement, onFile: (file: File) => void, onCleared?: () => void): void {
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file !== undefined) onFile(file);
+    else onCleared?.();
+  });
+  const zone = input.closest('.drop');
+  if (zone instanceof HTMLElement) {
+    dropZone(zone, (file) => {
+      if (input.disabled) return;
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      input.files = dt.files;
+      onFile(file);
+    });
+  }
 }
 
 /** A file dropped outside a zone would make the browser open it in place of this page: refuse that. */

@@ -4,7 +4,7 @@
 import { isByokError } from '../errors.js';
 import { checkKekForAzure, readKek, type Kek } from '../kek/index.js';
 import { toKek } from '../transfer/index.js';
-import { byId, dropZone, errorText, readFileBytes, setError, show } from './dom.js';
+import { byId, errorText, fileField, readFileBytes, setError, show } from './dom.js';
 
 /** Errors about the kid appear next to the kid field; every other one next to the KEK file. */
 const KID_CODES = new Set(['KEK_KID_MISSING', 'KEK_KID_INVALID', 'KEK_KID_UNVERSIONED', 'KEK_KID_MISMATCH', 'BYOK_KID_MISMATCH', 'BYOK_BAD_KID']);
@@ -102,20 +102,7 @@ export function kekStep(onChange: () => void): KekStep {
     if (accepted === undefined && read.kid === undefined) kidInput.focus();
   }
 
-  input.addEventListener('change', () => {
-    const file = input.files?.[0];
-    if (file !== undefined) void load(file);
-  });
-  const zone = input.closest('.drop');
-  if (zone instanceof HTMLElement) {
-    dropZone(zone, (file) => {
-      if (input.disabled) return;
-      const dt = new DataTransfer();
-      dt.items.add(file);
-      input.files = dt.files;
-      void load(file);
-    });
-  }
+  fileField(input, (file) => void load(file));
   kidInput.addEventListener('input', () => check(false));
   kidInput.addEventListener('change', () => check(true));
 

@@ -4,7 +4,7 @@
 // error beside it, MULTIPLE_KEYS the picker.
 import { isByokError } from '../errors.js';
 import { listKeys, readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
-import { byId, dropZone, errorText, readFileBytes, setError, show } from './dom.js';
+import { byId, errorText, fileField, readFileBytes, setError, show } from './dom.js';
 
 export interface KeyField {
   /** The key read from the file, once it was read. Owned by the field: wiped by clear(). */
@@ -175,22 +175,7 @@ export function keyField(opts: KeyFieldOptions): KeyField {
     read();
   }
 
-  input.addEventListener('change', () => {
-    const file = input.files?.[0];
-    if (file === undefined) field.clear();
-    else void load(file);
-  });
-  const zone = input.closest('.drop');
-  if (zone instanceof HTMLElement) {
-    dropZone(zone, (file) => {
-      if (input.disabled) return;
-      // Keep the input showing what was dropped, so the keyboard path and the drop agree.
-      const dt = new DataTransfer();
-      dt.items.add(file);
-      input.files = dt.files;
-      void load(file);
-    });
-  }
+  fileField(input, (file) => void load(file), () => field.clear());
   passwordRow.addEventListener('submit', (ev) => {
     ev.preventDefault();
     read();

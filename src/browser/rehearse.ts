@@ -6,7 +6,7 @@ import { isByokError } from '../errors.js';
 import type { ParsedByok } from '../formats/azure.js';
 import { wipeTargetKey } from '../keys/index.js';
 import { readByok, readUnwrappedMaterial, unwrapByok, verifyByok } from '../transfer/index.js';
-import { byId, dropZone, errorText, readFileBytes, setError, show } from './dom.js';
+import { byId, errorText, fileField, readFileBytes, setError, show } from './dom.js';
 import { describeKind, keyField, type KeyField } from './key-field.js';
 
 export interface RehearseStep {
@@ -51,20 +51,7 @@ export function rehearseStep(): RehearseStep {
     update();
   }
 
-  byokInput.addEventListener('change', () => {
-    const file = byokInput.files?.[0];
-    if (file !== undefined) void loadByok(file);
-  });
-  const zone = byokInput.closest('.drop');
-  if (zone instanceof HTMLElement) {
-    dropZone(zone, (file) => {
-      if (byokInput.disabled) return;
-      const dt = new DataTransfer();
-      dt.items.add(file);
-      byokInput.files = dt.files;
-      void loadByok(file);
-    });
-  }
+  fileField(byokInput, (file) => void loadByok(file));
 
   check.addEventListener('click', () => {
     setError('reh-check', undefined);

@@ -1,4 +1,5 @@
-// Typed wrappers of the symmetric core: SHA-1/SHA-2 (FIPS 180-4), AES-KW (RFC 3394), AES-KWP (RFC 5649).
+// Typed wrappers of the symmetric core: SHA-1/SHA-2 (FIPS 180-4), AES-KW (RFC 3394), AES-KWP (RFC 5649),
+// AES-CBC decryption (SP 800-38A; for password-protected key files).
 // Arguments are validated here first, with typed errors; the Wasm core validates again. Every call wipes
 // the I/O region it used, whatever happens. Every unwrap integrity failure is the one DECRYPT_FAILED error;
 // lengths are public, so a length no wrap can produce gets a descriptive BAD_DATA_LENGTH instead.
@@ -9,13 +10,15 @@ import { expectBytes } from './validate.js';
 
 export type SymmetricApi = Pick<
   CoreApi,
-  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap'
+  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt'
 >;
 
 const KEK_LENGTHS: readonly number[] = [16, 24, 32];
 const DIGEST_LEN: Readonly<Record<HashName, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 /** Inputs up to this size are hashed in one call; larger ones are streamed through a fixed chunk. */
 const HASH_CHUNK = 0x40000; // 256 KiB, a multiple of every block size
+/** CBC input is decrypted in place through chunks of this size; the last ciphertext block chains them. */
+const CBC_CHUNK = 0x40000;
 
 function badLength(name: string, expected: string, got: number): ByokError {
   return new ByokError('BAD_DATA_LENGTH', `"${name}" expected ${expected}, got length=${got}`);
@@ -51,6 +54,7 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
   const kwUnwrapFn = fn5('aesKwUnwrap');
   const kwpWrapFn = fn5('aesKwpWrap');
   const kwpUnwrapFn = fn5('aesKwpUnwrap');
+  const cbcDecryptFn = fn('aesCbcDecrypt');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   function hash(name: HashName, data: Uint8Array): Uint8Array {
@@ -149,11 +153,35 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
     return keyWrapCall(kwpUnwrapFn, 'AES-KWP unwrap', kek, data, data.length - 8);
   }
 
+  function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ct: Uint8Array): Uint8Array {
+    expectBytes('key', key, KEK_LENGTHS);
+    expectBytes('iv', iv, [16], 'BAD_DATA_LENGTH');
+    expectBytes('ct', ct);
+    if (ct.length === 0 || ct.length % 16 !== 0) throw badLength('ct', 'a positive multiple of 16 bytes (AES-CBC)', ct.length);
+    const out = new Uint8Array(ct.length);
+    const f = ioFrame(core);
+    try {
+      const k = f.put(key);
+      const v = f.reserve(16);
+      const buf = f.reserve(Math.min(CBC_CHUNK, ct.length));
+      for (let off = 0; off < ct.length; off += CBC_CHUNK) {
+        const part = ct.subarray(off, Math.min(ct.length, off + CBC_CHUNK));
+        core.mem.set(off === 0 ? iv : ct.subarray(off - 16, off), v);
+        core.mem.set(part, buf);
+        checkStatus(cbcDecryptFn(k, key.length, v, buf, part.length, buf), 'AES-CBC decrypt');
+        out.set(core.mem.subarray(buf, buf + part.length), off);
+      }
+      return out;
+    } finally {
+      f.wipe();
+    }
+  }
+
   return {
     sha1: (data) => hash('sha1', data),
     sha256: (data) => hash('sha256', data),
     sha384: (data) => hash('sha384', data),
     sha512: (data) => hash('sha512', data),
-    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap,
+    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt,
   };
 }

@@ -47,6 +47,8 @@ export interface CoreApi {
   aesKwUnwrap(kek: Uint8Array, data: Uint8Array): Uint8Array;
   aesKwpWrap(kek: Uint8Array, data: Uint8Array): Uint8Array;
   aesKwpUnwrap(kek: Uint8Array, data: Uint8Array): Uint8Array;
+  /** AES-CBC decryption of whole 16-byte blocks, without padding removal (password-protected key files). */
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ct: Uint8Array): Uint8Array;
   rsaOaepEncrypt(pub: RsaPublicKey, msg: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaOaepDecrypt(priv: RsaPrivateKey, ct: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaAesKeyWrap(pub: RsaPublicKey, target: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array;

@@ -96,7 +96,7 @@ export function checkKekForAzure(kek: Kek, opts: CheckKekOptions = {}): void {
   }
   if (kek.kid === undefined) {
     if (opts.requireKid === true) {
-      throw new ByokError('KEK_KID_MISSING', `the KEK's versioned kid is needed for the .byok file and the input has none: give it alongside the KEK; ${HOW_TO_GET_KID}`);
+      throw new ByokError('KEK_KID_MISSING', `the KEK's versioned kid is needed for the .byok file and the input has none: give it with the KEK (byok --kid URL, or the kid option of the library); ${HOW_TO_GET_KID}`);
     }
     return;
   }

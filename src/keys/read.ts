@@ -9,7 +9,7 @@ import { ByokError } from '../errors.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
 import type { NormalizedKey } from './private-key.js';
-import { checkRsaPrimes, rsaPkcs8, rsaSpki, wipeRsaParts } from './rsa.js';
+import { checkRsaPairwise, rsaPkcs8, rsaSpki, wipeRsaParts } from './rsa.js';
 import type { KeyFileInfo, KeyFormat, KeyListing, KeySource, ReadTargetKeyOptions, TargetKey } from './types.js';
 import { unwrapTransport } from './wrapped.js';
 
@@ -125,11 +125,11 @@ export function checkTargetForAzure(key: TargetKey): void {
   }
 }
 
-/** The Azure size rule (unless turned off), then the costly RSA primality check. */
+/** The Azure size rule (unless turned off), then the costly RSA pairwise consistency test. */
 function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
   if (key.kind !== 'rsa') return;
   if (opts.azureChecks !== false && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
-  checkRsaPrimes(key.rsa, key.path);
+  checkRsaPairwise(key.rsa, key.bits, key.path);
 }
 
 function wipeNormalized(k: NormalizedKey): void {

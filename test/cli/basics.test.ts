@@ -2,8 +2,8 @@
 // without stack traces, `inspect` and `kek`. Runs the built CLI in a child process.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byok, isOneLineError, requireBuiltCli, tempDir } from '../helpers/cli.js';
-import { ciphertextOf, fingerprintGroups, KID, makeFixtures, type Fixtures } from './fixtures.js';
+import { byok, isOneLineError, tempDir } from '../helpers/cli.js';
+import { ciphertextOf, fingerprintGroups, KID, cliSetup, type Fixtures } from './fixtures.js';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 
 const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo'];
@@ -11,11 +11,7 @@ const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'd
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixtures;
 
-beforeAll(() => {
-  requireBuiltCli();
-  tmp = tempDir();
-  fx = makeFixtures(tmp.dir);
-});
+beforeAll(() => ({ tmp, fx } = cliSetup()));
 afterAll(() => tmp.cleanup());
 
 describe('help and usage', () => {

@@ -5,9 +5,9 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byok, byokSpawn, CLI, isOneLineError, requireBuiltCli, tempDir } from '../helpers/cli.js';
+import { byok, byokSpawn, CLI, isOneLineError, tempDir } from '../helpers/cli.js';
 import { hasCommand, requireTool } from '../helpers/tools.js';
-import { ciphertextOf, KID, makeFixtures, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures } from './fixtures.js';
+import { ciphertextOf, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures } from './fixtures.js';
 
 interface Report {
   counts: { total: number; wrapped: number; skipped: number; failed: number };
@@ -18,11 +18,7 @@ interface Report {
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixtures;
 
-beforeAll(() => {
-  requireBuiltCli();
-  tmp = tempDir();
-  fx = makeFixtures(tmp.dir);
-});
+beforeAll(() => ({ tmp, fx } = cliSetup()));
 afterAll(() => tmp.cleanup());
 
 function readReport(outDir: string, json: string): Report {

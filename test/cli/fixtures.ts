@@ -5,6 +5,7 @@ import {
 } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireBuiltCli, tempDir } from '../helpers/cli.js';
 
 export const KID = 'https://contoso-byok.vault.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
 export const OTHER_KID = 'https://contoso-byok.vault.azure.net/keys/KEKforBYOK/00000000000000000000000000000001';
@@ -103,4 +104,11 @@ export function spkiDer(k: KeyObject): Buffer {
 /** "AB12 CD34 …" of SHA-256(SPKI DER), the fingerprint format of src/kek. */
 export function fingerprintGroups(k: KeyObject): string {
   return createHash('sha256').update(spkiDer(k)).digest('hex').toUpperCase().match(/.{4}/g)!.join(' ');
+}
+
+/** The built CLI (checked once) and a fresh folder of fixtures for one test file. */
+export function cliSetup(): { tmp: ReturnType<typeof tempDir>; fx: Fixtures } {
+  requireBuiltCli();
+  const tmp = tempDir();
+  return { tmp, fx: makeFixtures(tmp.dir) };
 }

@@ -10,16 +10,8 @@ import { removeStaleTemporaries } from '../../src/cli/batch/run.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../../src/cli/files.js';
 import { tempDir } from '../helpers/cli.js';
+import { codeOf as code } from '../helpers/errors.js';
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ByokError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {

@@ -5,20 +5,16 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byok, CLI, isOneLineError, requireBuiltCli, tempDir } from '../helpers/cli.js';
+import { byok, CLI, isOneLineError, tempDir } from '../helpers/cli.js';
 import { hasCommand, requireTool } from '../helpers/tools.js';
 import {
-  ciphertextOf, fingerprintGroups, KID, makeFixtures, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures,
+  ciphertextOf, fingerprintGroups, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures,
 } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixtures;
 
-beforeAll(() => {
-  requireBuiltCli();
-  tmp = tempDir();
-  fx = makeFixtures(tmp.dir);
-});
+beforeAll(() => ({ tmp, fx } = cliSetup()));
 afterAll(() => tmp.cleanup());
 
 /** Files in a folder other than the given ones (no temporary leftovers). */

@@ -11,21 +11,13 @@ import { DECRYPT_FAILED_MESSAGE } from '../../src/core/instance.js';
 import type { RsaPrivateKey } from '../../src/core/types.js';
 import { loadAllBuilds } from '../helpers/cores.js';
 import { generateTestKey, keyFromFactors, nodeOaepEncrypt, toBig, toBytes } from '../helpers/rsa-keys.js';
+import { codeOf } from '../helpers/errors.js';
 
 const builds = await loadAllBuilds();
 const key = generateTestKey(2048);
 const other = generateTestKey(2048);
 const k = key.priv.n.length;
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isByokError(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 function expectGeneric(f: () => unknown, what: string): void {
   try {

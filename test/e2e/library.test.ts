@@ -11,6 +11,7 @@ import { matchByokToKek, readByok } from '../../src/transfer/read.js';
 import { unwrapByok, verifyByok } from '../../src/transfer/unwrap.js';
 import { wrapForAzure } from '../../src/transfer/wrap.js';
 import { rsaComponentsFromPkcs8 } from '../../src/transfer/rsa-components.js';
+import { codeOf as code } from '../helpers/errors.js';
 
 const KID = 'https://contoso-byok.vault.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
 const MHSM_KID = 'https://contoso-hsm.managedhsm.azure.net/keys/kek/0123456789abcdef0123456789abcdef';
@@ -27,15 +28,6 @@ function nodeOpen(ciphertext: Uint8Array): Buffer {
   return Buffer.concat([d.update(ciphertext.subarray(384)), d.final()]);
 }
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ByokError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('wrapForAzure', () => {
   it('returns the .byok object, its exact bytes, the REST body, the SDK argument and the az command', () => {

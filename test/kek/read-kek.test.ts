@@ -7,19 +7,11 @@ import { ByokError, type ByokErrorCode } from '../../src/errors.js';
 import { checkKekForAzure, parseAzureKid, readKek, type Kek } from '../../src/kek/index.js';
 import { KEY_SETS, isPublicOnly, loadManifest } from '../helpers/manifests.js';
 import { openssl, requireOpenssl, tempDir } from '../helpers/openssl.js';
+import { codeOf } from '../helpers/errors.js';
 
 const HAVE_OPENSSL = requireOpenssl();
 const KID = 'https://contosokeyvaulthsm.vault.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
 
-function codeOf(fn: () => unknown): ByokErrorCode | 'ok' {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ByokError) return e.code;
-    throw e;
-  }
-}
 
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 

@@ -6,9 +6,10 @@ import { createCipheriv, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ByokError, type ByokErrorCode } from '../../src/errors.js';
+import { ByokError } from '../../src/errors.js';
 import { inspectKeyFile, listKeys, readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../../src/keys/index.js';
 import { openssl, requireOpenssl, tempDir } from '../helpers/openssl.js';
+import { codeOf } from '../helpers/errors.js';
 
 const HAVE_OPENSSL = requireOpenssl();
 const PW = 'correct horse ✓ battery'; // non-ASCII on purpose: UTF-8 for PBES2, BMPString for PKCS#12
@@ -57,15 +58,6 @@ afterAll(() => tmp.cleanup());
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b);
 
-function codeOf(fn: () => unknown): ByokErrorCode | 'ok' {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ByokError) return e.code;
-    throw e;
-  }
-}
 
 function expectKey(t: TargetKey, a: Asym): void {
   expect(t.kind).toBe(a.kind);
@@ -146,7 +138,7 @@ describe.skipIf(!HAVE_OPENSSL)('passwords', () => {
   });
   it('PKCS#12: the Unicode password works as a string and as UTF-8 bytes', () => {
     const key = keys.get('EC P-256') as Asym;
-    const [, p12] = containers(key).find(([l]) => l.startsWith('PKCS#12 (OpenSSL')) as [string, Uint8Array];
+    const [, p12] = containers(key).find(([l]) => l.startsWith('PKCS#12 (OpenSSL')) as unknown as [string, Uint8Array];
     expectKey(readTargetKey(p12, { password: enc(PW) }), key);
     expect(readTargetKey(p12, { password: PW }).source.friendlyName).toBe('my key');
   });

@@ -7,7 +7,6 @@ import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import forge from 'node-forge';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isByokError } from '../../src/errors.js';
 import { parseBer } from '../../src/keys/pbe/asn1.js';
 import { decryptPkcs8 } from '../../src/keys/pbe/index.js';
 import {
@@ -24,19 +23,11 @@ import { stringToBmp, utf8ToBmp } from '../../src/keys/pbe/password.js';
 import { pbeScheme } from '../../src/keys/pbe/schemes.js';
 import { LEGACY, OPENSSL_OK, openssl, scratchDir } from '../helpers/pbe-openssl.js';
 import { hex, readJsonVector, toHex } from '../helpers/vectors.js';
+import { codeOf } from '../helpers/errors.js';
 
 const counts = { pbkdf2: 0, pbkdf2RefusedByCap: 0, pbes2: 0 };
 afterAll(() => console.log(`pbe kdf vectors: ${JSON.stringify(counts)}`));
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isByokError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Wycheproof
@@ -142,13 +133,13 @@ describe('Wycheproof PBES2 (pbe_test_schema.json: password, salt, iterationCount
 describe('work-factor caps', () => {
   it('iteration counts: 0 invalid, 1..10,000,000 accepted, above refused', () => {
     expect(codeOf(() => checkIterations(0, 'x'))).toBe('INVALID_PBE_PARAMETERS');
-    expect(codeOf(() => checkIterations(1, 'x'))).toBeUndefined();
-    expect(codeOf(() => checkIterations(10_000_000, 'x'))).toBeUndefined();
+    expect(codeOf(() => checkIterations(1, 'x'))).toBe('ok');
+    expect(codeOf(() => checkIterations(10_000_000, 'x'))).toBe('ok');
     expect(codeOf(() => checkIterations(10_000_001, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
   });
   it('scrypt: N power of two > 1; 128·r·N <= 1 GiB, 128·r·p <= 64 MiB, N·r·p <= 2^24', () => {
-    expect(codeOf(() => checkScrypt(16384, 8, 1, 'x'))).toBeUndefined();
-    expect(codeOf(() => checkScrypt(2 ** 20, 8, 1, 'x'))).toBeUndefined();
+    expect(codeOf(() => checkScrypt(16384, 8, 1, 'x'))).toBe('ok');
+    expect(codeOf(() => checkScrypt(2 ** 20, 8, 1, 'x'))).toBe('ok');
     expect(codeOf(() => checkScrypt(2 ** 20, 8, 3, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
     expect(codeOf(() => checkScrypt(2 ** 21, 8, 1, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
     expect(codeOf(() => checkScrypt(1000, 8, 1, 'x'))).toBe('INVALID_PBE_PARAMETERS');
@@ -193,7 +184,7 @@ describe('scrypt matches node:crypto scryptSync', () => {
 });
 
 describe('PKCS#12 KDF (RFC 7292 App. B.2) matches node-forge', () => {
-  const forgeMd: Record<string, () => forge.md.MessageDigest> = {
+  const forgeMd: Record<string, () => unknown> = {
     sha1: () => forge.md.sha1.create(),
     sha256: () => forge.md.sha256.create(),
     sha384: () => forge.md.sha384.create(),

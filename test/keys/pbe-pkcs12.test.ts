@@ -9,18 +9,10 @@ import { isByokError } from '../../src/errors.js';
 import { decryptPkcs8, inspectPkcs12, readPkcs12 } from '../../src/keys/pbe/index.js';
 import { OPENSSL_OK, openssl, opensslTry, scratchDir } from '../helpers/pbe-openssl.js';
 import { toHex } from '../helpers/vectors.js';
+import { codeOf } from '../helpers/errors.js';
 
 const PW = 'PBMAC1 ✓ test';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isByokError(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 // Minimal DER/BER writers (independent of the code under test).
 function len(n: number): number[] {

@@ -49,6 +49,7 @@ describe('wiping intermediate buffers', () => {
     const handed: Uint8Array[] = [];
     const scheme: PbeScheme = {
       name: 'spy',
+      cost: 0,
       decrypt: () => {
         const b = Uint8Array.from([0x30, 5, 1, 2, 3]); // claims 5 content bytes, has 3: not DER
         handed.push(b);

@@ -3,10 +3,10 @@
 // with the AES-size rule — and every public key set given to readKek.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ByokError } from '../../src/errors.js';
 import { readKek } from '../../src/kek/index.js';
 import { listKeys, readTargetKey } from '../../src/keys/index.js';
 import { readJsonVector } from '../helpers/vectors.js';
+import { codeOf as outcome } from '../helpers/errors.js';
 
 type Jwk = Record<string, string>;
 interface Group { comment: string; private?: Jwk | { keys: Jwk[] }; public?: Jwk | { keys: Jwk[] } }
@@ -17,15 +17,6 @@ const enc = (o: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(
 const tally = new Map<string, number>();
 const count = (k: string): void => void tally.set(k, (tally.get(k) ?? 0) + 1);
 
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ByokError) return e.code;
-    throw e;
-  }
-}
 
 /** What RFC 7517/7518 and Azure's rules make of one JWK. */
 function expected(jwk: Jwk): string {

@@ -11,6 +11,7 @@ import { ByokError } from '../../src/errors.js';
 import { readKek } from '../../src/kek/index.js';
 import { readTargetKey, type TargetKey } from '../../src/keys/index.js';
 import { readJsonVector } from '../helpers/vectors.js';
+import { codeOf as code } from '../helpers/errors.js';
 
 interface RsaGroup {
   keySize: string | number;
@@ -58,15 +59,6 @@ function readOnce(bytes: Uint8Array, azureChecks: boolean): TargetKey | string {
   return r;
 }
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ByokError) return e.code;
-    throw e;
-  }
-}
 
 describe('Wycheproof RSA private keys', () => {
   for (const file of RSA_FILES) {

@@ -1,11 +1,12 @@
 // CBC decryption with PKCS#7 padding removal (RFC 8018 §6.1.1 step 4 / §6.2.1, RFC 5652 §6.3) for the
-// block ciphers password-protected keys use: AES (@noble/ciphers), DES and 3DES (des.ts), RC2 (rc2.ts).
+// block ciphers password-protected keys use: AES (the constant-time Wasm core), DES and 3DES (des.ts), RC2
+// (rc2.ts).
 //
 // A wrong password almost always shows up here as bad padding. The padding check runs over the whole last
 // block in constant time and every failure gives the one WRONG_PASSWORD error, so the error says nothing
 // about which byte was wrong. (Offline files give an attacker no oracle anyway; we do it because it
 // costs nothing and keeps every integrity failure identical, STYLE rule 8.)
-import { cbc } from '@noble/ciphers/aes.js';
+import { getCore } from '../../core/index.js';
 import { ByokError } from '../../errors.js';
 import { structError, type StructCode } from './asn1.js';
 
@@ -23,7 +24,7 @@ export function aesCbc(keyLen: 16 | 24 | 32): CbcCipher {
     name: `AES-${keyLen * 8}-CBC`,
     keyLen,
     blockLen: 16,
-    decryptRaw: (key, iv, ct) => cbc(key, iv, { disablePadding: true }).decrypt(ct),
+    decryptRaw: (key, iv, ct) => getCore().aesCbcDecrypt(key, iv, ct),
   };
 }
 
