@@ -5,13 +5,16 @@
 // lookup reads every entry and keeps one with a mask (no secret-dependent memory index). The sequence
 // of squarings and multiplications depends only on the public exponent length.
 //
+// Both keep intermediate values in [0, 2m) with the lazy Montgomery operations (no final subtraction;
+// mont.ts) and end with a full multiplication, which leaves a result below m.
+//
 // Leaks: modExpCt leaks the public exponent bit length and n. modExpPubVarTime leaks the exponent e
 // (public) through its sequence of operations; the base may be secret: every operation on it is the
 // constant-time Montgomery multiplication.
 import { bnAlloc } from "./arena";
 import { W, WINDOW } from "./params";
 import { copyLimbs, limbAt } from "./limbs";
-import { ctxN, ctxOne, fromMont, montMul, montSqr, toMont } from "./mont";
+import { ctxN, ctxOne, ctxRR, fromMont, montMul, montMulLazy, montSqrLazy } from "./mont";
 
 const TABLE: i32 = 1 << WINDOW;
 
@@ -77,13 +80,13 @@ export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32
     if (j == 1) stride = p - first;
   }
   // table[0] = R mod m (1 in Montgomery form), table[1] = base*R, table[j] = table[j-1]*table[1];
-  // even entries by squaring, which costs less.
-  toMont(ctx, table, ctxOne(ctx));
-  toMont(ctx, table + stride, base);
+  // even entries by squaring, which costs less. Entries are < 2m (lazy).
+  montMulLazy(ctx, table, ctxOne(ctx), ctxRR(ctx));
+  montMulLazy(ctx, table + stride, base, ctxRR(ctx));
   for (let j = 2; j < TABLE; j++) {
     const tj = table + <usize>j * stride;
-    if ((j & 1) == 0) montSqr(ctx, tj, table + <usize>(j >> 1) * stride);
-    else montMul(ctx, tj, table + <usize>(j - 1) * stride, table + stride);
+    if ((j & 1) == 0) montSqrLazy(ctx, tj, table + <usize>(j >> 1) * stride);
+    else montMulLazy(ctx, tj, table + <usize>(j - 1) * stride, table + stride);
   }
   const acc = bnAlloc(n);
   const t = bnAlloc(n);
@@ -91,11 +94,11 @@ export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32
   const windows = (ebits + WINDOW - 1) / WINDOW;
   lookupCt(acc, table, stride, n, windowAt(e, (windows - 1) * WINDOW), masks);
   for (let w = windows - 2; w >= 0; w--) {
-    for (let s = 0; s < WINDOW; s++) montSqr(ctx, acc, acc);
+    for (let s = 0; s < WINDOW; s++) montSqrLazy(ctx, acc, acc);
     lookupCt(t, table, stride, n, windowAt(e, w * WINDOW), masks);
-    montMul(ctx, acc, acc, t);
+    montMulLazy(ctx, acc, acc, t);
   }
-  fromMont(ctx, r, acc);
+  fromMont(ctx, r, acc); // full: acc < 2m in, r < m out
 }
 
 /**
@@ -108,16 +111,16 @@ export function modExpPubVarTime(ctx: usize, r: usize, base: usize, e: u32): voi
   const n = ctxN(ctx);
   const b = bnAlloc(n);
   const acc = bnAlloc(n);
-  toMont(ctx, b, base);
+  montMulLazy(ctx, b, base, ctxRR(ctx));
   copyLimbs(acc, b, n);
   const last = (e & 1) != 0 ? 1 : 0;
   for (let i = 30 - <i32>clz(e); i >= last; i--) {
-    montSqr(ctx, acc, acc);
-    if (((e >> <u32>i) & 1) != 0) montMul(ctx, acc, acc, b);
+    montSqrLazy(ctx, acc, acc);
+    if (((e >> <u32>i) & 1) != 0) montMulLazy(ctx, acc, acc, b);
   }
   if (last != 0 && e > 1) {
-    montSqr(ctx, acc, acc);
-    montMul(ctx, r, acc, base);
+    montSqrLazy(ctx, acc, acc);
+    montMul(ctx, r, acc, base); // full: r < m
   } else {
     fromMont(ctx, r, acc);
   }

@@ -21,6 +21,9 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void { mont.rrVarTime
 export function pow2ModVarTime(ctx: usize, e: i32, dst: usize, u: usize, v: usize): void { mont.pow2ModVarTime(ctx, e, dst, u, v); }
 export function montMul(ctx: usize, r: usize, a: usize, b: usize): void { mont.montMul(ctx, r, a, b); }
 export function montSqr(ctx: usize, r: usize, a: usize): void { mont.montSqr(ctx, r, a); }
+export function montMulLazy(ctx: usize, r: usize, a: usize, b: usize): void { mont.montMulLazy(ctx, r, a, b); }
+export function montSqrLazy(ctx: usize, r: usize, a: usize): void { mont.montSqrLazy(ctx, r, a); }
+export function lazyOk(ctx: usize): i32 { return mont.lazyOk(ctx) ? 1 : 0; }
 export function reduceWide(ctx: usize, r: usize, x: usize, xl: i32): void { mont.reduceWide(ctx, r, x, xl); }
 export function modExpCt(ctx: usize, r: usize, b: usize, e: usize, ebits: i32): void { exp.modExpCt(ctx, r, b, e, ebits); }
 export function modExpPub(ctx: usize, r: usize, b: usize, e: u32): void { exp.modExpPubVarTime(ctx, r, b, e); }
