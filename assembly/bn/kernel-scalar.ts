@@ -21,6 +21,14 @@ const CHUNK: i32 = 21;
   return <u64>load<u32>(p);
 }
 
+/**
+ * The limb DIST bytes after p, as a load offset: an i32.add before the load must wrap at 2^32, so the
+ * engine cannot fold it into the address, while an offset it can.
+ */
+@inline function ldDist(p: usize): u64 {
+  return <u64>load<u32>(p, DIST);
+}
+
 /** Copies n limbs and zeroes dst's limbs n..n+1 (window reads reach one limb past the top). */
 function copyIn(dst: usize, src: usize, n: i32, shift: u32): void {
   for (let j = 0; j < n; j++) store<u32>(dst + (<usize>j << 2), load<u32>(src + (<usize>j << 2)) << shift);
@@ -39,21 +47,21 @@ let borrow: u32 = 0;
 /** Rows [i0, i0+cnt): px = &x_i0 (q at px + DIST), py = &y_(k-i0) (m at py + DIST). qs: include q*m. */
 @inline function rows(px: usize, py: usize, cnt: i32, qs: bool, ab: bool): void {
   let y1: u64 = ld(py + 4); // y_(k+1-i)
-  let v1: u64 = ld(py + 4 + DIST);
+  let v1: u64 = ldDist(py + 4);
   while (cnt > 0) {
     const c = cnt < CHUNK ? cnt : CHUNK;
     let s0: u64 = 0;
     let s1: u64 = 0;
     for (let i = 0; i < c; i++) {
       const y0 = ld(py);
-      const v0 = ld(py + DIST);
+      const v0 = ldDist(py);
       if (ab) {
         const x = ld(px);
         s0 += x * y0;
         s1 += x * y1;
       }
       if (qs) {
-        const u = ld(px + DIST);
+        const u = ldDist(px);
         s0 += u * v0;
         s1 += u * v1;
       }

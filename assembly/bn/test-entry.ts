@@ -36,10 +36,12 @@ export function toBytes(dst: usize, len: i32, src: usize, n: i32): void { limbs.
 export function condSub(r: usize, x: usize, m: usize, t: usize, n: i32): void { limbs.condSubLimbs(r, x, m, t, n); }
 export function ltLimbs(a: usize, b: usize, n: i32): u32 { return limbs.ltLimbs(a, b, n); }
 
-/** Benchmark helper: `iters` Montgomery squarings (or multiplications) in place. */
-export function benchMont(ctx: usize, a: usize, b: usize, iters: i32, sqr: i32): void {
+/** Benchmark helper: `iters` Montgomery multiplications (op 0), squarings (1), lazy ones (3, 2) in place. */
+export function benchMont(ctx: usize, a: usize, b: usize, iters: i32, op: i32): void {
   for (let i = 0; i < iters; i++) {
-    if (sqr != 0) mont.montSqr(ctx, a, a);
-    else mont.montMul(ctx, a, a, b);
+    if (op == 1) mont.montSqr(ctx, a, a);
+    else if (op == 0) mont.montMul(ctx, a, a, b);
+    else if (op == 2) mont.montSqrLazy(ctx, a, a);
+    else mont.montMulLazy(ctx, a, a, b);
   }
 }
