@@ -1,6 +1,7 @@
 // Montgomery arithmetic modulo an odd m of n W-bit limbs, R = 2^(Wn): context set-up, multiplication
-// and squaring with the always-computed final subtraction, conversions, R^2 mod m (constant time for
-// secret moduli, VarTime for public ones), and reduction of wide values mod m.
+// and squaring with the always-computed final subtraction, their lazy forms without it (results in
+// [0, 2m), for exponentiation loops), conversions, R^2 mod m (constant time for secret moduli, VarTime
+// for public ones), and reduction of wide values mod m.
 //
 // A context is a small header in the BN arena (see the CTX_* offsets) pointing at its own buffers:
 // the modulus, its reversed copy (SIMD layout), R^2 mod m, and the kernel's scratch. Naturals passed to
