@@ -31,7 +31,7 @@ export let nPtr: usize = 0;
 
 export let ctxP: usize = 0;
 export let ctxQ: usize = 0;
-/** Limbs of each CRT half: max(limbs(p), limbs(q)), so that R_p > q and R_q > p. */
+/** Limbs of each CRT half: max(limbs(p), limbs(q)) with two bits to spare, so that R_p > q, R_q > p. */
 export let hLimbs: i32 = 0;
 export let pPtr: usize = 0;
 export let qPtr: usize = 0;
@@ -145,8 +145,11 @@ export function loadPrivate(desc: usize): i32 {
   z = strip(qp, ql);
   qBits = bitLen(qp + <usize>z, ql - z);
   if (pBits < 64 || qBits < 64 || pBits + qBits < nBits || pBits + qBits > nBits + 1) return ERR_KEY;
-  const lp = limbsFor(pBits);
-  const lq = limbsFor(qBits);
+  // Two bits of headroom over the larger prime (R_p >= 4p), so the exponentiations may use the lazy
+  // Montgomery operations (bn/mont.ts); this adds a limb only when a prime nearly fills its limbs, as
+  // 1536-bit primes (RSA-3072) fill 53.
+  const lp = limbsFor(pBits + 2);
+  const lq = limbsFor(qBits + 2);
   hLimbs = lp > lq ? lp : lq;
   const h = hLimbs;
 
