@@ -5,19 +5,25 @@
 // lookup reads every entry and keeps one with a mask (no secret-dependent memory index). The sequence
 // of squarings and multiplications depends only on the public exponent length.
 //
+// Both keep intermediate values in [0, 2m) with the lazy Montgomery operations (no final subtraction;
+// mont.ts) and end with a full multiplication, which leaves a result below m.
+//
 // Leaks: modExpCt leaks the public exponent bit length and n. modExpPubVarTime leaks the exponent e
 // (public) through its sequence of operations; the base may be secret: every operation on it is the
 // constant-time Montgomery multiplication.
 import { bnAlloc } from "./arena";
 import { W, WINDOW } from "./params";
 import { copyLimbs, limbAt } from "./limbs";
-import { ctxN, ctxOne, fromMont, montMul, montSqr, toMont } from "./mont";
+import { ctxN, ctxOne, ctxRR, fromMont, montMul, montMulLazy, montSqrLazy } from "./mont";
 
 const TABLE: i32 = 1 << WINDOW;
 
 /**
- * dst = table[idx] reading all TABLE entries (each `stride` bytes apart, n limbs) and keeping one with a
- * mask; idx is secret. `masks` is scratch for TABLE mask words (SIMD: TABLE vectors).
+ * dst = table[idx] reading all TABLE entries (each `stride` bytes apart, n limbs plus their zero PAD
+ * limbs) and keeping one with a mask; idx is secret. `masks` is scratch for TABLE vectors (SIMD) or
+ * TABLE u64 words. Four accumulators per pass over the table, so each mask load serves four words;
+ * the scalar build reads two limbs per u64 and rounds n up to 8 limbs (within the PAD, which is zero
+ * in every entry and in dst).
  */
 function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32, masks: usize): void {
   if (ASC_FEATURE_SIMD) {
@@ -26,7 +32,28 @@ function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32, mas
       v128.store(masks + (<usize>j << 4), i32x4.splat(((d | (0 - d)) >> 31) - 1)); // all-ones iff j == idx
     }
     const words = (n + 3) >> 2;
-    for (let w = 0; w < words; w++) {
+    let w = 0;
+    for (; w + 4 <= words; w += 4) {
+      const off = <usize>w << 4;
+      let a0 = i32x4.splat(0);
+      let a1 = i32x4.splat(0);
+      let a2 = i32x4.splat(0);
+      let a3 = i32x4.splat(0);
+      let p = table + off;
+      for (let j = 0; j < TABLE; j++) {
+        const mk = v128.load(masks + (<usize>j << 4));
+        a0 = v128.or(a0, v128.and(v128.load(p), mk));
+        a1 = v128.or(a1, v128.and(v128.load(p, 16), mk));
+        a2 = v128.or(a2, v128.and(v128.load(p, 32), mk));
+        a3 = v128.or(a3, v128.and(v128.load(p, 48), mk));
+        p += stride;
+      }
+      v128.store(dst + off, a0);
+      v128.store(dst + off, a1, 16);
+      v128.store(dst + off, a2, 32);
+      v128.store(dst + off, a3, 48);
+    }
+    for (; w < words; w++) {
       const off = <usize>w << 4;
       let acc = i32x4.splat(0);
       let p = table + off;
@@ -40,17 +67,29 @@ function lookupCt(dst: usize, table: usize, stride: usize, n: i32, idx: u32, mas
   }
   for (let j: u32 = 0; j < <u32>TABLE; j++) {
     const d = j ^ idx;
-    store<u32>(masks + (<usize>j << 2), ((d | (0 - d)) >> 31) - 1);
+    const m32: u32 = ((d | (0 - d)) >> 31) - 1; // all-ones iff j == idx; a u32 local keeps the 32-bit wrap
+    store<u64>(masks + (<usize>j << 3), <u64>m32 * 0x100000001);
   }
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 2;
-    let acc: u32 = 0;
+  const groups = (n + 7) >> 3; // of 8 limbs (4 u64)
+  for (let g = 0; g < groups; g++) {
+    const off = <usize>g << 5;
+    let a0: u64 = 0;
+    let a1: u64 = 0;
+    let a2: u64 = 0;
+    let a3: u64 = 0;
     let p = table + off;
     for (let j = 0; j < TABLE; j++) {
-      acc |= load<u32>(p) & load<u32>(masks + (<usize>j << 2));
+      const mk = load<u64>(masks + (<usize>j << 3));
+      a0 |= load<u64>(p) & mk;
+      a1 |= load<u64>(p, 8) & mk;
+      a2 |= load<u64>(p, 16) & mk;
+      a3 |= load<u64>(p, 24) & mk;
       p += stride;
     }
-    store<u32>(dst + off, acc);
+    store<u64>(dst + off, a0);
+    store<u64>(dst + off, a1, 8);
+    store<u64>(dst + off, a2, 16);
+    store<u64>(dst + off, a3, 24);
   }
 }
 
@@ -77,13 +116,13 @@ export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32
     if (j == 1) stride = p - first;
   }
   // table[0] = R mod m (1 in Montgomery form), table[1] = base*R, table[j] = table[j-1]*table[1];
-  // even entries by squaring, which costs less.
-  toMont(ctx, table, ctxOne(ctx));
-  toMont(ctx, table + stride, base);
+  // even entries by squaring, which costs less. Entries are < 2m (lazy).
+  montMulLazy(ctx, table, ctxOne(ctx), ctxRR(ctx));
+  montMulLazy(ctx, table + stride, base, ctxRR(ctx));
   for (let j = 2; j < TABLE; j++) {
     const tj = table + <usize>j * stride;
-    if ((j & 1) == 0) montSqr(ctx, tj, table + <usize>(j >> 1) * stride);
-    else montMul(ctx, tj, table + <usize>(j - 1) * stride, table + stride);
+    if ((j & 1) == 0) montSqrLazy(ctx, tj, table + <usize>(j >> 1) * stride);
+    else montMulLazy(ctx, tj, table + <usize>(j - 1) * stride, table + stride);
   }
   const acc = bnAlloc(n);
   const t = bnAlloc(n);
@@ -91,11 +130,11 @@ export function modExpCt(ctx: usize, r: usize, base: usize, e: usize, ebits: i32
   const windows = (ebits + WINDOW - 1) / WINDOW;
   lookupCt(acc, table, stride, n, windowAt(e, (windows - 1) * WINDOW), masks);
   for (let w = windows - 2; w >= 0; w--) {
-    for (let s = 0; s < WINDOW; s++) montSqr(ctx, acc, acc);
+    for (let s = 0; s < WINDOW; s++) montSqrLazy(ctx, acc, acc);
     lookupCt(t, table, stride, n, windowAt(e, w * WINDOW), masks);
-    montMul(ctx, acc, acc, t);
+    montMulLazy(ctx, acc, acc, t);
   }
-  fromMont(ctx, r, acc);
+  fromMont(ctx, r, acc); // full: acc < 2m in, r < m out
 }
 
 /**
@@ -108,16 +147,16 @@ export function modExpPubVarTime(ctx: usize, r: usize, base: usize, e: u32): voi
   const n = ctxN(ctx);
   const b = bnAlloc(n);
   const acc = bnAlloc(n);
-  toMont(ctx, b, base);
+  montMulLazy(ctx, b, base, ctxRR(ctx));
   copyLimbs(acc, b, n);
   const last = (e & 1) != 0 ? 1 : 0;
   for (let i = 30 - <i32>clz(e); i >= last; i--) {
-    montSqr(ctx, acc, acc);
-    if (((e >> <u32>i) & 1) != 0) montMul(ctx, acc, acc, b);
+    montSqrLazy(ctx, acc, acc);
+    if (((e >> <u32>i) & 1) != 0) montMulLazy(ctx, acc, acc, b);
   }
   if (last != 0 && e > 1) {
-    montSqr(ctx, acc, acc);
-    montMul(ctx, r, acc, base);
+    montSqrLazy(ctx, acc, acc);
+    montMul(ctx, r, acc, base); // full: r < m
   } else {
     fromMont(ctx, r, acc);
   }

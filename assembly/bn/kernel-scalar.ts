@@ -10,6 +10,8 @@
 // The final subtraction (result - m) is computed alongside the result digits and applied by mask.
 // Work-area layout: params.ts (DIST, B_OFF), shared with the SIMD kernel.
 //
+// Both kernels also come in a lazy form without the final subtraction (r < 2m; mont.ts, montMulLazy).
+//
 // Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
 import { B_OFF, DIST, MASK, W } from "./params";
 
@@ -17,6 +19,14 @@ const CHUNK: i32 = 21;
 
 @inline function ld(p: usize): u64 {
   return <u64>load<u32>(p);
+}
+
+/**
+ * The limb DIST bytes after p, as a load offset: an i32.add before the load must wrap at 2^32, so the
+ * engine cannot fold it into the address, while an offset it can.
+ */
+@inline function ldDist(p: usize): u64 {
+  return <u64>load<u32>(p, DIST);
 }
 
 /** Copies n limbs and zeroes dst's limbs n..n+1 (window reads reach one limb past the top). */
@@ -37,21 +47,21 @@ let borrow: u32 = 0;
 /** Rows [i0, i0+cnt): px = &x_i0 (q at px + DIST), py = &y_(k-i0) (m at py + DIST). qs: include q*m. */
 @inline function rows(px: usize, py: usize, cnt: i32, qs: bool, ab: bool): void {
   let y1: u64 = ld(py + 4); // y_(k+1-i)
-  let v1: u64 = ld(py + 4 + DIST);
+  let v1: u64 = ldDist(py + 4);
   while (cnt > 0) {
     const c = cnt < CHUNK ? cnt : CHUNK;
     let s0: u64 = 0;
     let s1: u64 = 0;
     for (let i = 0; i < c; i++) {
       const y0 = ld(py);
-      const v0 = ld(py + DIST);
+      const v0 = ldDist(py);
       if (ab) {
         const x = ld(px);
         s0 += x * y0;
         s1 += x * y1;
       }
       if (qs) {
-        const u = ld(px + DIST);
+        const u = ldDist(px);
         s0 += u * v0;
         s1 += u * v1;
       }
@@ -70,7 +80,7 @@ let borrow: u32 = 0;
 
 /** Column c's tail: q digit (c < n) or result digit with tmp = out - m. lo/hi: its sums. */
 @inline function finishColumn(
-  c: i32, n: i32, minv: u32, lo: u64, hi: u64, q: usize, m: usize, out: usize, tmp: usize,
+  c: i32, n: i32, minv: u32, lo: u64, hi: u64, q: usize, m: usize, out: usize, tmp: usize, full: bool,
 ): void {
   lo += carry;
   if (c < n) {
@@ -82,19 +92,23 @@ let borrow: u32 = 0;
     const top = c == 2 * n - 1; // the top digit keeps its possible extra bit (result < 2m)
     const d: u32 = top ? <u32>lo : <u32>lo & MASK;
     store<u32>(out + j, d);
-    const s: u32 = d - load<u32>(m + j) - borrow;
-    store<u32>(tmp + j, top ? s : s & MASK);
-    borrow = s >> 31;
+    if (full) {
+      const s: u32 = d - load<u32>(m + j) - borrow;
+      store<u32>(tmp + j, top ? s : s & MASK);
+      borrow = s >> 31;
+    }
   }
   carry = hi + (lo >> W);
 }
 
 /** Finishes block k: column k, then column k+1 with the term q_k * m_1 of this block's digit. */
-@inline function finishBlock(k: i32, n: i32, minv: u32, q: usize, m: usize, out: usize, tmp: usize, x0: u64, x1: u64): void {
-  finishColumn(k, n, minv, s0lo + x0, s0hi, q, m, out, tmp);
+@inline function finishBlock(
+  k: i32, n: i32, minv: u32, q: usize, m: usize, out: usize, tmp: usize, x0: u64, x1: u64, full: bool,
+): void {
+  finishColumn(k, n, minv, s0lo + x0, s0hi, q, m, out, tmp, full);
   let lo = s1lo + x1;
   if (k < n) lo += ld(q + (<usize>k << 2)) * ld(m + 4); // m_1 is a zero pad limb when n == 1
-  finishColumn(k + 1, n, minv, lo, s1hi, q, m, out, tmp);
+  finishColumn(k + 1, n, minv, lo, s1hi, q, m, out, tmp, full);
 }
 
 @inline function resetBlock(): void {
@@ -115,12 +129,16 @@ function selectResult(r: usize, out: usize, tmp: usize, n: i32): void {
 }
 
 /**
- * r = a*b*R^-1 mod m, r < m (final subtraction always computed, applied by mask). a, b < m; r may
- * alias a or b. out, tmp: n-limb scratch; wa, wb: the context's work areas.
+ * full: r = a*b*R^-1 mod m, r < m (final subtraction always computed, applied by mask), for a, b < m,
+ * or a, b < 2m when R > 4m. lazy (full = false): the same residue, only < 2m, for a, b < 2m when R > 4m
+ * (Walter's bound), written straight to r (a and b were copied). r may alias a or b. out, tmp: n-limb
+ * scratch; wa, wb: the context's work areas.
  */
-export function kernelMul(
+@inline function mulBody(
   n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+  full: bool,
 ): void {
+  if (!full) out = r;
   copyIn(wa, a, n, 0);
   copyIn(wb + B_OFF, b, n, 0);
   const q = wa + DIST;
@@ -133,15 +151,16 @@ export function kernelMul(
     const iLo = k - n + 1 > 0 ? k - n + 1 : 0;
     const iHi = k + 1 < n - 1 ? k + 1 : n - 1;
     if (iHi >= iLo) rows(wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), iHi - iLo + 1, true, true);
-    finishBlock(k, n, minv, q, m, out, tmp, 0, 0);
+    finishBlock(k, n, minv, q, m, out, tmp, 0, 0, full);
   }
-  selectResult(r, out, tmp, n);
+  if (full) selectResult(r, out, tmp, n);
 }
 
-/** r = a^2*R^-1 mod m, r < m: rows 2a_i for i < k/2, the rest of the cross products in scalar. */
-export function kernelSqr(
-  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+/** r = a^2*R^-1 mod m as mulBody (full or lazy): rows 2a_i for i < k/2, the rest in scalar. */
+@inline function sqrBody(
+  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize, full: bool,
 ): void {
+  if (!full) out = r;
   copyIn(wa, a, n, 1);
   copyIn(wb + B_OFF, a, n, 0);
   const q = wa + DIST;
@@ -160,7 +179,29 @@ export function kernelSqr(
     // Column k: a_h^2; column k+1: 2*a_h*a_(h+1). Limbs past n-1 read as zero.
     const ah = ld(pb0 + (<usize>h << 2));
     const ah1 = ld(pb0 + (<usize>(h + 1) << 2));
-    finishBlock(k, n, minv, q, m, out, tmp, ah * ah, (ah * ah1) << 1);
+    finishBlock(k, n, minv, q, m, out, tmp, ah * ah, (ah * ah1) << 1, full);
   }
-  selectResult(r, out, tmp, n);
+  if (full) selectResult(r, out, tmp, n);
+}
+
+export function kernelMul(
+  n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+): void {
+  mulBody(n, minv, r, a, b, m, out, tmp, wa, wb, true);
+}
+
+export function kernelMulLazy(
+  n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, wa: usize, wb: usize,
+): void {
+  mulBody(n, minv, r, a, b, m, 0, 0, wa, wb, false);
+}
+
+export function kernelSqr(
+  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+): void {
+  sqrBody(n, minv, r, a, m, out, tmp, wa, wb, true);
+}
+
+export function kernelSqrLazy(n: i32, minv: u32, r: usize, a: usize, m: usize, wa: usize, wb: usize): void {
+  sqrBody(n, minv, r, a, m, 0, 0, wa, wb, false);
 }

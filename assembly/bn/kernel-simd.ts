@@ -19,6 +19,9 @@
 // so one of them is < 2^59), so CHUNK = 21 steps stay below 2^64 before they are folded into per-lane
 // (hi, lo) vectors (value hi*2^W + lo).
 //
+// Each kernel comes in two forms (compile-time `full`): with the fused final subtraction (r < m), and
+// lazy, without it (r < 2m, for exponentiation loops; see mont.ts's montMulLazy for the bound).
+//
 // Leaks: only n (loop bounds). No branch, index or loop bound depends on limb values.
 import { B_OFF, DIST, MASK, W } from "./params";
 
@@ -150,6 +153,7 @@ let borrow: u32 = 0;
  */
 @inline function finishColumn(
   c: i32, n: i32, minv: u32, lo: u64, hi: u64, extra: u64, q: usize, m: usize, out: usize, tmp: usize,
+  full: bool,
 ): void {
   lo += carry + extra;
   if (c < n) {
@@ -161,17 +165,21 @@ let borrow: u32 = 0;
     const j = c - n;
     const d: u32 = <u32>lo & MASK;
     store<u32>(out + (<usize>j << 2), d);
-    const s: u32 = d - load<u32>(m + (<usize>j << 2)) - borrow;
-    store<u32>(tmp + (<usize>j << 2), s & MASK);
-    borrow = s >> 31;
+    if (full) {
+      const s: u32 = d - load<u32>(m + (<usize>j << 2)) - borrow;
+      store<u32>(tmp + (<usize>j << 2), s & MASK);
+      borrow = s >> 31;
+    }
     carry = hi + (lo >> W);
   } else if (c == 2 * n - 1) {
     // The top limb: up to 29 bits, since the result is < 2m.
     const d: u32 = <u32>lo;
     store<u32>(out + (<usize>(n - 1) << 2), d);
-    const s: u32 = d - load<u32>(m + (<usize>(n - 1) << 2)) - borrow;
-    store<u32>(tmp + (<usize>(n - 1) << 2), s);
-    borrow = s >> 31; // 1 when out < m: keep out
+    if (full) {
+      const s: u32 = d - load<u32>(m + (<usize>(n - 1) << 2)) - borrow;
+      store<u32>(tmp + (<usize>(n - 1) << 2), s);
+      borrow = s >> 31; // 1 when out < m: keep out
+    }
   }
 }
 
@@ -197,7 +205,7 @@ let borrow: u32 = 0;
 /** Finishes the four columns of block k. */
 @inline function finishBlock(
   acc: usize, k: i32, n: i32, minv: u32, q: usize, m: usize, out: usize, tmp: usize, sqr: bool, a: usize,
-  triEnd: i32,
+  triEnd: i32, full: bool,
 ): void {
   for (let t = 0; t < 4; t++) {
     const c = k + t;
@@ -206,7 +214,7 @@ let borrow: u32 = 0;
     if (sqr) extra += sqrFixup(c, n, a, triEnd);
     // lanes: lo of column k+t at acc + 32*(t>>1) + 8*(t&1), hi 16 bytes further
     const p = acc + (<usize>(t >> 1) << 5) + (<usize>(t & 1) << 3);
-    finishColumn(c, n, minv, load<u64>(p), load<u64>(p, 16), extra, q, m, out, tmp);
+    finishColumn(c, n, minv, load<u64>(p), load<u64>(p, 16), extra, q, m, out, tmp, full);
   }
 }
 
@@ -262,27 +270,30 @@ let borrow: u32 = 0;
 }
 
 /** One result digit j with the fused final subtraction tmp = out - m. Returns lo's carry part. */
-@inline function emitDigit(j: usize, lo: u64, out: usize, tmp: usize, m: usize): void {
+@inline function emitDigit(j: usize, lo: u64, out: usize, tmp: usize, m: usize, full: bool): void {
   const d: u32 = <u32>lo & MASK;
   store<u32>(out + j, d);
-  const s: u32 = d - load<u32>(m + j) - borrow;
-  store<u32>(tmp + j, s & MASK);
-  borrow = s >> 31;
+  if (full) {
+    const s: u32 = d - load<u32>(m + j) - borrow;
+    store<u32>(tmp + j, s & MASK);
+    borrow = s >> 31;
+  }
 }
 
 /** Finishes a block whose four columns are in [n, 2n-2]: emits out[k-n..k-n+3]. */
 @inline function finishHigh(
   acc: usize, k: i32, n: i32, m: usize, out: usize, tmp: usize, x0: u64, x1: u64, x2: u64, x3: u64,
+  full: bool,
 ): void {
   const j = <usize>(k - n) << 2;
   let lo: u64 = load<u64>(acc) + carry + x0;
-  emitDigit(j, lo, out, tmp, m);
+  emitDigit(j, lo, out, tmp, m, full);
   lo = load<u64>(acc, 8) + load<u64>(acc, 16) + (lo >> W) + x1;
-  emitDigit(j + 4, lo, out, tmp, m);
+  emitDigit(j + 4, lo, out, tmp, m, full);
   lo = load<u64>(acc, 32) + load<u64>(acc, 24) + (lo >> W) + x2;
-  emitDigit(j + 8, lo, out, tmp, m);
+  emitDigit(j + 8, lo, out, tmp, m, full);
   lo = load<u64>(acc, 40) + load<u64>(acc, 48) + (lo >> W) + x3;
-  emitDigit(j + 12, lo, out, tmp, m);
+  emitDigit(j + 12, lo, out, tmp, m, full);
   carry = load<u64>(acc, 56) + (lo >> W);
 }
 
@@ -295,12 +306,17 @@ let borrow: u32 = 0;
 }
 
 /**
- * r = a*b*R^-1 mod m, r < m (the final subtraction is always computed, then applied by mask).
- * a, b < m; r may alias a or b. out, tmp: n-limb scratch. wa, wb: the context's work areas.
+ * full: r = a*b*R^-1 mod m, r < m (the final subtraction is always computed, then applied by mask), for
+ * a, b < 2m when R > 4m, or a, b < m.
+ * lazy (full = false): r = a*b*R^-1 + q*m/R, congruent to that and < 2m, for a, b < 2m when R > 4m
+ * (Walter's bound: (4m^2 + R*m) / R < 2m); the digits go straight to r, since a and b were copied.
+ * r may alias a or b. out, tmp: n-limb scratch. wa, wb: the context's work areas.
  */
-export function kernelMul(
+@inline function mulBody(
   n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+  full: bool,
 ): void {
+  if (!full) out = r;
   copyLimbs4(wa, a, n);
   copyLimbs4(wb + B_OFF, b, n);
   const q = wa + DIST;
@@ -317,16 +333,17 @@ export function kernelMul(
     // q rows >= k are still zero (q is cleared on entry), so one loop covers both streams.
     if (abEnd >= iLo) blockPair(acc, wa + (<usize>iLo << 2), pb0 + (<usize>(k - iLo) << 2), abEnd - iLo + 1);
     if (k + 3 < n) finishLow(acc, k, minv, q, m, 0, 0, 0, 0);
-    else if (k >= n && k + 3 <= 2 * n - 2) finishHigh(acc, k, n, m, out, tmp, 0, 0, 0, 0);
-    else finishBlock(acc, k, n, minv, q, m, out, tmp, false, 0, 0);
+    else if (k >= n && k + 3 <= 2 * n - 2) finishHigh(acc, k, n, m, out, tmp, 0, 0, 0, 0, full);
+    else finishBlock(acc, k, n, minv, q, m, out, tmp, false, 0, 0, full);
   }
-  selectResult(r, out, tmp, n);
+  if (full) selectResult(r, out, tmp, n);
 }
 
-/** r = a^2*R^-1 mod m, r < m; cross products once, doubled. r may alias a. */
-export function kernelSqr(
-  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+/** r = a^2*R^-1 mod m as mulBody (full or lazy); cross products once, doubled. r may alias a. */
+@inline function sqrBody(
+  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize, full: bool,
 ): void {
+  if (!full) out = r;
   // Rows are 2a (so the cross products come out doubled), windows are a.
   copyDoubled4(wa, a, n);
   copyLimbs4(wb + B_OFF, a, n);
@@ -360,10 +377,32 @@ export function kernelSqr(
       const x2 = ((a0 * a2) << 1) + a1 * a1;
       const x3 = (a0 * a3 + a1 * a2) << 1;
       if (k + 3 < n) finishLow(acc, k, minv, q, m, x0, x1, x2, x3);
-      else finishHigh(acc, k, n, m, out, tmp, x0, x1, x2, x3);
+      else finishHigh(acc, k, n, m, out, tmp, x0, x1, x2, x3, full);
     } else {
-      finishBlock(acc, k, n, minv, q, m, out, tmp, true, pb0, triEnd > iLo ? triEnd : iLo);
+      finishBlock(acc, k, n, minv, q, m, out, tmp, true, pb0, triEnd > iLo ? triEnd : iLo, full);
     }
   }
-  selectResult(r, out, tmp, n);
+  if (full) selectResult(r, out, tmp, n);
+}
+
+export function kernelMul(
+  n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+): void {
+  mulBody(n, minv, r, a, b, m, out, tmp, wa, wb, true);
+}
+
+export function kernelMulLazy(
+  n: i32, minv: u32, r: usize, a: usize, b: usize, m: usize, wa: usize, wb: usize,
+): void {
+  mulBody(n, minv, r, a, b, m, 0, 0, wa, wb, false);
+}
+
+export function kernelSqr(
+  n: i32, minv: u32, r: usize, a: usize, m: usize, out: usize, tmp: usize, wa: usize, wb: usize,
+): void {
+  sqrBody(n, minv, r, a, m, out, tmp, wa, wb, true);
+}
+
+export function kernelSqrLazy(n: i32, minv: u32, r: usize, a: usize, m: usize, wa: usize, wb: usize): void {
+  sqrBody(n, minv, r, a, m, 0, 0, wa, wb, false);
 }

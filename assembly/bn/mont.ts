@@ -1,6 +1,7 @@
 // Montgomery arithmetic modulo an odd m of n W-bit limbs, R = 2^(Wn): context set-up, multiplication
-// and squaring with the always-computed final subtraction, conversions, R^2 mod m (constant time for
-// secret moduli, VarTime for public ones), and reduction of wide values mod m.
+// and squaring with the always-computed final subtraction, their lazy forms without it (results in
+// [0, 2m), for exponentiation loops), conversions, R^2 mod m (constant time for secret moduli, VarTime
+// for public ones), and reduction of wide values mod m.
 //
 // A context is a small header in the BN arena (see the CTX_* offsets) pointing at its own buffers:
 // the modulus, its reversed copy (SIMD layout), R^2 mod m, and the kernel's scratch. Naturals passed to
@@ -78,7 +79,7 @@ export function ctxNew(m: usize, n: i32, bits: i32): usize {
   return ctx;
 }
 
-/** r = a*b*R^-1 mod m (a, b < m; r < m). r may alias a or b. */
+/** r = a*b*R^-1 mod m, r < m, for a, b < m (or < 2m when lazyOk). r may alias a or b. */
 export function montMul(ctx: usize, r: usize, a: usize, b: usize): void {
   const n = ctxN(ctx);
   const out = <usize>load<u32>(ctx + CTX_OUT);
@@ -93,7 +94,7 @@ export function montMul(ctx: usize, r: usize, a: usize, b: usize): void {
   }
 }
 
-/** r = a^2*R^-1 mod m (a < m; r < m). r may alias a. */
+/** r = a^2*R^-1 mod m, r < m, for a < m (or < 2m when lazyOk). r may alias a. */
 export function montSqr(ctx: usize, r: usize, a: usize): void {
   const n = ctxN(ctx);
   const out = <usize>load<u32>(ctx + CTX_OUT);
@@ -103,6 +104,52 @@ export function montSqr(ctx: usize, r: usize, a: usize): void {
       <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   } else {
     scalar.kernelSqr(n, load<u32>(ctx + CTX_MINV), r, a, m, out, ctxTmp(ctx),
+      <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
+  }
+}
+
+/**
+ * 1 when R >= 4m (at least two bits between the modulus and W*n), so the lazy operations below may
+ * keep values in [0, 2m). Depends on the public sizes only.
+ */
+@inline export function lazyOk(ctx: usize): bool {
+  return <i32>W * ctxN(ctx) - ctxBits(ctx) >= 2;
+}
+
+/**
+ * r = a*b*R^-1 mod m up to one m: r < 2m and congruent, for a, b < 2m (Walter's bound, needs R >= 4m;
+ * without that headroom this is montMul). Skips the final subtraction inside exponentiations; a full
+ * montMul or fromMont at the end brings the result below m. r may alias a or b.
+ */
+export function montMulLazy(ctx: usize, r: usize, a: usize, b: usize): void {
+  if (!lazyOk(ctx)) {
+    montMul(ctx, r, a, b);
+    return;
+  }
+  const n = ctxN(ctx);
+  const m = ctxM(ctx);
+  if (ASC_FEATURE_SIMD) {
+    simd.kernelMulLazy(n, load<u32>(ctx + CTX_MINV), r, a, b, m,
+      <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
+  } else {
+    scalar.kernelMulLazy(n, load<u32>(ctx + CTX_MINV), r, a, b, m,
+      <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
+  }
+}
+
+/** r = a^2*R^-1 mod m up to one m (as montMulLazy). r may alias a. */
+export function montSqrLazy(ctx: usize, r: usize, a: usize): void {
+  if (!lazyOk(ctx)) {
+    montSqr(ctx, r, a);
+    return;
+  }
+  const n = ctxN(ctx);
+  const m = ctxM(ctx);
+  if (ASC_FEATURE_SIMD) {
+    simd.kernelSqrLazy(n, load<u32>(ctx + CTX_MINV), r, a, m,
+      <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
+  } else {
+    scalar.kernelSqrLazy(n, load<u32>(ctx + CTX_MINV), r, a, m,
       <usize>load<u32>(ctx + CTX_WA), <usize>load<u32>(ctx + CTX_WB));
   }
 }

@@ -21,6 +21,9 @@ export function rrVarTime(ctx: usize, u: usize, v: usize): void { mont.rrVarTime
 export function pow2ModVarTime(ctx: usize, e: i32, dst: usize, u: usize, v: usize): void { mont.pow2ModVarTime(ctx, e, dst, u, v); }
 export function montMul(ctx: usize, r: usize, a: usize, b: usize): void { mont.montMul(ctx, r, a, b); }
 export function montSqr(ctx: usize, r: usize, a: usize): void { mont.montSqr(ctx, r, a); }
+export function montMulLazy(ctx: usize, r: usize, a: usize, b: usize): void { mont.montMulLazy(ctx, r, a, b); }
+export function montSqrLazy(ctx: usize, r: usize, a: usize): void { mont.montSqrLazy(ctx, r, a); }
+export function lazyOk(ctx: usize): i32 { return mont.lazyOk(ctx) ? 1 : 0; }
 export function reduceWide(ctx: usize, r: usize, x: usize, xl: i32): void { mont.reduceWide(ctx, r, x, xl); }
 export function modExpCt(ctx: usize, r: usize, b: usize, e: usize, ebits: i32): void { exp.modExpCt(ctx, r, b, e, ebits); }
 export function modExpPub(ctx: usize, r: usize, b: usize, e: u32): void { exp.modExpPubVarTime(ctx, r, b, e); }
@@ -33,10 +36,12 @@ export function toBytes(dst: usize, len: i32, src: usize, n: i32): void { limbs.
 export function condSub(r: usize, x: usize, m: usize, t: usize, n: i32): void { limbs.condSubLimbs(r, x, m, t, n); }
 export function ltLimbs(a: usize, b: usize, n: i32): u32 { return limbs.ltLimbs(a, b, n); }
 
-/** Benchmark helper: `iters` Montgomery squarings (or multiplications) in place. */
-export function benchMont(ctx: usize, a: usize, b: usize, iters: i32, sqr: i32): void {
+/** Benchmark helper: `iters` Montgomery multiplications (op 0), squarings (1), lazy ones (3, 2) in place. */
+export function benchMont(ctx: usize, a: usize, b: usize, iters: i32, op: i32): void {
   for (let i = 0; i < iters; i++) {
-    if (sqr != 0) mont.montSqr(ctx, a, a);
-    else mont.montMul(ctx, a, a, b);
+    if (op == 1) mont.montSqr(ctx, a, a);
+    else if (op == 0) mont.montMul(ctx, a, a, b);
+    else if (op == 2) mont.montSqrLazy(ctx, a, a);
+    else mont.montMulLazy(ctx, a, a, b);
   }
 }

@@ -11,7 +11,7 @@ import {
 } from "../abi";
 import { wipe } from "../ct";
 import { bnWipe } from "../bn/arena";
-import { oaepDecrypt, oaepEncrypt, rsaAesUnwrap, rsaAesWrap } from "../rsa/ops";
+import { montRR, oaepDecrypt, oaepEncrypt, rsaAesUnwrap, rsaAesWrap } from "../rsa/ops";
 import { RS_USED } from "../rsa/scratch";
 import { W } from "../bn/params";
 
@@ -24,15 +24,27 @@ function wipeRsa(aes: bool): i32 {
 }
 
 /**
+ * R^2 mod n (public) for the `rr` argument of the encrypting exports, written at out (outLen bytes
+ * available). Returns its length in bytes, ERR_ARG or ERR_SELFTEST.
+ */
+export function rsaMontRR(n: usize, nLen: i32, out: usize, outLen: i32): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  const r = montRR(n, nLen, out, outLen);
+  wipeRsa(false);
+  return r;
+}
+
+/**
  * RSAES-OAEP encryption of msg under (n, e) with the host's random seed (hLen bytes of the OAEP hash).
- * Writes k bytes at out. Returns k, ERR_ARG, ERR_MSG_TOO_LONG or ERR_SELFTEST.
+ * rr: 0, or R^2 mod n from rsaMontRR for this n. Writes k bytes at out. Returns k, ERR_ARG,
+ * ERR_MSG_TOO_LONG or ERR_SELFTEST.
  */
 export function rsaOaepEncrypt(
   n: usize, nLen: i32, e: u32, msg: usize, msgLen: i32, label: usize, labelLen: i32, seed: usize,
-  hashes: i32, out: usize,
+  hashes: i32, out: usize, rr: usize,
 ): i32 {
   if (!ready()) return ERR_SELFTEST;
-  const r = oaepEncrypt(n, nLen, e, msg, msgLen, label, labelLen, seed, hashes, out);
+  const r = oaepEncrypt(n, nLen, e, msg, msgLen, label, labelLen, seed, hashes, out, rr);
   wipeRsa(false);
   return r;
 }
@@ -54,14 +66,14 @@ export function rsaOaepDecrypt(
 /**
  * CKM_RSA_AES_KEY_WRAP: OAEP(hash, MGF1(hash), empty label) of the ephemeral AES key (16/24/32 bytes,
  * from the host's CSPRNG), then AES-KWP of the target under it. out holds k + 8*ceil(targetLen/8) + 8
- * bytes. Returns the blob length or a status.
+ * bytes; rr as for rsaOaepEncrypt. Returns the blob length or a status.
  */
 export function rsaAesKeyWrap(
   n: usize, nLen: i32, e: u32, target: usize, targetLen: i32, eph: usize, ephLen: i32, seed: usize,
-  hash: i32, out: usize,
+  hash: i32, out: usize, rr: usize,
 ): i32 {
   if (!ready()) return ERR_SELFTEST;
-  const r = rsaAesWrap(n, nLen, e, target, targetLen, eph, ephLen, seed, hash, out);
+  const r = rsaAesWrap(n, nLen, e, target, targetLen, eph, ephLen, seed, hash, out, rr);
   wipeRsa(true);
   return r;
 }

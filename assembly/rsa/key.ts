@@ -14,9 +14,9 @@
 import { ERR_ARG, ERR_KEY, OK, ioRangeOk } from "../abi";
 import { bnAlloc } from "../bn/arena";
 import { isInverseModCt, mulPlain } from "../bn/arith";
-import { eqLimbs, eqSmall, fromBytes, limbAt, limbsFor, ltLimbs, setLimb } from "../bn/limbs";
+import { copyLimbs, eqLimbs, eqSmall, fromBytes, limbAt, limbsFor, ltLimbs, setLimb } from "../bn/limbs";
 import { ctxNew, ctxRR, montMul, pow2ModVarTime, redcWide, reduceWide, rrVarTime, toMont } from "../bn/mont";
-import { MAX_MOD_BITS, MIN_MOD_BITS, W } from "../bn/params";
+import { MASK, MAX_MOD_BITS, MIN_MOD_BITS, W } from "../bn/params";
 
 // ---- the loaded key (addresses and public sizes only) --------------------------------------------
 /** Montgomery context of n. */
@@ -31,7 +31,7 @@ export let nPtr: usize = 0;
 
 export let ctxP: usize = 0;
 export let ctxQ: usize = 0;
-/** Limbs of each CRT half: max(limbs(p), limbs(q)), so that R_p > q and R_q > p. */
+/** Limbs of each CRT half: max(limbs(p), limbs(q)) with two bits to spare, so that R_p > q, R_q > p. */
 export let hLimbs: i32 = 0;
 export let pPtr: usize = 0;
 export let qPtr: usize = 0;
@@ -54,8 +54,13 @@ function strip(ptr: usize, len: i32): i32 {
   return len == 0 ? 0 : (len - 1) * 8 + (32 - <i32>clz(<u32>load<u8>(ptr)));
 }
 
-/** Loads the public key. ERR_ARG when n or e is out of range. */
-export function loadPublic(n: usize, nLen: i32, e: u32): i32 {
+/**
+ * Loads the public key. ERR_ARG when n or e is out of range. `rr` is 0, or the address of R^2 mod n as
+ * limbs (rrBytes() bytes, from rsaMontRR for the same n), which saves the long division: the host keeps
+ * it for the KEK it wraps under, as OpenSSL keeps a key's Montgomery context. It is public; the limbs
+ * are checked to be W-bit and below n, so the Montgomery operations' preconditions hold whatever it holds.
+ */
+export function loadPublic(n: usize, nLen: i32, e: u32, rr: usize = 0): i32 {
   if (!ioRangeOk(n, nLen)) return ERR_ARG;
   const z = strip(n, nLen);
   n += <usize>z;
@@ -71,8 +76,30 @@ export function loadPublic(n: usize, nLen: i32, e: u32): i32 {
   nPtr = bnAlloc(nLimbs);
   fromBytes(nPtr, nLimbs, n, nLen);
   ctxN = ctxNew(nPtr, nLimbs, bits);
-  rrVarTime(ctxN, bnAlloc(2 * nLimbs + 2), bnAlloc(nLimbs));
+  if (rr == 0) {
+    rrVarTime(ctxN, bnAlloc(2 * nLimbs + 2), bnAlloc(nLimbs));
+    return OK;
+  }
+  if (!ioRangeOk(rr, rrBytes())) return ERR_ARG;
+  const dst = ctxRR(ctxN);
+  let high: u32 = 0;
+  for (let i = 0; i < nLimbs; i++) {
+    const v = load<u32>(rr + (<usize>i << 2));
+    high |= v & ~MASK;
+    setLimb(dst, i, v);
+  }
+  if (high != 0 || ltLimbs(dst, nPtr, nLimbs) == 0) return ERR_ARG;
   return OK;
+}
+
+/** Bytes of R^2 mod n for the loaded modulus, as passed to loadPublic: nLimbs little-endian u32 words. */
+export function rrBytes(): i32 {
+  return nLimbs << 2;
+}
+
+/** Writes R^2 mod n of the loaded public key at out (rrBytes() bytes, checked by the caller). */
+export function storeRR(out: usize): void {
+  copyLimbs(out, ctxRR(ctxN), nLimbs);
 }
 
 // Private key descriptor in the I/O region: 13 i32 words.
@@ -118,8 +145,11 @@ export function loadPrivate(desc: usize): i32 {
   z = strip(qp, ql);
   qBits = bitLen(qp + <usize>z, ql - z);
   if (pBits < 64 || qBits < 64 || pBits + qBits < nBits || pBits + qBits > nBits + 1) return ERR_KEY;
-  const lp = limbsFor(pBits);
-  const lq = limbsFor(qBits);
+  // Two bits of headroom over the larger prime (R_p >= 4p), so the exponentiations may use the lazy
+  // Montgomery operations (bn/mont.ts); this adds a limb only when a prime nearly fills its limbs, as
+  // 1536-bit primes (RSA-3072) fill 53.
+  const lp = limbsFor(pBits + 2);
+  const lq = limbsFor(qBits + 2);
   hLimbs = lp > lq ? lp : lq;
   const h = hLimbs;
 

@@ -16,7 +16,7 @@ import { hashLen } from "../hash/sha";
 import { kwpUnwrapInto, kwpWrapInto } from "../aes/kw";
 import { bnAlloc } from "../bn/arena";
 import { fromBytes, ltLimbs, toBytes } from "../bn/limbs";
-import { kBytes, loadPrivate, loadPublic, nLimbs, nPtr } from "./key";
+import { kBytes, loadPrivate, loadPublic, nLimbs, nPtr, rrBytes, storeRR } from "./key";
 import { oaepDecode, oaepEncode } from "./oaep";
 import { rsaPrivate, rsaPublic } from "./prim";
 import { RS_EM, RS_EPH, RS_MSG } from "./scratch";
@@ -26,16 +26,26 @@ import { RS_EM, RS_EPH, RS_MSG } from "./scratch";
   return hashLen(hashes & 0xff) != 0 && hashLen((hashes >> 8) & 0xff) != 0 && (hashes >>> 16) == 0;
 }
 
-/** RSAES-OAEP-ENCRYPT into out (k bytes). Returns k or a status. */
+/** R^2 mod n for loadPublic's `rr`, into out. Returns its length in bytes or ERR_ARG. */
+export function montRR(n: usize, nLen: i32, out: usize, outLen: i32): i32 {
+  const st = loadPublic(n, nLen, 65537);
+  if (st != OK) return st;
+  const len = rrBytes();
+  if (outLen < len || !ioRangeOk(out, len)) return ERR_ARG;
+  storeRR(out);
+  return len;
+}
+
+/** RSAES-OAEP-ENCRYPT into out (k bytes). Returns k or a status. rr: see loadPublic (0: compute it). */
 export function oaepEncrypt(
   n: usize, nLen: i32, e: u32, msg: usize, mLen: i32, label: usize, labelLen: i32, seed: usize,
-  hashes: i32, out: usize,
+  hashes: i32, out: usize, rr: usize = 0,
 ): i32 {
   if (!hashesOk(hashes)) return ERR_ARG;
   const alg = hashes & 0xff;
   const h = hashLen(alg);
   if (!ioRangeOk(msg, mLen) || !ioRangeOk(label, labelLen) || !ioRangeOk(seed, h)) return ERR_ARG;
-  const st = loadPublic(n, nLen, e);
+  const st = loadPublic(n, nLen, e, rr);
   if (st != OK) return st;
   const k = kBytes;
   if (!ioRangeOk(out, k)) return ERR_ARG;
@@ -93,15 +103,15 @@ export function oaepDecrypt(
   return ((len + 7) & ~7) + 8;
 }
 
-/** CKM_RSA_AES_KEY_WRAP. eph: the ephemeral AES key (16/24/32 bytes), seed: hLen bytes. */
+/** CKM_RSA_AES_KEY_WRAP. eph: the ephemeral AES key (16/24/32 bytes), seed: hLen bytes, rr: see loadPublic. */
 export function rsaAesWrap(
   n: usize, nLen: i32, e: u32, target: usize, tLen: i32, eph: usize, ephLen: i32, seed: usize,
-  hash: i32, out: usize,
+  hash: i32, out: usize, rr: usize = 0,
 ): i32 {
   if (hashLen(hash) == 0 || (ephLen != 16 && ephLen != 24 && ephLen != 32)) return ERR_ARG;
   if (tLen < 1 || tLen > MAX_KW_DATA) return ERR_ARG;
   if (!ioRangeOk(target, tLen) || !ioRangeOk(eph, ephLen) || !ioRangeOk(seed, hashLen(hash))) return ERR_ARG;
-  const st = loadPublic(n, nLen, e);
+  const st = loadPublic(n, nLen, e, rr);
   if (st != OK) return st;
   const k = kBytes;
   if (!ioRangeOk(out, k + kwpLen(tLen))) return ERR_ARG;

@@ -127,6 +127,12 @@ function putPrivate(f: IoFrame, key: PrivateParts): number {
 
 const kwpLength = (n: number): number => 8 * Math.ceil(n / 8) + 8;
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function bindRsa(core: WasmCore): RsaApi {
   type Fn = (...args: number[]) => number;
   // Resolved on first call, so binding a core without these exports fails only when they are used.
@@ -139,7 +145,30 @@ export function bindRsa(core: WasmCore): RsaApi {
   const decryptFn = fn('rsaOaepDecrypt');
   const wrapFn = fn('rsaAesKeyWrap');
   const unwrapFn = fn('rsaAesKeyUnwrap');
+  const montRRFn = fn('rsaMontRR');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
+
+  // R^2 mod n of the last public modulus, one entry: a BYOK run wraps under one KEK, and the long
+  // division behind R^2 is about an eighth of an RSA-2048 encryption (OpenSSL likewise keeps a key's
+  // Montgomery context). Public values only; per bound core, since the bytes are that core's limbs;
+  // the modulus is compared in full on every call, and the core re-checks the limbs' range.
+  let rrModulus: Uint8Array | undefined;
+  let rrLimbs: Uint8Array | undefined;
+  function montRR(n: Uint8Array): Uint8Array {
+    if (rrModulus !== undefined && rrLimbs !== undefined && sameBytes(rrModulus, n)) return rrLimbs;
+    const f = ioFrame(core);
+    try {
+      const p = f.put(n);
+      const cap = 4 * n.length + 64; // limbs of at least 8 bits: at most 4 bytes per input byte, plus one limb
+      const out = f.reserve(cap);
+      const len = checkStatus(montRRFn(p, n.length, out, cap), 'RSA public key');
+      rrLimbs = f.read(out, len);
+      rrModulus = n.slice();
+      return rrLimbs;
+    } finally {
+      f.wipe();
+    }
+  }
 
   function rsaOaepEncrypt(pub: RsaPublicKey, msg: Uint8Array, opts: OaepOptions): Uint8Array {
     const key = checkPublic(pub, 'pub');
@@ -150,6 +179,7 @@ export function bindRsa(core: WasmCore): RsaApi {
     if (msg.length > k - 2 * hLen - 2) {
       throw new ByokError('MESSAGE_TOO_LONG', `the message has ${msg.length} bytes; RSA-OAEP with a ${bitLength(key.n)}-bit key and ${hash} takes at most ${Math.max(0, k - 2 * hLen - 2)}`);
     }
+    const rr = montRR(key.n);
     const seed = randomBytes(hLen);
     const f = ioFrame(core);
     try {
@@ -157,9 +187,10 @@ export function bindRsa(core: WasmCore): RsaApi {
       const m = f.put(msg);
       const l = f.put(label);
       const s = f.put(seed);
+      const rp = f.put(rr);
       const out = f.reserve(k);
       const r = checkStatus(
-        encryptFn(n, key.n.length, key.e, m, msg.length, l, label.length, s, HASH_ID[hash] | (HASH_ID[mgf] << 8), out),
+        encryptFn(n, key.n.length, key.e, m, msg.length, l, label.length, s, HASH_ID[hash] | (HASH_ID[mgf] << 8), out, rp),
         'RSA-OAEP encryption',
       );
       return f.read(out, r);
@@ -201,6 +232,7 @@ export function bindRsa(core: WasmCore): RsaApi {
       throw new ByokError('BAD_DATA_LENGTH', `"target" expected 1 to ${maxKwData} bytes, got length=${target.length}`);
     }
     const k = key.n.length;
+    const rr = montRR(key.n);
     const eph = randomBytes(keyBytes);
     const seed = randomBytes(HASH_LEN[hash]);
     const f = ioFrame(core);
@@ -209,9 +241,10 @@ export function bindRsa(core: WasmCore): RsaApi {
       const t = f.put(target);
       const e = f.put(eph);
       const s = f.put(seed);
+      const rp = f.put(rr);
       const out = f.reserve(k + kwpLength(target.length));
       const r = checkStatus(
-        wrapFn(n, key.n.length, key.e, t, target.length, e, keyBytes, s, HASH_ID[hash], out),
+        wrapFn(n, key.n.length, key.e, t, target.length, e, keyBytes, s, HASH_ID[hash], out, rp),
         'RSA-AES key wrap',
       );
       return f.read(out, r);

@@ -87,6 +87,39 @@ describe('bignum vs BigInt', () => {
         );
       });
 
+      it('lazy Montgomery operations (inputs and results in [0, 2m) when R >= 4m, else full)', () => {
+        fc.assert(
+          fc.property(caseArb, fc.boolean(), fc.boolean(), ([bits, m, a0, b0], ha, hb) => {
+            const { ctx, n, R } = context(mod, m, bits);
+            const lazy = x.lazyOk!(ctx) === 1;
+            expect(lazy).toBe(R >= 4n * m);
+            const ri = inverse(R, m);
+            // Without the headroom the lazy calls are the full ones, whose inputs must stay below m.
+            const a = lazy && ha ? a0 + m : a0;
+            const b = lazy && hb ? b0 + m : b0;
+            const pa = x.bnAlloc!(n);
+            const pb = x.bnAlloc!(n);
+            const pr = x.bnAlloc!(n);
+            put(mod, pa, a, n);
+            put(mod, pb, b, n);
+            const bound = lazy ? 2n * m : m;
+            x.montMulLazy!(ctx, pr, pa, pb);
+            let r = get(mod, pr, n);
+            expect(r < bound && r % m === (a * b * ri) % m).toBe(true);
+            expect(words(mod, pr, n).every((w) => w < 2 ** mod.w)).toBe(true);
+            x.montSqrLazy!(ctx, pr, pa);
+            r = get(mod, pr, n);
+            expect(r < bound && r % m === (a * a * ri) % m).toBe(true);
+            x.montSqrLazy!(ctx, pa, pa); // in place
+            expect(get(mod, pa, n)).toBe(r);
+            // A full multiplication takes lazy values back below m.
+            x.montMul!(ctx, pr, pa, pb);
+            expect(get(mod, pr, n)).toBe((a * a * ri * b * ri) % m);
+          }),
+          { numRuns: 150 },
+        );
+      });
+
       it('R^2 mod m, constant-time and VarTime', () => {
         fc.assert(
           fc.property(bitsArb.chain((bits) => fc.tuple(fc.constant(bits), modulusArb(bits))), ([bits, m]) => {
