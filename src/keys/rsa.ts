@@ -6,7 +6,7 @@
 //   RSAPrivateKey ::= SEQUENCE { version, modulus n, publicExponent e, privateExponent d, prime1 p,
 //     prime2 q, exponent1 d mod (p-1), exponent2 d mod (q-1), coefficient q^-1 mod p,
 //     otherPrimeInfos OtherPrimeInfos OPTIONAL }          -- version 1 only (multi-prime)
-import { getCore } from '../core/index.js';
+import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import { bitLength, gcd, mod, modInverse, modPow, probablyPrime, toBigInt, toBytes } from './bigint.js';
 import {
@@ -15,17 +15,8 @@ import {
 } from './der.js';
 import { OID } from './oids.js';
 
-/** Big-endian magnitudes (no sign octet) of a two-prime RSA private key. */
-export interface RsaPrivateParts {
-  readonly n: Uint8Array;
-  readonly e: Uint8Array;
-  readonly d: Uint8Array;
-  readonly p: Uint8Array;
-  readonly q: Uint8Array;
-  readonly dp: Uint8Array;
-  readonly dq: Uint8Array;
-  readonly qi: Uint8Array;
-}
+/** Big-endian magnitudes (no sign octet) of a two-prime RSA private key: the core's own key shape. */
+export type RsaPrivateParts = RsaPrivateKey;
 
 /** Largest modulus we parse (DoS bound for the BigInt checks); Azure's largest is 4096. */
 export const MAX_RSA_BITS = 16384;
