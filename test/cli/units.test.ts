@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
 import { parseManifest } from '../../src/cli/batch/manifest.js';
 import { removeStaleTemporaries } from '../../src/cli/batch/run.js';
+import { finishRow, type JobConfig } from '../../src/cli/batch/job.js';
+import type { Kek } from '../../src/kek/index.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../../src/cli/files.js';
 import { tempDir } from '../helpers/cli.js';
@@ -153,6 +155,32 @@ describe('removeStaleTemporaries', () => {
     expect(n).toBe(2);
     expect(readdirSync(d).sort()).toEqual(['.a.byok.tmp', '.other.byok.1.0123456789ab.tmp', 'a.byok']);
     expect(existsSync(join(d, 'a.byok'))).toBe(true);
+  });
+});
+
+describe('finishRow (the batch write step)', () => {
+  const cfg: JobConfig = { kek: {} as Kek, outDir: '/nonexistent', force: false };
+  const prepared = { row: 2, name: 'k', key: 'k.pem', status: 'wrapped' as const, kty: 'RSA-HSM', bits: 2048, bytes: 3 };
+  it('a written output keeps its row result, without the bytes', () => {
+    const out = tmp.path('finish-ok.byok');
+    const r = finishRow(cfg, { ...prepared, out, pending: Uint8Array.of(1, 2, 3) });
+    expect(r).toEqual({ ...prepared, out });
+    expect([...readFileSync(out)]).toEqual([1, 2, 3]);
+  });
+  it('a failed write turns the row into a failed one with the writer\'s error, and leaves no file', () => {
+    const out = tmp.path('no-such-folder', 'k.byok');
+    const r = finishRow(cfg, { ...prepared, out, pending: Uint8Array.of(1) });
+    expect(r.status).toBe('failed');
+    expect(r.error?.code).toBe('FILE_WRITE_FAILED');
+    expect(r.kty).toBeUndefined();
+    expect(existsSync(out)).toBe(false);
+  });
+  it('an existing output is never replaced without force', () => {
+    const out = tmp.path('finish-exists.byok');
+    writeFileSync(out, 'mine');
+    const r = finishRow(cfg, { ...prepared, out, pending: Uint8Array.of(1) });
+    expect(r.error?.code).toBe('FILE_EXISTS');
+    expect(readFileSync(out, 'utf8')).toBe('mine');
   });
 });
 

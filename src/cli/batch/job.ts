@@ -1,6 +1,6 @@
 // One batch row, start to end: read the key (password from the row's file or BYOK_PASSWORD), then either
-// skip an output that already exists and fits (resume), or wrap and write it atomically. Runs in worker
-// threads and in the main thread alike; every outcome is a RowResult, never a throw.
+// skip an output that already exists and fits (resume), or wrap and write it atomically. prepareRow runs in
+// worker threads (or inline), finishRow writes; every outcome is a RowResult, never a throw.
 import { join } from 'node:path';
 import { ByokError } from '../../errors.js';
 import { parseByok } from '../../formats/azure.js';
@@ -101,7 +101,24 @@ function resumeProblem(out: string, kek: Kek, target: TargetKey): string | undef
   return undefined;
 }
 
-export function processRow(cfg: JobConfig, row: ManifestRow): RowResult {
+/** A row computed up to its output: `pending` holds the .byok bytes (not secret) still to be written. */
+export interface PreparedRow extends RowResult {
+  readonly pending?: Uint8Array;
+}
+
+function failed(base: Omit<RowResult, 'status'>, e: unknown): RowResult {
+  const error = e instanceof ByokError
+    ? { code: e.code, message: e.message }
+    : { code: 'INTERNAL', message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+  return { ...base, status: 'failed', error };
+}
+
+/**
+ * Everything of a row but the write: read and check the key, keep a fitting existing output (resume), or
+ * wrap. Split from the write so worker threads compute while one thread writes: a write waits on fsync,
+ * which would otherwise stall a worker's core.
+ */
+export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
   const out = outputPath(cfg.outDir, row);
   const base = { row: row.row, name: row.name, key: row.key, out };
   let target: TargetKey | undefined;
@@ -120,14 +137,27 @@ export function processRow(cfg: JobConfig, row: ManifestRow): RowResult {
       throw new ByokError('FILE_EXISTS', `${out} exists but was not made from this key for this KEK (${problem}): remove it, or re-run with --force to replace it`);
     }
     const r = wrapForAzure(kek, target, { byokPath: out, keyName: row.name });
-    writeFileAtomic(out, r.bytes, { force: cfg.force, syncDir: false });
-    return { ...base, status: 'wrapped', ...describe, bytes: r.bytes.length };
+    return { ...base, status: 'wrapped', ...describe, bytes: r.bytes.length, pending: r.bytes };
   } catch (e) {
-    const error = e instanceof ByokError
-      ? { code: e.code, message: e.message }
-      : { code: 'INTERNAL', message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
-    return { ...base, status: 'failed', error };
+    return failed(base, e);
   } finally {
     if (target !== undefined) wipeTargetKey(target);
   }
+}
+
+/** Writes a prepared row's output atomically (fsync'd before it gets its name); the final RowResult. */
+export function finishRow(cfg: JobConfig, r: PreparedRow): RowResult {
+  const { pending, ...result } = r;
+  if (pending === undefined) return result;
+  try {
+    writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false });
+    return result;
+  } catch (e) {
+    const { kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, ...base } = result;
+    return failed(base, e);
+  }
+}
+
+export function processRow(cfg: JobConfig, row: ManifestRow): RowResult {
+  return finishRow(cfg, prepareRow(cfg, row));
 }

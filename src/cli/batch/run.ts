@@ -1,11 +1,12 @@
 // Runs a batch: rows in chunks over `jobs` worker threads (or in this thread for --jobs 1), results in
-// manifest order, progress reported as rows finish. Outputs are fsync'd one by one by the writers; the
-// output folder is fsync'd once at the end.
+// manifest order, progress reported as rows finish. Workers compute; this thread writes the outputs, each
+// fsync'd before it gets its name, so a worker never idles on a disk flush; the output folder is fsync'd
+// once at the end.
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { syncDir } from '../files.js';
-import { processRow, type JobConfig, type RowResult } from './job.js';
+import { finishRow, processRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
 import type { ManifestRow } from './manifest.js';
 
 export interface BatchRun {
@@ -79,11 +80,12 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
           inFlight = idx;
           worker.postMessage(idx.map((i) => rows[i]!));
         };
-        worker.on('message', (batch: RowResult[]) => {
-          batch.forEach((r, i) => record(inFlight[i]!, r));
+        worker.on('message', (batch: PreparedRow[]) => {
+          const idx = inFlight;
           inFlight = [];
+          feed(); // the worker computes the next chunk while this thread writes this one
+          batch.forEach((r, i) => record(idx[i]!, finishRow(cfg, r)));
           onProgress(done, failed);
-          feed();
         });
         worker.on('error', (e) => rejectAll(e));
         worker.on('exit', (code) => {
