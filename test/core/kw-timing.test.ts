@@ -6,30 +6,11 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadAllBuilds } from '../helpers/cores.js';
+import { timingEnabled, welch } from '../helpers/timing.js';
 
-const enabled = process.env['BYOK_TIMING'] === '1';
-if (!enabled) console.log('kw-timing: skipped (set BYOK_TIMING=1 to run the timing check; it is noisy on shared machines)');
+if (!timingEnabled) console.log('kw-timing: skipped (set BYOK_TIMING=1 to run the timing check; it is noisy on shared machines)');
 
-function welch(fn: (c: 0 | 1) => unknown, n: number): number {
-  const s = [[0, 0, 0], [0, 0, 0]] as [number, number, number][];
-  for (let i = 0; i < 2000; i++) fn((i & 1) as 0 | 1);
-  for (let i = 0; i < n; i++) {
-    const c = Math.random() < 0.5 ? 0 : 1;
-    const t0 = process.hrtime.bigint();
-    fn(c);
-    const d = Number(process.hrtime.bigint() - t0);
-    const a = s[c] as [number, number, number];
-    a[0]++;
-    const delta = d - a[1];
-    a[1] += delta / a[0];
-    a[2] += delta * (d - a[1]);
-  }
-  const [n0, m0, q0] = s[0] as [number, number, number];
-  const [n1, m1, q1] = s[1] as [number, number, number];
-  return (m0 - m1) / Math.sqrt(q0 / (n0 - 1) / n0 + q1 / (n1 - 1) / n1);
-}
-
-describe.skipIf(!enabled)('AES-KWP unwrap timing (opt-in)', async () => {
+describe.skipIf(!timingEnabled)('AES-KWP unwrap timing (opt-in)', async () => {
   const builds = (await loadAllBuilds()).filter((b) => b.name.startsWith('release'));
   const kek = randomBytes(32);
   const good = createCipheriv('id-aes256-wrap-pad', kek, Buffer.from('A65959A6', 'hex')).update(randomBytes(40));
