@@ -148,23 +148,29 @@ export function bindRsa(core: WasmCore): RsaApi {
   const montRRFn = fn('rsaMontRR');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
-  // R^2 mod n of the last public modulus, one entry: a BYOK run wraps under one KEK, and the long
-  // division behind R^2 is about an eighth of an RSA-2048 encryption (OpenSSL likewise keeps a key's
-  // Montgomery context). Public values only; per bound core, since the bytes are that core's limbs;
-  // the modulus is compared in full on every call, and the core re-checks the limbs' range.
-  let rrModulus: Uint8Array | undefined;
-  let rrLimbs: Uint8Array | undefined;
+  // R^2 mod n of the last two public moduli: a BYOK run wraps under one KEK, and reading an RSA target
+  // encrypts under the target's own modulus in between (its pairwise test), so one entry would thrash. The
+  // long division behind R^2 is about an eighth of an RSA-2048 encryption (OpenSSL likewise keeps a key's
+  // Montgomery context). Public values only; per bound core, since the bytes are that core's limbs; the
+  // modulus is compared in full on every call, and the core re-checks the limbs' range.
+  const rrCache: { modulus: Uint8Array; limbs: Uint8Array }[] = [];
   function montRR(n: Uint8Array): Uint8Array {
-    if (rrModulus !== undefined && rrLimbs !== undefined && sameBytes(rrModulus, n)) return rrLimbs;
+    const hit = rrCache.findIndex((c) => sameBytes(c.modulus, n));
+    if (hit >= 0) {
+      const entry = rrCache[hit]!;
+      if (hit > 0) rrCache.unshift(...rrCache.splice(hit, 1));
+      return entry.limbs;
+    }
     const f = ioFrame(core);
     try {
       const p = f.put(n);
       const cap = 4 * n.length + 64; // limbs of at least 8 bits: at most 4 bytes per input byte, plus one limb
       const out = f.reserve(cap);
       const len = checkStatus(montRRFn(p, n.length, out, cap), 'RSA public key');
-      rrLimbs = f.read(out, len);
-      rrModulus = n.slice();
-      return rrLimbs;
+      const limbs = f.read(out, len);
+      rrCache.unshift({ modulus: n.slice(), limbs });
+      rrCache.length = Math.min(rrCache.length, 2);
+      return limbs;
     } finally {
       f.wipe();
     }

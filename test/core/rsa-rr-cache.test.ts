@@ -1,4 +1,4 @@
-// The binder's one-entry cache of R^2 mod n (src/core/rsa.ts) and the core's `rr` argument:
+// The binder's two-entry cache of R^2 mod n (src/core/rsa.ts) and the core's `rr` argument:
 // - rsaMontRR returns 2^(2Wn) mod n as W-bit limbs, checked against BigInt;
 // - encryptions that alternate between keys (cache hits, misses and replacements, the same modulus with
 //   leading zero bytes, a modulus mutated in place after use) all decrypt with node:crypto;
