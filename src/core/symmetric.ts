@@ -87,24 +87,6 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
 
   /** Runs one KW/KWP export over kek and data with an output of outLen bytes; returns the result bytes. */
   function keyWrapCall(call: Fn, what: string, kek: Uint8Array, data: Uint8Array, outLen: number): Uint8Array {
-    // The frame ioFrame would lay out (each part rounded up to 16 bytes), without its per-call closures
-    // and rest-argument calls: a one-block wrap is otherwise a third JS overhead. Oversized inputs take
-    // the general path, which reports them.
-    const base = core.ioBase;
-    const d = base + ((kek.length + 15) & ~15);
-    const out = d + ((data.length + 15) & ~15);
-    const end = out + ((outLen + 15) & ~15);
-    if (end - base <= core.ioSize) {
-      const mem = core.mem;
-      try {
-        mem.set(kek, base);
-        mem.set(data, d);
-        const r = checkStatus(call(base, kek.length, d, data.length, out), what);
-        return mem.slice(out, out + r);
-      } finally {
-        mem.fill(0, base, end);
-      }
-    }
     const f = ioFrame(core);
     try {
       const k = f.put(kek);
