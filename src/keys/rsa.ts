@@ -110,7 +110,11 @@ export function checkRsaPairwise(k: RsaPrivateParts, bits: number, path: string)
     if (e instanceof ByokError) back = undefined;
     else throw e;
   }
-  const ok = back !== undefined && back.length === msg.length && back.every((b, i) => b === msg[i]);
+  // Accumulated, not early-exit: the decryption is secret-derived, so its comparison takes the same time
+  // wherever it differs.
+  let diff = back === undefined || back.length !== msg.length ? 1 : 0;
+  if (back !== undefined && back.length === msg.length) for (let i = 0; i < msg.length; i++) diff |= (back[i] as number) ^ (msg[i] as number);
+  const ok = diff === 0;
   msg.fill(0);
   back?.fill(0);
   if (!ok) {
