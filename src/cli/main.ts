@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// The `byok` executable (package.json "bin"). All logic lives in run.ts.
-import { runCli } from './run.js';
+// The `byok` executable (package.json "bin"). All logic lives in run.ts, imported once batch workers have
+// started loading (batch/pool.ts): they need ~100 ms, which overlaps the CLI's own loading this way.
+import { jobsFromArgv, prestartWorkers } from './batch/pool.js';
+
+if (process.argv[2] === 'batch' && !process.argv.includes('--help') && !process.argv.includes('-h')) {
+  prestartWorkers(jobsFromArgv(process.argv.slice(3)));
+}
+const { runCli } = await import('./run.js');
 
 // `byok inspect x.byok --json | head -1` closes stdout early: that is not an error worth a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -32,7 +32,12 @@ const HOW_TO_GET =
  * Parses a KEK kid. Throws BYOK_BAD_KID naming what is wrong: not https, not a Key Vault or Managed HSM
  * host, not a /keys/ path, or (the most common mistake) no version.
  */
+// The last kid parsed: a batch parses the same kid twice per key (wrap and .byok build), and URL parsing
+// was a visible share of its per-key time. Results are immutable, so sharing one is safe.
+let lastParsed: AzureKeyId | undefined;
+
 export function parseAzureKid(kid: string): AzureKeyId {
+  if (lastParsed !== undefined && lastParsed.kid === kid) return lastParsed;
   const bad = (why: string): never => {
     throw new ByokError('BYOK_BAD_KID', `kid ${JSON.stringify(kid.slice(0, 200))} ${why}: ${HOW_TO_GET}`);
   };
@@ -60,5 +65,6 @@ export function parseAzureKid(kid: string): AzureKeyId {
   if (parts.length === 3 || parts[3] === '') bad('has no key version (Azure needs the versioned kid of the KEK)');
   const version = parts[3]!;
   if (!/^[0-9a-fA-F]{32}$/.test(version)) bad('has a key version that is not 32 hex digits');
-  return { kid, service: match!.service, instance, host, name, version };
+  lastParsed = Object.freeze({ kid, service: match!.service, instance, host, name, version });
+  return lastParsed;
 }

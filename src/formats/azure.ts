@@ -68,13 +68,32 @@ export function buildByok(args: { kid: string; ciphertext: Uint8Array; generator
  * no trailing newline (whitespace is irrelevant to Azure; compact keeps `key_hsm` short).
  */
 export function serializeByok(file: AzureByokFile): Uint8Array {
-  const ordered: AzureByokFile = {
+  // Byte for byte JSON.stringify of the fields in this order (a test holds it to that), assembled around
+  // the ciphertext instead of through it: base64url needs no JSON escaping, and a batch writes thousands.
+  const ct = file.ciphertext;
+  if (!BASE64URL_TEXT.test(ct)) return new TextEncoder().encode(JSON.stringify(orderedByok(file)));
+  const head = `{"schema_version":${JSON.stringify(file.schema_version)},"header":{"kid":${JSON.stringify(file.header.kid)},` +
+    `"alg":${JSON.stringify(file.header.alg)},"enc":${JSON.stringify(file.header.enc)}},"ciphertext":"`;
+  const tail = file.generator === undefined ? '"}' : `","generator":${JSON.stringify(file.generator)}}`;
+  const enc = new TextEncoder();
+  const h = enc.encode(head);
+  const t = enc.encode(tail);
+  const out = new Uint8Array(h.length + ct.length + t.length);
+  out.set(h, 0);
+  for (let i = 0, o = h.length; i < ct.length; i++, o++) out[o] = ct.charCodeAt(i);
+  out.set(t, h.length + ct.length);
+  return out;
+}
+
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+
+function orderedByok(file: AzureByokFile): AzureByokFile {
+  return {
     schema_version: file.schema_version,
     header: { kid: file.header.kid, alg: file.header.alg, enc: file.header.enc },
     ciphertext: file.ciphertext,
     ...(file.generator === undefined ? {} : { generator: file.generator }),
   };
-  return new TextEncoder().encode(JSON.stringify(ordered));
 }
 
 /**

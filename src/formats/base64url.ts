@@ -11,23 +11,34 @@ const DECODE: Int16Array = (() => {
   return t;
 })();
 
-/** Unpadded base64url, as RFC 7515 and Azure's own clients write it. */
-export function base64urlEncode(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 3 <= bytes.length; i += 3) {
+const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const ASCII = new TextDecoder('latin1'); // identical to ASCII on 0x00-0x7f, and native
+
+/** Unpadded base64url as ASCII bytes: what a .byok file holds, without an intermediate string. */
+export function base64urlEncodeAscii(bytes: Uint8Array): Uint8Array {
+  const full = Math.floor(bytes.length / 3) * 3;
+  const rest = bytes.length - full;
+  const out = new Uint8Array((full / 3) * 4 + (rest === 0 ? 0 : rest + 1));
+  let o = 0;
+  for (let i = 0; i < full; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]! + ALPHABET[v & 63]!;
+    out[o++] = ALPHABET_CODES[v >>> 18]!;
+    out[o++] = ALPHABET_CODES[(v >>> 12) & 63]!;
+    out[o++] = ALPHABET_CODES[(v >>> 6) & 63]!;
+    out[o++] = ALPHABET_CODES[v & 63]!;
   }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const v = bytes[i]! << 16;
-    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]!;
-  } else if (rest === 2) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]!;
+  if (rest > 0) {
+    const v = (bytes[full]! << 16) | (rest === 2 ? bytes[full + 1]! << 8 : 0);
+    out[o++] = ALPHABET_CODES[v >>> 18]!;
+    out[o++] = ALPHABET_CODES[(v >>> 12) & 63]!;
+    if (rest === 2) out[o++] = ALPHABET_CODES[(v >>> 6) & 63]!;
   }
   return out;
+}
+
+/** Unpadded base64url, as RFC 7515 and Azure's own clients write it. */
+export function base64urlEncode(bytes: Uint8Array): string {
+  return ASCII.decode(base64urlEncodeAscii(bytes));
 }
 
 export type Base64urlProblem =

@@ -18,7 +18,8 @@ const AES_LENGTHS = [16, 24, 32];
 
 export function isPrintableText(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return false;
-  for (const b of bytes) {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
     if (!((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d)) return false;
   }
   return true;

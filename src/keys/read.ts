@@ -54,6 +54,9 @@ function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (o['rawEncoding'] !== undefined && !['binary', 'hex', 'base64'].includes(o['rawEncoding'] as string)) {
     throw argError('"rawEncoding" expected "binary", "hex" or "base64"');
   }
+  for (const flag of ['azureChecks', 'pairwiseTest']) {
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw argError(`"${flag}" expected a boolean`);
+  }
 }
 
 /** Both forms of the password; `wipe` zeroes the UTF-8 copy we made. */
@@ -125,11 +128,11 @@ export function checkTargetForAzure(key: TargetKey): void {
   }
 }
 
-/** The Azure size rule (unless turned off), then the costly RSA pairwise consistency test. */
+/** The Azure size rule (unless turned off), then, when asked for, the costly RSA pairwise consistency test. */
 function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
   if (key.kind !== 'rsa') return;
   if (opts.azureChecks !== false && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
-  checkRsaPairwise(key.rsa, key.bits, key.path);
+  if (opts.pairwiseTest === true) checkRsaPairwise(key.rsa, key.bits, key.path);
 }
 
 function wipeNormalized(k: NormalizedKey): void {

@@ -53,10 +53,12 @@ function invalid(path: string, problem: string): ByokError {
 }
 
 /**
- * Checks the key is a consistent two-prime RSA key (RFC 8017 §3.2): n = p·q with p, q odd, p ≠ q, 1 < e < n odd, e·d ≡ 1 (mod lcm(p−1, q−1)), dP = d mod (p−1) and dQ = d mod (q−1) (each
- * checked as e·dP ≡ 1 mod (p−1), e·dQ ≡ 1 mod (q−1), and against d), qInv·q ≡ 1 (mod p) with qInv < p.
- * Returns the modulus size in bits. Messages name the failed relation, never a value. Whether
- * p and q really are primes is checkRsaPairwise's job.
+ * Checks the key is a consistent two-prime RSA key (RFC 8017 §3.2): n = p·q with p, q odd, p ≠ q, 1 < e < n
+ * odd, 0 < d < n, dP = d mod (p−1) and dQ = d mod (q−1), e·dP ≡ 1 (mod p−1), e·dQ ≡ 1 (mod q−1), and
+ * qInv·q ≡ 1 (mod p) with qInv < p. Together these give e·d ≡ 1 (mod lcm(p−1, q−1)), so that relation needs
+ * no test of its own (and no BigInt gcd). Every value of the key enters a relation, so damage to any of them
+ * is refused. Returns the modulus size in bits. Messages name the failed relation, never a value. Whether p
+ * and q really are primes is the opt-in checkRsaPairwise's job.
  */
 export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   const n = toBigInt(k.n);
@@ -77,21 +79,20 @@ export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   if (dq !== mod(d, q1)) throw invalid(`${path}.exponent2`, 'exponent2 ≠ d mod (prime2 − 1)');
   if (mod(e * dp, p1) !== 1n) throw invalid(`${path}.exponent1`, 'e · exponent1 ≢ 1 (mod prime1 − 1)');
   if (mod(e * dq, q1) !== 1n) throw invalid(`${path}.exponent2`, 'e · exponent2 ≢ 1 (mod prime2 − 1)');
-  const lambda = (p1 / gcd(p1, q1)) * q1;
-  if (mod(e * d, lambda) !== 1n) throw invalid(`${path}.privateExponent`, 'e · d ≢ 1 (mod lcm(prime1 − 1, prime2 − 1))');
   if (qi <= 0n || qi >= p || mod(qi * q, p) !== 1n) throw invalid(`${path}.coefficient`, 'coefficient · prime2 ≢ 1 (mod prime1)');
   return bits;
 }
 
 /**
- * The costly part of the check, run last (after the Azure size rule, so an 8192-bit key is refused before
- * any exponentiation): a pairwise consistency test in the constant-time Wasm core. A random message is
- * OAEP-encrypted with (n, e) and decrypted with the CRT parameters; the core recomputes m^e before it
- * releases anything. A composite "prime" (n with a hidden third factor) makes the CRT result wrong for all
- * but a vanishing share of messages, so this catches what a primality test would, and it proves the one
- * thing that matters: the key decrypts what its public key encrypts. It replaced a Miller–Rabin test in
- * BigInt, which ran in variable time on the secret primes and cost twice as long.
- * Moduli outside the core's 1024..8192 bits (only with azureChecks off) fall back to that BigInt test.
+ * The optional, costly part of the check (ReadTargetKeyOptions.pairwiseTest), run last (after the Azure size
+ * rule, so an 8192-bit key is refused before any exponentiation): a pairwise consistency test in the
+ * constant-time Wasm core. A random message is OAEP-encrypted with (n, e) and decrypted with the CRT
+ * parameters; the core recomputes m^e before it releases anything. A composite "prime" (n with a hidden
+ * third factor) passes every relation of checkRsaPrivate but makes the CRT result wrong for all but a
+ * vanishing share of messages, so this catches what a primality test would, without a variable-time
+ * exponentiation on the secret primes. Off by default: such a key comes only from a faulty generator, and
+ * one private-key operation per key would bound a batch to a few hundred keys per second.
+ * Moduli outside the core's 1024..8192 bits (only with azureChecks off) fall back to a BigInt Miller–Rabin.
  */
 export function checkRsaPairwise(k: RsaPrivateParts, bits: number, path: string): void {
   if (bits < 1024 || bits > 8192) {

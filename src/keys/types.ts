@@ -59,6 +59,13 @@ export interface ReadTargetKeyOptions {
    * checkTargetForAzure applies the same rules later. (An addition to the contract.)
    */
   readonly azureChecks?: boolean;
+  /**
+   * RSA targets: also run a pairwise consistency test in the core (OAEP-encrypt a random message with
+   * (n, e), CRT-decrypt it, compare), which refuses a composite "prime" that every relation check accepts.
+   * Default false: it costs one private-key operation per key (~1.5–2 ms at 2048 bits) and guards only
+   * against a faulty key generator, not against damage (docs/ARCHITECTURE.md, "RSA target check").
+   */
+  readonly pairwiseTest?: boolean;
 }
 
 export interface KeyFileInfo {

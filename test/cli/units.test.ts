@@ -2,11 +2,12 @@
 // atomic writer, and the mapping of errors to exit codes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
 import { parseManifest } from '../../src/cli/batch/manifest.js';
-import { removeStaleTemporaries } from '../../src/cli/batch/run.js';
+import { scanOutputFolder } from '../../src/cli/batch/run.js';
 import { finishRow, type JobConfig } from '../../src/cli/batch/job.js';
 import type { Kek } from '../../src/kek/index.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
@@ -144,15 +145,27 @@ describe('readInputFile', () => {
     expect(code(() => readInputFile(big, 'key file', 1000))).toBe('INPUT_TOO_LARGE');
     expect(readInputFile(big, 'key file', 2000).length).toBe(2000);
   });
+  it('returns exactly the bytes of regular files of any size (one read of the known size) and of empty ones', () => {
+    for (const n of [1, 1700, 65536, 65537, 200_000]) {
+      const f = tmp.path(`sized-${n}`);
+      const data = randomBytes(n);
+      writeFileSync(f, data);
+      expect(readInputFile(f, 'key file').equals(data)).toBe(true);
+    }
+    const empty = tmp.path('empty');
+    writeFileSync(empty, '');
+    expect(readInputFile(empty, 'key file').length).toBe(0);
+  });
 });
 
-describe('removeStaleTemporaries', () => {
-  it("removes only leftovers of this batch's own outputs", () => {
+describe('scanOutputFolder', () => {
+  it("removes only leftovers of this batch's own outputs, and lists the outputs already there", () => {
     const d = tmp.path('stale');
     mkdirSync(d);
     for (const f of ['.a.byok.123.0123456789ab.tmp', '.b.byok.9.abcdefabcdef.tmp', '.other.byok.1.0123456789ab.tmp', 'a.byok', '.a.byok.tmp']) writeFileSync(join(d, f), 'x');
-    const n = removeStaleTemporaries(d, [{ row: 1, name: 'a', key: '/k/a' }, { row: 2, name: 'b', key: '/k/b' }]);
-    expect(n).toBe(2);
+    const { removed, existing } = scanOutputFolder(d, [{ row: 1, name: 'a', key: '/k/a' }, { row: 2, name: 'b', key: '/k/b' }]);
+    expect(removed).toBe(2);
+    expect([...existing]).toEqual(['a.byok']);
     expect(readdirSync(d).sort()).toEqual(['.a.byok.tmp', '.other.byok.1.0123456789ab.tmp', 'a.byok']);
     expect(existsSync(join(d, 'a.byok'))).toBe(true);
   });

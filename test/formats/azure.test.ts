@@ -5,7 +5,7 @@ import { constants, createCipheriv, createDecipheriv, generateKeyPairSync, priva
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
-import { base64urlDecode, base64urlEncode } from '../../src/formats/base64url.js';
+import { base64urlDecode, base64urlEncode, base64urlEncodeAscii } from '../../src/formats/base64url.js';
 import { parseAzureKid } from '../../src/formats/azure-kid.js';
 import {
   buildByok, parseByok, readCiphertext, readingForKek, serializeByok, splitCiphertext,
@@ -38,6 +38,7 @@ describe('base64url', () => {
       expect(base64urlEncode(b)).toBe(b.toString('base64url'));
     }
     fc.assert(fc.property(fc.uint8Array({ maxLength: 4000 }), (b) => base64urlEncode(b) === Buffer.from(b).toString('base64url')));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => Buffer.from(base64urlEncodeAscii(b)).toString('latin1') === Buffer.from(b).toString('base64url')));
   });
 
   it('decodes padded and unpadded forms to the same bytes as Buffer', () => {
@@ -124,6 +125,15 @@ describe('.byok build and parse', () => {
     expect(text).toBe(`{"schema_version":"1.0.0","header":{"kid":"${KID}","alg":"dir","enc":"CKM_RSA_AES_KEY_WRAP"},"ciphertext":"${Buffer.from(blob).toString('base64url')}","generator":"byok-toolkit 0.0.0-test"}`);
     // §1.5: compact files start with this outer base64url prefix
     expect(Buffer.from(bytes).toString('base64url').startsWith('eyJzY2hlbWFfdmVyc2lvbiI6IjEuMC4wIiwiaGVh')).toBe(true);
+  });
+
+  it('serializes byte for byte as JSON.stringify would, whatever the strings hold (quotes, controls, non-ASCII)', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u2028', 'é', '\u0000'));
+    fc.assert(fc.property(text, text, fc.option(text, { nil: undefined }), fc.oneof(text, fc.base64String(), fc.stringMatching(/^[A-Za-z0-9_-]{0,300}$/)), (sv, kid, generator, ciphertext) => {
+      const file = { schema_version: sv, header: { kid, alg: 'dir', enc: 'CKM_RSA_AES_KEY_WRAP' }, ciphertext, ...(generator === undefined ? {} : { generator }) };
+      const want = new TextEncoder().encode(JSON.stringify(file));
+      return Buffer.from(serializeByok(file)).equals(Buffer.from(want));
+    }), { numRuns: 2000 });
   });
 
   for (const kek of keks) {

@@ -15,6 +15,10 @@ export interface JobConfig {
   readonly kek: Kek;
   readonly outDir: string;
   readonly force: boolean;
+  /** Output names present when the run started (scanOutputFolder); without it each row stats its output. */
+  readonly existing?: ReadonlySet<string>;
+  /** Run the RSA pairwise consistency test on every key (ReadTargetKeyOptions.pairwiseTest). */
+  readonly pairwiseTest?: boolean;
   /** BYOK_PASSWORD as bytes, for rows without a password_file. */
   readonly envPassword?: Uint8Array;
 }
@@ -69,7 +73,10 @@ function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
   }
   const bytes = readInputFile(row.key, 'key file');
   try {
-    return readTargetKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), password === undefined ? {} : { password });
+    return readTargetKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+      ...(password === undefined ? {} : { password }),
+      ...(cfg.pairwiseTest === true ? { pairwiseTest: true } : {}),
+    });
   } catch (e) {
     if (e instanceof ByokError && e.code === 'PASSWORD_REQUIRED') {
       throw new ByokError('PASSWORD_REQUIRED', 'the key file is encrypted: give a password_file for this row or set BYOK_PASSWORD');
@@ -131,7 +138,7 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
     const describe = {
       kty: target.azure.kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }),
     };
-    if (!cfg.force && exists(out)) {
+    if (!cfg.force && (cfg.existing === undefined ? exists(out) : cfg.existing.has(`${row.name}.byok`))) {
       const problem = resumeProblem(out, kek, target);
       if (problem === undefined) return { ...base, status: 'skipped', ...describe };
       throw new ByokError('FILE_EXISTS', `${out} exists but was not made from this key for this KEK (${problem}): remove it, or re-run with --force to replace it`);

@@ -4,8 +4,9 @@
 // once at the end.
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { syncDir } from '../files.js';
+import { claimWorkers } from './pool.js';
 import { finishRow, processRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
 import type { ManifestRow } from './manifest.js';
 
@@ -15,11 +16,14 @@ export interface BatchRun {
 }
 
 /**
- * Removes temporary files an earlier, killed run left for these rows' outputs (".<name>.byok.<pid>.<hex>.tmp",
- * see writeFileAtomic). They never had the output's name, so no partial output ever existed.
+ * Lists the output folder once: removes temporary files an earlier, killed run left for these rows' outputs
+ * (".<name>.byok.<pid>.<hex>.tmp", see writeFileAtomic; they never had the output's name, so no partial
+ * output ever existed), and returns the names present, so rows need no stat of their own (a missed race
+ * still cannot overwrite: the final link() refuses an existing name).
  */
-export function removeStaleTemporaries(outDir: string, rows: readonly ManifestRow[]): number {
+export function scanOutputFolder(outDir: string, rows: readonly ManifestRow[]): { removed: number; existing: Set<string> } {
   const names = new Set(rows.map((r) => `${r.name}.byok`));
+  const existing = new Set<string>();
   let removed = 0;
   for (const f of readdirSync(outDir)) {
     const m = /^\.(.+\.byok)\.\d+\.[0-9a-f]{12}\.tmp$/.exec(f);
@@ -30,9 +34,11 @@ export function removeStaleTemporaries(outDir: string, rows: readonly ManifestRo
       } catch {
         /* another process may own it; leave it */
       }
+    } else if (names.has(f)) {
+      existing.add(f);
     }
   }
-  return removed;
+  return { removed, existing };
 }
 
 export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, onProgress: (done: number, failed: number) => void): Promise<BatchRun> {
@@ -59,16 +65,15 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     const chunk = Math.max(1, Math.min(32, Math.ceil(rows.length / (jobs * 8))));
     let next = 0;
     const workerCount = Math.min(jobs, Math.ceil(rows.length / chunk));
-    const workers: Worker[] = [];
+    const workers: Worker[] = claimWorkers(workerCount);
     await new Promise<void>((resolveAll, reject) => {
       const rejectAll = (e: unknown): void => {
         for (const w of workers) void w.terminate();
         reject(e);
       };
       let live = workerCount;
-      for (let w = 0; w < workerCount; w++) {
-        const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: cfg });
-        workers.push(worker);
+      for (const worker of workers) {
+        worker.postMessage({ cfg });
         let inFlight: number[] = [];
         const feed = (): void => {
           if (next >= rows.length) {

@@ -1,6 +1,5 @@
 // `byok batch`: many keys from a manifest, on worker threads, resumable.
 import { mkdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
 import { checkKekForAzure } from '../../kek/index.js';
@@ -11,13 +10,15 @@ import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../files.js';
 import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
-import { removeStaleTemporaries, runBatch } from '../batch/run.js';
+import { runBatch, scanOutputFolder } from '../batch/run.js';
+import { defaultJobs } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
+import { PAIRWISE_HELP } from './wrap.js';
 
 const spec: CommandSpec = {
   name: 'batch',
   summary: 'wrap many keys from a manifest, on worker threads, resumable',
-  usage: ['byok batch --kek FILE --manifest FILE --out-dir DIR [--jobs N] [--kid URL] [--force] [--report FILE]'],
+  usage: ['byok batch --kek FILE --manifest FILE --out-dir DIR [--jobs N] [--kid URL] [--force] [--pairwise-test] [--report FILE]'],
   description:
     'The manifest is CSV with the header name,key,password_file,kid (only key is required; paths are\n' +
     'relative to the manifest) or a JSON array of objects with those fields. Each row becomes\n' +
@@ -31,8 +32,9 @@ const spec: CommandSpec = {
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     manifest: { type: 'string', arg: 'FILE', help: 'CSV or JSON list of keys' },
     'out-dir': { type: 'string', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
-    jobs: { type: 'string', arg: 'N', help: `worker threads (default: ${Math.min(availableParallelism(), 8)}, the CPU count here); 1 runs inline` },
+    jobs: { type: 'string', arg: 'N', help: `worker threads (default: ${defaultJobs()}, the CPU count here); 1 runs inline` },
     force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
+    'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
   },
   examples: [
@@ -71,8 +73,9 @@ export const batchCommand: Command = {
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
     const manifestPath = required(spec, v, 'manifest', 'the CSV or JSON list of keys');
     const outDir = resolve(required(spec, v, 'out-dir', 'the folder for the .byok files'));
-    const jobs = integer(spec, v, 'jobs', 1, 64) ?? Math.min(availableParallelism(), 8);
+    const jobs = integer(spec, v, 'jobs', 1, 64) ?? defaultJobs();
     const force = flag(v, 'force');
+    const pairwiseTest = flag(v, 'pairwise-test');
 
     const kek = readKekFile(kekPath, str(v, 'kid'));
     checkKekForAzure(kek, { requireKid: false }); // the kid may still come from the manifest
@@ -90,17 +93,18 @@ export const batchCommand: Command = {
       throw new ByokError('FILE_WRITE_FAILED', `cannot create the output folder ${JSON.stringify(outDir)}: check the path and permissions`);
     }
     if (!statSync(outDir).isDirectory()) throw new ByokError('FILE_WRITE_FAILED', `${JSON.stringify(outDir)} is not a folder`);
-    const stale = removeStaleTemporaries(outDir, rows);
+    const { removed: stale, existing } = scanOutputFolder(outDir, rows);
 
     for (const line of kv([
       ['KEK', `RSA ${kek.bits}, ${kek.kid ?? 'kid from the manifest'}`],
       ['', `SHA-256 fingerprint ${kek.fingerprint.hex}`],
       ['Manifest', `${manifestPath}: ${rows.length} key${rows.length === 1 ? '' : 's'} → ${outDir} (${jobs} job${jobs === 1 ? '' : 's'})`],
+      ['Checks', `every key's relations and sizes${pairwiseTest ? '; RSA keys also a pairwise test' : ''}`],
     ])) ctx.say(line);
     if (stale > 0) ctx.say(`Removed ${stale} temporary file${stale === 1 ? '' : 's'} an interrupted run left behind.`);
 
     const envPassword = ctx.io.env['BYOK_PASSWORD'] === undefined ? undefined : new TextEncoder().encode(ctx.io.env['BYOK_PASSWORD']);
-    const cfg: JobConfig = { kek, outDir, force, ...(envPassword ? { envPassword } : {}) };
+    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, existing, ...(envPassword ? { envPassword } : {}) };
     const startedAt = new Date();
     const bar = progressBar(ctx, rows.length);
     let run;
@@ -122,6 +126,7 @@ export const batchCommand: Command = {
       outDir,
       jobs,
       force,
+      pairwiseTest,
       counts,
       rows: run.results,
     };

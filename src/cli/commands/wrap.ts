@@ -10,12 +10,16 @@ import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
 import { passwordSource } from '../password.js';
 import { ByokError } from '../../errors.js';
 
+export const PAIRWISE_HELP =
+  'RSA keys: also encrypt a test message with the public key and decrypt it\nwith the private key (one private-key operation per key); catches a\ncomposite "prime" from a faulty generator, which the default checks cannot';
+
 export const KEY_READ_OPTIONS = {
   'password-file': { type: 'string', arg: 'FILE', help: 'password of an encrypted key file (first line of FILE);\nalso BYOK_PASSWORD, else a prompt on a terminal' },
   'key-index': { type: 'string', arg: 'N', help: 'which key of a file holding several (PKCS#12, PEM bundle, JWK Set)' },
   'friendly-name': { type: 'string', arg: 'NAME', help: 'choose the PKCS#12 key by its friendly name' },
   'transport-key': { type: 'string', arg: 'FILE', help: 'the key file is an HSM export wrapped under this AES transport key' },
   'transport-wrap': { type: 'string', arg: 'kw|kwp', help: 'how the export is wrapped (default: try KWP, then KW)' },
+  'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
 } as const;
 
 const spec: CommandSpec = {
@@ -59,6 +63,7 @@ export function readOptionsFrom(values: Record<string, unknown>, s: CommandSpec)
     throw new ByokError('USAGE', `--transport-wrap needs --transport-key FILE: see 'byok ${s.name} --help'`);
   }
   return {
+    ...(flag(v, 'pairwise-test') ? { pairwiseTest: true } : {}),
     ...(keyIndex === undefined ? {} : { keyIndex }),
     ...(friendlyName === undefined ? {} : { friendlyName }),
     ...(transportWrap === undefined ? {} : { transportWrap }),
@@ -111,10 +116,11 @@ export const wrapCommand: Command = {
         writeFileAtomic(out, result.bytes, { force: flag(v, 'force') });
       }
       const s = result.summary;
+      const pairwise = readOpts.pairwiseTest === true && s.target.kind === 'rsa';
       for (const line of kv([
         ['KEK', `RSA ${s.kek.bits}, ${s.kek.kid}`],
         ['', `SHA-256 fingerprint ${s.kek.fingerprint}`],
-        ['Target', describeTarget(s.target)],
+        ['Target', `${describeTarget(s.target)}${pairwise ? ', pairwise test passed' : ''}`],
         ['Import as', `${s.target.kty}${s.target.curve ? ` ${s.target.curve}` : ''}, operations ${s.target.keyOps.join(' ')}`],
         ['Wrote', out === '-' ? 'stdout' : `${out} (${result.bytes.length} bytes, mode 0600)`],
       ])) ctx.say(line);
@@ -128,6 +134,7 @@ export const wrapCommand: Command = {
           bytes: result.bytes.length,
           kek: s.kek,
           target: s.target,
+          pairwiseTest: pairwise,
           azCommand: result.azCommand,
           importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
         },
