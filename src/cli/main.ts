@@ -4,7 +4,7 @@
 import { jobsFromArgv, prestartWorkers } from './batch/pool.js';
 
 if (process.argv[2] === 'batch' && !process.argv.includes('--help') && !process.argv.includes('-h')) {
-  prestartWorkers(jobsFromArgv(process.argv.slice(3)));
+  prestartWorkers(jobsFromArgv(process.argv.slice(3)) - 1); // this thread is one of the jobs
 }
 const { runCli } = await import('./run.js');
 

@@ -215,21 +215,21 @@ export function algorithmIdentifier(
 
 // ---- writing ----
 
-function lengthOctets(len: number): number[] {
-  if (len < 0x80) return [len];
-  const out: number[] = [];
-  for (let v = len; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return [0x80 | out.length, ...out];
-}
-
 /** One TLV around the concatenation of `parts` (a fresh buffer). */
 export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   let len = 0;
   for (const p of parts) len += p.length;
-  const head = [tag, ...lengthOctets(len)];
-  const out = new Uint8Array(head.length + len);
-  out.set(head, 0);
-  let off = head.length;
+  // The header written in place (no intermediate arrays): a batch encodes two keys' worth of TLVs per row.
+  const lenBytes = len < 0x80 ? 0 : len < 0x100 ? 1 : len < 0x10000 ? 2 : len < 0x1000000 ? 3 : 4;
+  const out = new Uint8Array(2 + lenBytes + len);
+  out[0] = tag;
+  let off = 1;
+  if (lenBytes === 0) {
+    out[off++] = len;
+  } else {
+    out[off++] = 0x80 | lenBytes;
+    for (let k = lenBytes - 1; k >= 0; k--) out[off++] = (len >>> (8 * k)) & 0xff;
+  }
   for (const p of parts) {
     out.set(p, off);
     off += p.length;

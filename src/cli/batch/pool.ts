@@ -32,9 +32,9 @@ function spawn(): Worker {
   return w;
 }
 
-/** Starts `count` workers now (no-op for fewer than 2: --jobs 1 runs inline). */
+/** Starts `count` workers now. */
 export function prestartWorkers(count: number): void {
-  if (count < 2 || started.length > 0) return;
+  if (count < 1 || started.length > 0) return;
   for (let i = 0; i < count; i++) started.push(spawn());
 }
 

@@ -32,7 +32,7 @@ const spec: CommandSpec = {
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     manifest: { type: 'string', arg: 'FILE', help: 'CSV or JSON list of keys' },
     'out-dir': { type: 'string', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
-    jobs: { type: 'string', arg: 'N', help: `worker threads (default: ${defaultJobs()}, the CPU count here); 1 runs inline` },
+    jobs: { type: 'string', arg: 'N', help: `threads computing: this one and N − 1 workers (default: ${defaultJobs()},\nthe CPU count here); 1 runs everything in one thread` },
     force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
