@@ -41,7 +41,7 @@ export function scanOutputFolder(outDir: string, rows: readonly ManifestRow[]): 
   return { removed, existing };
 }
 
-/** Rows a worker is sent at once; two such chunks are in flight per worker, so it never waits for this thread. */
+/** Most rows a worker is sent at once; two chunks are in flight per worker, so it never waits for this thread. */
 const WORKER_CHUNK = 32;
 /** Rows this thread computes between looks at the workers' results. */
 const INLINE_CHUNK = 8;
@@ -69,7 +69,9 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
   };
   const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-  const workerCount = Math.min(jobs - 1, Math.floor(rows.length / (2 * WORKER_CHUNK)));
+  // Chunks shrink for small manifests so the workers (prestarted by main.ts) still get a share.
+  const chunk = Math.max(1, Math.min(WORKER_CHUNK, Math.ceil(rows.length / (jobs * 8))));
+  const workerCount = Math.max(0, Math.min(jobs - 1, rows.length - 1));
   const workers: Worker[] = workerCount > 0 ? claimWorkers(workerCount) : [];
   let failure: unknown;
   const workersDone = Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
@@ -80,7 +82,7 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
       resolve();
     };
     const feed = (): void => {
-      const idx = take(WORKER_CHUNK);
+      const idx = take(chunk);
       if (idx.length === 0) {
         if (inFlight.length === 0) worker.postMessage(null);
         return;
