@@ -40,9 +40,9 @@ const OPENSSL_N = values['openssl-keys'] ? Number(values['openssl-keys']) : N;
 const RUNS = Number(values.runs);
 const KID = 'https://bench-vault.vault.azure.net/keys/bench-kek/0123456789abcdef0123456789abcdef';
 
-const cli = join(root, 'dist/cli/main.js');
+const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.byok); // what `byok` runs
 if (!existsSync(cli)) {
-  console.error('bench:batch: dist/cli/main.js not found; run `npm run build` first');
+  console.error(`bench:batch: ${cli} not found; run \`npm run build\` first`);
   process.exit(2);
 }
 

@@ -5,6 +5,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
+// scripts/build-cli.mjs defines this in the bundled executable, whose worker is a bundle beside it; in
+// the unbundled dist/ it is undeclared (typeof gives 'undefined') and the worker is ./worker.js.
+declare const BYOK_BUNDLED_WORKER: string | undefined;
+const WORKER_URL = typeof BYOK_BUNDLED_WORKER === 'string'
+  ? new URL(BYOK_BUNDLED_WORKER, import.meta.url)
+  : new URL('./worker.js', import.meta.url);
+
 let started: Worker[] = [];
 const exited = new WeakSet<Worker>();
 
@@ -24,7 +31,7 @@ export function jobsFromArgv(argv: readonly string[]): number {
 }
 
 function spawn(): Worker {
-  const w = new Worker(new URL('./worker.js', import.meta.url));
+  const w = new Worker(WORKER_URL);
   w.unref();
   // A worker that fails to load reports it when claimed (its 'error' is re-emitted to the listeners then).
   w.on('error', () => undefined);
