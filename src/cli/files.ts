@@ -111,6 +111,11 @@ export interface WriteOptions {
    * the end (`syncDir`): the files themselves are always fsync'd before they get their name.
    */
   readonly syncDir?: boolean;
+  /**
+   * The caller has just listed the folder and `path` was not in it (batch): skip the pre-check. An
+   * existing name is still refused, by link(); the pre-check only saves writing a temporary file first.
+   */
+  readonly listedAbsent?: boolean;
 }
 
 /**
@@ -121,7 +126,7 @@ export interface WriteOptions {
 export function writeFileAtomic(path: string, data: Uint8Array, opts: WriteOptions = {}): void {
   const mode = opts.mode ?? 0o600;
   const dir = dirname(path);
-  if (!opts.force && exists(path)) {
+  if (!opts.force && opts.listedAbsent !== true && exists(path)) {
     throw new ByokError('FILE_EXISTS', `${JSON.stringify(path)} already exists: choose another --out or add --force to replace it`);
   }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

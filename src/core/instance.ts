@@ -1,6 +1,7 @@
 // Loads a Wasm build of the core and gives typed access to its memory map and status codes.
 // The core never grows its memory, so one Uint8Array view stays valid for the instance's life.
 import { ByokError } from '../errors.js';
+import { fillRandom } from './random.js';
 
 /** Status codes of assembly/abi.ts. */
 export const STATUS = {
@@ -134,6 +135,8 @@ export interface IoFrame {
   put(bytes: Uint8Array): number;
   /** Reserves n zeroed bytes and returns their address. */
   reserve(n: number): number;
+  /** Reserves n bytes filled from the host's CSPRNG in place: secrets drawn here never exist in a JS buffer. */
+  random(n: number): number;
   /** Copies n bytes out of Wasm memory. */
   read(ptr: number, n: number): Uint8Array;
   wipe(): void;
@@ -165,6 +168,12 @@ class Frame implements IoFrame {
     return this.take(n);
   }
 
+  random(n: number): number {
+    const ptr = this.take(n);
+    fillRandom(this.core.mem.subarray(ptr, ptr + n));
+    return ptr;
+  }
+
   read(ptr: number, n: number): Uint8Array {
     return this.core.mem.slice(ptr, ptr + n);
   }
@@ -177,9 +186,4 @@ class Frame implements IoFrame {
 
 export function ioFrame(core: WasmCore): IoFrame {
   return new Frame(core);
-}
-
-/** Zeroes a JS copy of key material (best effort: JS engines may have made other copies). */
-export function zeroize(...buffers: (Uint8Array | undefined)[]): void {
-  for (const b of buffers) b?.fill(0);
 }

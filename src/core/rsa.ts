@@ -4,9 +4,8 @@
 // every call wipes the I/O region it used, whatever happens.
 import { ByokError } from '../errors.js';
 import {
-  checkStatus, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, zeroize, type IoFrame, type WasmCore,
+  checkStatus, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, type IoFrame, type WasmCore,
 } from './instance.js';
-import { randomBytes } from './random.js';
 import type {
   CoreApi, HashName, OaepOptions, RsaAesKeyWrapOptions, RsaPrivateKey, RsaPublicKey,
 } from './types.js';
@@ -186,13 +185,12 @@ export function bindRsa(core: WasmCore): RsaApi {
       throw new ByokError('MESSAGE_TOO_LONG', `the message has ${msg.length} bytes; RSA-OAEP with a ${bitLength(key.n)}-bit key and ${hash} takes at most ${Math.max(0, k - 2 * hLen - 2)}`);
     }
     const rr = montRR(key.n);
-    const seed = randomBytes(hLen);
     const f = ioFrame(core);
     try {
       const n = f.put(key.n);
       const m = f.put(msg);
       const l = f.put(label);
-      const s = f.put(seed);
+      const s = f.random(hLen);
       const rp = f.put(rr);
       const out = f.reserve(k);
       const r = checkStatus(
@@ -202,7 +200,6 @@ export function bindRsa(core: WasmCore): RsaApi {
       return f.read(out, r);
     } finally {
       f.wipe();
-      zeroize(seed);
     }
   }
 
@@ -239,14 +236,13 @@ export function bindRsa(core: WasmCore): RsaApi {
     }
     const k = key.n.length;
     const rr = montRR(key.n);
-    const eph = randomBytes(keyBytes);
-    const seed = randomBytes(HASH_LEN[hash]);
     const f = ioFrame(core);
     try {
       const n = f.put(key.n);
       const t = f.put(target);
-      const e = f.put(eph);
-      const s = f.put(seed);
+      // The ephemeral AES key and the OAEP seed, drawn in one call straight into the core's memory.
+      const e = f.random(keyBytes + HASH_LEN[hash]);
+      const s = e + keyBytes;
       const rp = f.put(rr);
       const out = f.reserve(k + kwpLength(target.length));
       const r = checkStatus(
@@ -256,7 +252,6 @@ export function bindRsa(core: WasmCore): RsaApi {
       return f.read(out, r);
     } finally {
       f.wipe();
-      zeroize(eph, seed);
     }
   }
 

@@ -51,7 +51,7 @@ export const MAX_BYOK_BYTES = 64 * 1024;
 /** Builds the `.byok` object. `ciphertext` is the CKM_RSA_AES_KEY_WRAP blob for the KEK named by `kid`. */
 export function buildByok(args: { kid: string; ciphertext: Uint8Array; generator: string }): AzureByokFile {
   parseAzureKid(args.kid);
-  if (readCiphertext(args.ciphertext.length).length === 0) {
+  if (!fitsSomeKek(args.ciphertext.length)) {
     throw new ByokError('BYOK_BAD_CIPHERTEXT', ciphertextLengthMessage(args.ciphertext.length));
   }
   // Field order as in Microsoft's specification; readers must not care, but reviewers comparing files do.
@@ -188,6 +188,11 @@ export function parseByok(input: Uint8Array | string): ParsedByok {
  * part is exactly k = 256/384/512 bytes, the KWP part at least 16 bytes and a multiple of 8.
  * Readings whose material fits a known key type come first.
  */
+/** Whether some Azure KEK size leaves a well-formed KWP block: readCiphertext without the readings. */
+function fitsSomeKek(length: number): boolean {
+  return AZURE_KEK_BITS.some((bits) => length - bits / 8 >= 16 && (length - bits / 8) % 8 === 0);
+}
+
 export function readCiphertext(length: number): CiphertextReading[] {
   const out: CiphertextReading[] = [];
   for (const kekBits of AZURE_KEK_BITS) {

@@ -117,6 +117,18 @@ describe('writeFileAtomic', () => {
     expect(statSync(p).mode & 0o777).toBe(0o600);
   });
 
+  it('listedAbsent skips only the pre-check: a name that appeared meanwhile is still refused by link(), untouched, no temporary left', () => {
+    const p = tmp.path('appeared.byok');
+    writeFileSync(p, 'someone else');
+    expect(code(() => writeFileAtomic(p, new Uint8Array([1]), { listedAbsent: true }))).toBe('FILE_EXISTS');
+    expect(readFileSync(p, 'utf8')).toBe('someone else');
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.appeared'))).toEqual([]);
+    const dangling = tmp.path('dangling.byok');
+    symlinkSync(tmp.path('nowhere'), dangling);
+    expect(code(() => writeFileAtomic(dangling, new Uint8Array([1]), { listedAbsent: true }))).toBe('FILE_EXISTS');
+    expect(existsSync(tmp.path('nowhere'))).toBe(false);
+  });
+
   it('does not follow or replace a symlink placed at the output path without force', () => {
     const target = tmp.path('victim.txt');
     writeFileSync(target, 'precious');

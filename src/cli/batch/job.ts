@@ -157,7 +157,7 @@ export function finishRow(cfg: JobConfig, r: PreparedRow): RowResult {
   const { pending, ...result } = r;
   if (pending === undefined) return result;
   try {
-    writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false });
+    writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false, listedAbsent: cfg.existing !== undefined });
     return result;
   } catch (e) {
     const { kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, ...base } = result;
