@@ -1,7 +1,7 @@
-// Runs a batch: rows in chunks over `jobs` worker threads (or in this thread for --jobs 1), results in
-// manifest order, progress reported as rows finish. Workers compute; this thread writes the outputs, each
-// fsync'd before it gets its name, so a worker never idles on a disk flush; the output folder is fsync'd
-// once at the end.
+// Runs a batch: rows in chunks over this thread and `jobs` − 1 worker threads, results in
+// manifest order, progress reported as rows finish. Every thread computes; this one also writes the outputs,
+// each fsync'd before it gets its name, so a worker never idles on a disk flush; the output folder is
+// fsync'd once at the end.
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -69,8 +69,9 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
   };
   const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-  // Chunks shrink for small manifests so the workers (prestarted by main.ts) still get a share.
-  const chunk = Math.max(1, Math.min(WORKER_CHUNK, Math.ceil(rows.length / (jobs * 8))));
+  // Guided chunks: a share of what remains, at most WORKER_CHUNK, so small manifests still reach the
+  // workers (prestarted by main.ts) and no worker is left with a long chunk while the others are done.
+  const chunk = (): number => Math.max(1, Math.min(WORKER_CHUNK, Math.ceil((rows.length - next) / (jobs * 4))));
   const workerCount = Math.max(0, Math.min(jobs - 1, rows.length - 1));
   const workers: Worker[] = workerCount > 0 ? claimWorkers(workerCount) : [];
   let failure: unknown;
@@ -82,7 +83,7 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
       resolve();
     };
     const feed = (): void => {
-      const idx = take(chunk);
+      const idx = take(chunk());
       if (idx.length === 0) {
         if (inFlight.length === 0) worker.postMessage(null);
         return;
