@@ -1,49 +1,21 @@
 // --pairwise-test (wrap, verify, batch): the opt-in RSA pairwise consistency test. A key whose "prime" is
 // composite satisfies every relation the default checks (n = p·q, dP, dQ, qInv) and is wrapped without the
 // flag (documented); with it, the key is refused with one clear line, and no output is written.
-import { generatePrimeSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byok, isOneLineError, tempDir } from '../helpers/cli.js';
+import { compositePrimeKey, rsaJwk } from '../helpers/rsa-keys.js';
 import { cliSetup, KID, type Fixtures } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixtures;
 let composite: string;
 
-const b64u = (v: bigint): string => {
-  let h = v.toString(16);
-  if (h.length % 2) h = `0${h}`;
-  return Buffer.from(h, 'hex').toString('base64url');
-};
-const modInv = (a: bigint, m: bigint): bigint => {
-  let [r0, r1, s0, s1] = [((a % m) + m) % m, m, 1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
-  }
-  return ((s0 % m) + m) % m;
-};
-const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
-
-/** An RSA-2048 JWK whose p is the product of two 512-bit primes, every CRT value consistent with that p. */
-function compositeRsa2048(): string {
-  for (;;) {
-    const p = generatePrimeSync(512, { bigint: true }) * generatePrimeSync(512, { bigint: true });
-    const q = generatePrimeSync(1024, { bigint: true });
-    const n = p * q;
-    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-    if (n.toString(2).length !== 2048 || gcd(65537n, lambda) !== 1n) continue;
-    const d = modInv(65537n, lambda);
-    return JSON.stringify({ kty: 'RSA', n: b64u(n), e: b64u(65537n), d: b64u(d), p: b64u(p), q: b64u(q), dp: b64u(d % (p - 1n)), dq: b64u(d % (q - 1n)), qi: b64u(modInv(q, p)) });
-  }
-}
-
 beforeAll(() => {
   ({ tmp, fx } = cliSetup());
   composite = tmp.path('composite.jwk');
-  writeFileSync(composite, compositeRsa2048());
+  writeFileSync(composite, JSON.stringify(rsaJwk(compositePrimeKey(2048))));
 });
 afterAll(() => tmp.cleanup());
 

@@ -81,12 +81,31 @@ export function unbalancedKey(pBits: number, qBits: number): TestKey {
     if ((p - 1n) % 65537n === 0n || (q - 1n) % 65537n === 0n) continue;
     if (bitLen(p * q) !== pBits + qBits) continue;
     const priv = keyFromFactors(p, q);
-    const jwk = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
-    const privateKey = createPrivateKey({
-      key: { kty: 'RSA', n: jwk(priv.n), e: jwk(priv.e), d: jwk(priv.d), p: jwk(priv.p), q: jwk(priv.q), dp: jwk(priv.dp), dq: jwk(priv.dq), qi: jwk(priv.qi) },
-      format: 'jwk',
-    });
+    const privateKey = createPrivateKey({ key: rsaJwk(priv), format: 'jwk' });
     return { bits: pBits + qBits, priv, privateKey, publicKey: createPublicKey(privateKey) };
+  }
+}
+
+/** The private JWK (RFC 7518 §6.3) of a CRT key record. */
+export function rsaJwk(priv: RsaPrivateKey): { kty: 'RSA' } & Record<'n' | 'e' | 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi', string> {
+  const b = (x: Uint8Array): string => Buffer.from(x).toString('base64url');
+  return { kty: 'RSA', n: b(priv.n), e: b(priv.e), d: b(priv.d), p: b(priv.p), q: b(priv.q), dp: b(priv.dp), dq: b(priv.dq), qi: b(priv.qi) };
+}
+
+/**
+ * A `bits`-bit key whose "prime" p is the product of two primes of bits/4 bits, every CRT value consistent
+ * with that p: what only a faulty generator makes, and only a primality or pairwise test refuses.
+ */
+export function compositePrimeKey(bits: number): RsaPrivateKey {
+  for (;;) {
+    const p = generatePrimeSync(bits / 4, { bigint: true }) * generatePrimeSync(bits / 4, { bigint: true });
+    const q = generatePrimeSync(bits / 2, { bigint: true });
+    if (bitLen(p * q) !== bits) continue;
+    try {
+      return keyFromFactors(p, q);
+    } catch {
+      // e not invertible modulo φ: draw again
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Normalization checks and strictness, one rule at a time: strict DER and PEM, RSA consistency (each
 // relation broken on its own), EC point checks, JWK rules, the Azure size rule, inspection, wiping, and
 // that no error message carries key bytes.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, generatePrimeSync, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ByokErrorCode } from '../../src/errors.js';
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { checkTargetForAzure, inspectKeyFile, listKeys, readTargetKey, wipeTarge
 import { OPENSSL_AVAILABLE, openssl, requireOpenssl } from '../helpers/openssl.js';
 import { vectorPath } from '../helpers/vectors.js';
 import { errorOf } from '../helpers/errors.js';
+import { compositePrimeKey, rsaJwk as jwkOfKey } from '../helpers/rsa-keys.js';
 
 requireOpenssl();
 
@@ -110,44 +111,17 @@ describe('RSA consistency: each relation broken alone', () => {
     const sig = sign('sha256', Buffer.from('ceremony'), priv);
     expect(verify('sha256', Buffer.from('ceremony'), rsa.publicKey, sig)).toBe(true);
   });
-  // p = (a prime) · (a prime), every relation consistent with it: what only a faulty generator makes.
-  const compositeKey = (primeBits: number): { jwk: Record<string, string>; bits: number } => {
-    const big = (b: bigint): string => {
-      let h = b.toString(16);
-      if (h.length % 2) h = `0${h}`;
-      return b64u(Buffer.from(h, 'hex'));
-    };
-    const modInv = (a: bigint, m: bigint): bigint => {
-      let [r0, r1, s0, s1] = [((a % m) + m) % m, m, 1n, 0n];
-      while (r1 !== 0n) {
-        const q = r0 / r1;
-        [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
-      }
-      return ((s0 % m) + m) % m;
-    };
-    const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
-    for (;;) {
-      const p = generatePrimeSync(primeBits / 2, { bigint: true }) * generatePrimeSync(primeBits / 2, { bigint: true });
-      const q = generatePrimeSync(primeBits, { bigint: true });
-      const e = 65537n;
-      const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-      if (gcd(e, lambda) !== 1n) continue;
-      const d = modInv(e, lambda);
-      const jwk = { kty: 'RSA', n: big(p * q), e: big(e), d: big(d), p: big(p), q: big(q), dp: big(d % (p - 1n)), dq: big(d % (q - 1n)), qi: big(modInv(q, p)) };
-      return { jwk, bits: (p * q).toString(2).length };
-    }
-  };
   it('a composite "prime" with every other relation consistent: accepted by the relation checks, INVALID_RSA_KEY from the opt-in pairwise test', () => {
-    const { jwk, bits } = compositeKey(768);
+    const jwk = jwkOfKey(compositePrimeKey(1536));
     // The relations alone cannot see it (documented: only a faulty generator makes such a key).
-    expect(readTargetKey(jwkBytes(jwk), { azureChecks: false }).bits).toBe(bits);
+    expect(readTargetKey(jwkBytes(jwk), { azureChecks: false }).bits).toBe(1536);
     const err = errorOf(() => readTargetKey(jwkBytes(jwk), { azureChecks: false, pairwiseTest: true }));
     expect(err.code).toBe('INVALID_RSA_KEY');
     expect(err.path).toBe('JWK');
     expect(err.message).toContain('does not decrypt with the private key');
   });
   it("below the core's 1024 bits the opt-in test is a Miller–Rabin on the primes: the composite is named", () => {
-    const { jwk } = compositeKey(256);
+    const jwk = jwkOfKey(compositePrimeKey(512));
     expect(readTargetKey(jwkBytes(jwk), { azureChecks: false }).kind).toBe('rsa');
     const err = errorOf(() => readTargetKey(jwkBytes(jwk), { azureChecks: false, pairwiseTest: true }));
     expect(err.code).toBe('INVALID_RSA_KEY');
