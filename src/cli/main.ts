@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `byok` executable (package.json "bin"). All logic lives in run.ts, imported once batch workers have
-// started loading (batch/pool.ts): they need ~100 ms, which overlaps the CLI's own loading this way.
+// The `byok` executable (package.json "bin", bundled into dist/cli/byok.mjs). All logic lives in run.ts,
+// imported once batch workers have started (batch/pool.ts), so their start-up overlaps the CLI's own.
 import { jobsFromArgv, prestartWorkers } from './batch/pool.js';
 
 if (process.argv[2] === 'batch' && !process.argv.includes('--help') && !process.argv.includes('-h')) {

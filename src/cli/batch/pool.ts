@@ -1,7 +1,8 @@
-// Batch worker threads, started before the CLI has loaded its own modules. A worker needs ~100 ms to load
-// the key-reading code and the Wasm core; started by main.ts as soon as it sees `byok batch`, they load
-// while this thread loads the CLI, reads the KEK and the manifest (measured: ~160 ms earlier than starting
-// them from runBatch). Unclaimed workers are unref'd, so a batch that fails its checks still exits at once.
+// Batch worker threads, started before the CLI has loaded its own modules. A worker takes tens of
+// milliseconds to start, load the key-reading code and instantiate the Wasm core (~100 ms before the
+// executable was bundled); started by main.ts as soon as it sees `byok batch`, they do that while this
+// thread loads the CLI, reads the KEK and the manifest. Unclaimed workers are unref'd, so a batch that
+// fails its checks still exits at once.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 

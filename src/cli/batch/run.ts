@@ -47,9 +47,10 @@ const WORKER_CHUNK = 32;
 const INLINE_CHUNK = 8;
 
 /**
- * `jobs` threads compute: this one and jobs − 1 workers (this thread has loaded everything already and
- * starts at once; measured on 2 cores, an idle main thread plus 2 workers was no faster than 1 thread,
- * as loading and warming each worker costs ~150 ms). This thread also writes every output.
+ * `jobs` threads compute: this one and jobs − 1 workers. This thread has loaded everything already and
+ * starts at once; measured on 2 cores (before the executable was bundled), an idle main thread plus 2
+ * workers was no faster than 1 thread, as loading and warming each worker took ~150 ms. This thread also
+ * writes every output.
  */
 export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, onProgress: (done: number, failed: number) => void): Promise<BatchRun> {
   const started = performance.now();
