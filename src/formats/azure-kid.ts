@@ -28,14 +28,14 @@ const HOST_SUFFIXES: readonly { suffix: string; service: AzureService }[] = [
 const HOW_TO_GET =
   'use the versioned key id, e.g. `az keyvault key show --vault-name V --name KEK --query key.kid -o tsv`';
 
-/**
- * Parses a KEK kid. Throws BYOK_BAD_KID naming what is wrong: not https, not a Key Vault or Managed HSM
- * host, not a /keys/ path, or (the most common mistake) no version.
- */
 // The last kid parsed: a batch parses the same kid twice per key (wrap and .byok build), and URL parsing
 // was a visible share of its per-key time. Results are immutable, so sharing one is safe.
 let lastParsed: AzureKeyId | undefined;
 
+/**
+ * Parses a KEK kid. Throws BYOK_BAD_KID naming what is wrong: not https, not a Key Vault or Managed HSM
+ * host, not a /keys/ path, or (the most common mistake) no version.
+ */
 export function parseAzureKid(kid: string): AzureKeyId {
   if (lastParsed !== undefined && lastParsed.kid === kid) return lastParsed;
   const bad = (why: string): never => {

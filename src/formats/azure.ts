@@ -190,7 +190,12 @@ export function parseByok(input: Uint8Array | string): ParsedByok {
  */
 /** Whether some Azure KEK size leaves a well-formed KWP block: readCiphertext without the readings. */
 function fitsSomeKek(length: number): boolean {
-  return AZURE_KEK_BITS.some((bits) => length - bits / 8 >= 16 && (length - bits / 8) % 8 === 0);
+  return AZURE_KEK_BITS.some((bits) => isKwpLength(length - bits / 8));
+}
+
+/** An RFC 5649 output length: at least two 8-byte blocks. */
+function isKwpLength(kwpLength: number): boolean {
+  return kwpLength >= 16 && kwpLength % 8 === 0;
 }
 
 export function readCiphertext(length: number): CiphertextReading[] {
@@ -198,7 +203,7 @@ export function readCiphertext(length: number): CiphertextReading[] {
   for (const kekBits of AZURE_KEK_BITS) {
     const oaepLength = kekBits / 8;
     const kwpLength = length - oaepLength;
-    if (kwpLength < 16 || kwpLength % 8 !== 0) continue;
+    if (!isKwpLength(kwpLength)) continue;
     // KWP output is 8 + 8·ceil(n/8): n lies in (kwp-16, kwp-8].
     const materialLength: [number, number] = [Math.max(1, kwpLength - 15), kwpLength - 8];
     const looksLike = guessMaterial(materialLength);
