@@ -1,5 +1,5 @@
 // RSAES-OAEP encryption/decryption (RFC 8017 7.1.1, 7.1.2) and CKM_RSA_AES_KEY_WRAP (PKCS#11 3.0,
-// section 2.1.21; layout in ../../../shared/reference/byok-formats.md section 0):
+// section 2.1.21, the layout Microsoft's BYOK specification uses for the .byok ciphertext):
 //   wrap   = RSAES-OAEP(kek, K_eph; H, MGF1(H), label "") || AES-KWP(K_eph, target)
 //   unwrap = split at k bytes; every failure of either half gives the one ERR_DECRYPT.
 //

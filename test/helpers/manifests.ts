@@ -1,4 +1,4 @@
-// Typed access to the key-file manifests of ../shared/vectors/{pyca,rustcrypto,mbedtls}/manifest.json and
+// Typed access to the key-file manifests of test/vectors/{pyca,rustcrypto,mbedtls}/manifest.json and
 // the outcome each file's manifest entry leads one to expect from key intake.
 import { readJsonVector, vectorPath } from './vectors.js';
 

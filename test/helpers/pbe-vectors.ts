@@ -1,4 +1,4 @@
-// Typed access to the key-container manifests of ../shared/vectors/{pyca,rustcrypto,mbedtls}.
+// Typed access to the key-container manifests of test/vectors/{pyca,rustcrypto,mbedtls}.
 import { readJsonVector, readVector, vectorPath } from './vectors.js';
 
 export interface ManifestEntry {

@@ -1,17 +1,18 @@
-// Locates the shared public test vectors (../shared/vectors beside the checkout, or $BYOK_VECTORS).
+// Locates the public test vectors this repository carries in test/vectors/ (sources, revisions, licenses
+// and SHA-256s in test/vectors/vectors.json, checked by test/meta/vectors.test.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const VECTORS_DIR: string = process.env['BYOK_VECTORS'] ?? resolve(repoRoot, '../shared/vectors');
+export const VECTORS_DIR: string = join(repoRoot, 'test', 'vectors');
 
-/** Absolute path of a vector file; throws a clear message when the vector set is not where expected. */
+/** Absolute path of a vector file; throws a clear message when the file is not in the repository. */
 export function vectorPath(...parts: string[]): string {
   const p = join(VECTORS_DIR, ...parts);
   if (!existsSync(p)) {
-    throw new Error(`test vector ${p} not found: set BYOK_VECTORS to the shared/vectors folder`);
+    throw new Error(`test vector test/vectors/${parts.join('/')} is not in the repository: add it with its entry in test/vectors/vectors.json`);
   }
   return p;
 }
