@@ -38,7 +38,7 @@ function fromJson(obj: Record<string, unknown>): AwsParsed {
     aws: {
       keyId,
       importToken: token,
-      ...(validTo === undefined ? {} : { parametersValidTo: parseTimestamp(validTo, 'ParametersValidTo') }),
+      ...(validTo === undefined ? {} : { parametersValidTo: parseTimestamp(validTo, 'ParametersValidTo', true) }),
     },
   };
 }

@@ -16,9 +16,12 @@ function bad(path: string, problem: string): ByokError {
 
 const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
-/** An RFC 3339 date-time string, or a number of seconds since the epoch; `path` names the field for errors. */
-export function parseTimestamp(v: unknown, path: string): Date {
-  if (typeof v === 'number') {
+/**
+ * An RFC 3339 date-time string, a Date (SDK objects), or — where the cloud prints one (`epochSeconds`: AWS) —
+ * a number of seconds since the epoch; `path` names the field for errors.
+ */
+export function parseTimestamp(v: unknown, path: string, epochSeconds = false): Date {
+  if (typeof v === 'number' && epochSeconds) {
     if (!Number.isFinite(v) || v <= 0 || v > 253402300799) throw bad(path, 'not a time in seconds since 1970');
     return new Date(Math.round(v * 1000));
   }
@@ -26,7 +29,7 @@ export function parseTimestamp(v: unknown, path: string): Date {
     if (Number.isNaN(v.getTime())) throw bad(path, 'an invalid Date');
     return new Date(v.getTime());
   }
-  if (typeof v !== 'string') throw bad(path, 'expected a date-time string (RFC 3339) or a number of seconds');
+  if (typeof v !== 'string') throw bad(path, `expected a date-time string (RFC 3339)${epochSeconds ? ' or a number of seconds' : ''}`);
   const m = RFC3339.exec(v);
   if (m === null) throw bad(path, `${JSON.stringify(v.slice(0, 40))} is not an RFC 3339 date-time`);
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
