@@ -8,6 +8,7 @@
 import { base64 } from '@scure/base';
 import { ByokError } from '../errors.js';
 import { shellQuote } from './azure-import.js';
+import { base64Encode } from './base64url.js';
 import { rsaAesKwp, rsaOaep, type WrappingScheme } from './scheme.js';
 import { notImported, targetType, type TargetDescription } from './target.js';
 
@@ -69,7 +70,7 @@ export interface OciWrappedImportKey {
 }
 
 export function ociWrappedImportKey(blob: Uint8Array, alg: OciWrappingAlgorithm): OciWrappedImportKey {
-  return { keyMaterial: base64.encode(blob), wrappingAlgorithm: alg };
+  return { keyMaterial: base64Encode(blob), wrappingAlgorithm: alg };
 }
 
 /** The file's exact bytes: compact JSON, UTF-8, no trailing newline. */

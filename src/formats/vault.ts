@@ -11,6 +11,7 @@
 import { base64 } from '@scure/base';
 import { ByokError } from '../errors.js';
 import { shellQuote } from './azure-import.js';
+import { base64Encode } from './base64url.js';
 import { rsaAesKwp, type OaepHash, type WrappingScheme } from './scheme.js';
 import { notImported, targetType, type TargetDescription } from './target.js';
 
@@ -88,7 +89,7 @@ export interface VaultImportBody {
 }
 
 /** Standard base64 with padding: what path_import.go decodes (base64.StdEncoding). */
-export const vaultCiphertext = (blob: Uint8Array): string => base64.encode(blob);
+export const vaultCiphertext = (blob: Uint8Array): string => base64Encode(blob);
 
 export interface VaultImportArgs {
   readonly keyName?: string;

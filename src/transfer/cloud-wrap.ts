@@ -356,8 +356,13 @@ export function completeAwsWrap(plan: AwsPlan, parts: WrappedParts): AwsWrapResu
     cloud: 'aws', algorithm: plan.algorithm, scheme: plan.scheme, bytes,
     ...(importToken === undefined ? {} : { importToken }),
     keySpec: plan.keySpec,
-    command: awsImportCommand(args),
-    sdkInput: awsImportInput({ ...args, encryptedKeyMaterial: bytes }),
+    // The submission forms are computed when read, as for Azure: a batch writes the files and needs neither.
+    get command() {
+      return awsImportCommand(args);
+    },
+    get sdkInput() {
+      return awsImportInput({ ...args, encryptedKeyMaterial: bytes });
+    },
     summary: summaryOf(plan, plan.keySpec, keyId),
     warnings: plan.warnings,
   };
@@ -382,8 +387,12 @@ export function completeGcpWrap(plan: GcpPlan, parts: WrappedParts): GcpWrapResu
   return {
     cloud: 'gcp', algorithm: plan.algorithm, scheme: plan.scheme, bytes,
     ...(plan.keyAlgorithm === undefined ? {} : { keyAlgorithm: plan.keyAlgorithm }), keyAlgorithms: plan.keyAlgorithms,
-    command: gcpImportCommand(args),
-    sdkRequest: gcpImportRequest({ ...args, wrappedKey: bytes }),
+    get command() {
+      return gcpImportCommand(args);
+    },
+    get sdkRequest() {
+      return gcpImportRequest({ ...args, wrappedKey: bytes });
+    },
     summary: summaryOf(plan, plan.keyAlgorithm ?? `one of ${plan.keyAlgorithms.join(', ')}`, importJob),
     warnings,
   };
@@ -406,8 +415,12 @@ export function completeOciWrap(plan: OciPlan, parts: WrappedParts): OciWrapResu
   return {
     cloud: 'oci', algorithm: plan.algorithm, scheme: plan.scheme,
     bytes: serializeOciWrappedKey(wrappedImportKey), wrappedImportKey, keyShape: plan.keyShape,
-    command: ociImportCommand(args),
-    sdkDetails: ociImportDetails(args, wrappedImportKey),
+    get command() {
+      return ociImportCommand(args);
+    },
+    get sdkDetails() {
+      return ociImportDetails(args, wrappedImportKey);
+    },
     summary: summaryOf(plan, `${plan.keyShape.algorithm} ${plan.keyShape.length} bytes`, plan.kek.oci.keyId),
     warnings: plan.warnings,
   };
@@ -420,12 +433,14 @@ export function completeVaultWrap(plan: VaultPlan, parts: WrappedParts): VaultWr
   return {
     cloud: 'vault', algorithm: plan.algorithm, scheme: plan.scheme,
     ciphertext, bytes: new TextEncoder().encode(ciphertext), type: plan.vaultType,
-    command: vaultImportCommand({
-      hashFunction: plan.algorithm, type: plan.vaultType,
-      ...(o.keyName === undefined ? {} : { keyName: o.keyName }),
-      ...(o.mount === undefined ? {} : { mount: o.mount }),
-      ...(o.ciphertextPath === undefined ? {} : { ciphertextPath: o.ciphertextPath }),
-    }),
+    get command() {
+      return vaultImportCommand({
+        hashFunction: plan.algorithm, type: plan.vaultType,
+        ...(o.keyName === undefined ? {} : { keyName: o.keyName }),
+        ...(o.mount === undefined ? {} : { mount: o.mount }),
+        ...(o.ciphertextPath === undefined ? {} : { ciphertextPath: o.ciphertextPath }),
+      });
+    },
     httpBody: { ciphertext, hash_function: plan.algorithm, type: plan.vaultType },
     summary: summaryOf(plan, plan.vaultType),
     warnings: plan.warnings,

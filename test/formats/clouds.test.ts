@@ -10,6 +10,7 @@ import type { RsaPrivateKey } from '../../src/core/index.js';
 import { ByokError } from '../../src/errors.js';
 import { readWrappingKey } from '../../src/kek/index.js';
 import { readTargetKey, type TargetKey } from '../../src/keys/index.js';
+import { base64Encode } from '../../src/formats/base64url.js';
 import { describeTarget } from '../../src/formats/target.js';
 import type { WrappedParts } from '../../src/formats/scheme.js';
 import {
@@ -126,6 +127,13 @@ describe('what each cloud is given: exact bytes, the command line, the SDK argum
     expect(wrapForVault(json, T('p521')).type).toBe('ecdsa-p521');
     expect(wrapForVault(json, T('hmac64')).type).toBe('hmac');
     expect(wrapForVault(json, T('rsa')).type).toBe('rsa-2048');
+  });
+
+  it('standard padded base64 (OCI, Vault) equals node\'s at every length', () => {
+    for (let n = 0; n <= 70; n++) {
+      const b = randomBytes(n);
+      expect(base64Encode(new Uint8Array(b))).toBe(b.toString('base64'));
+    }
   });
 
   it('summaries carry no key material; wrapFor is the per-cloud function', () => {
