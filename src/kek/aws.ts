@@ -7,9 +7,8 @@
 //   "ParametersValidTo": "2020-07-04T20:08:42.320000+00:00"  -- AWS CLI v2 (iso8601, the local offset)
 //
 // The response does not say which wrapping algorithm was requested: the caller names it when wrapping.
-import { ByokError } from '../errors.js';
-import { bytesMember, cloudKek, derMember, expectCloud, malformed, member, requiredString, validityOf } from './cloud-json.js';
-import { parseKekInput, type KekAdvice, type ParsedKek } from './read.js';
+import { bytesMember, derMember, expectCloud, malformed, member, readCloudKek, requiredString, validityOf } from './cloud-json.js';
+import type { KekAdvice, ParsedKek } from './read.js';
 import { parseTimestamp } from './timestamps.js';
 import type { AwsWrappingKey, ReadWrappingKeyOptions } from './types.js';
 
@@ -46,15 +45,12 @@ function fromJson(obj: Record<string, unknown>): AwsParsed {
 const WHAT = 'the output of aws kms get-parameters-for-import (JSON), or its PublicKey as DER or PEM';
 
 /**
- * Reads an AWS KMS wrapping key. Refuses what is not one (another cloud's JSON is refused by
- * readWrappingKey before it gets here) with MALFORMED_KEK naming the member, KEK_NOT_RSA, or
- * KEK_UNSUPPORTED_SIZE below 2048 bits.
+ * Reads an AWS KMS wrapping key. Refuses another cloud's JSON (KEK_WRONG_CLOUD, naming it), a malformed member
+ * (MALFORMED_KEK, naming it), a key that is not RSA (KEK_NOT_RSA) or under 2048 bits (KEK_UNSUPPORTED_SIZE).
  */
 export function readAwsWrappingKey(input: Uint8Array | string | object, opts: ReadWrappingKeyOptions = {}): AwsWrappingKey {
-  const parsed = parseKekInput(input, fromJson, WHAT, AWS_ADVICE);
-  const aws = 'aws' in parsed ? (parsed as AwsParsed).aws : {};
-  const kek = cloudKek(parsed, 'aws');
-  if (opts.kid !== undefined) throw new ByokError('INVALID_ARGUMENT', 'a kid names an Azure KEK; AWS wrapping keys have none');
+  const { kek, json } = readCloudKek(input, opts, 'aws', fromJson, WHAT, AWS_ADVICE);
+  const aws = json?.aws ?? {};
   const validity = validityOf({
     ...(aws.parametersValidTo === undefined ? {} : { expiresAt: aws.parametersValidTo }),
     ...(opts.now === undefined ? {} : { now: opts.now }),

@@ -4,8 +4,8 @@ import { base64 } from '@scure/base';
 import { ByokError } from '../errors.js';
 import { derError } from '../keys/der.js';
 import { detectCloud, isRecord, wrongCloud } from './detect.js';
-import { buildKek, fromDer, fromPem, type KekAdvice, type ParsedKek } from './read.js';
-import { CLOUD_NAMES, type Cloud, type Kek, type KekSource, type WrappingKeyValidity } from './types.js';
+import { buildKek, fromDer, fromPem, parseKekInput, type KekAdvice, type ParsedKek } from './read.js';
+import { CLOUD_NAMES, type Cloud, type Kek, type KekSource, type ReadWrappingKeyOptions, type WrappingKeyValidity } from './types.js';
 
 const CODE = 'MALFORMED_KEK';
 
@@ -91,6 +91,20 @@ export function derMember(der: Uint8Array, path: string, advice: KekAdvice, sour
   } catch (e) {
     throw within(e, path);
   }
+}
+
+/**
+ * What every cloud's reader does: refuse a kid (only Azure KEKs have one), take the input apart (the cloud's
+ * JSON through `fromJson`, or PEM/DER), build the KEK with the size floor. `json` is what `fromJson` returned,
+ * undefined for a bare public key.
+ */
+export function readCloudKek<T extends ParsedKek>(
+  input: unknown, opts: ReadWrappingKeyOptions, cloud: Exclude<Cloud, 'azure'>,
+  fromJson: (obj: Record<string, unknown>) => T, what: string, advice: KekAdvice,
+): { kek: Kek; json: T | undefined } {
+  if (opts.kid !== undefined) throw new ByokError('INVALID_ARGUMENT', `a kid names an Azure KEK; ${CLOUD_NAMES[cloud]} wrapping keys have none`);
+  const parsed = parseKekInput(input, fromJson, what, advice);
+  return { kek: cloudKek(parsed, cloud), json: parsed.source.startsWith(`${cloud}-`) ? (parsed as T) : undefined };
 }
 
 /** buildKek, then the size floor every cloud shares. */

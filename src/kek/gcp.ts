@@ -8,8 +8,8 @@
 //
 // The job says which import method it was created with; its public key exists only once the job is ACTIVE.
 import { ByokError } from '../errors.js';
-import { cloudKek, expectCloud, malformed, member, optionalRecord, optionalString, pemMember, validityOf } from './cloud-json.js';
-import { parseKekInput, type KekAdvice, type ParsedKek } from './read.js';
+import { expectCloud, malformed, member, optionalRecord, optionalString, pemMember, readCloudKek, validityOf } from './cloud-json.js';
+import type { KekAdvice, ParsedKek } from './read.js';
 import { parseTimestamp } from './timestamps.js';
 import type { GcpImportMethod, GcpWrappingKey, ReadWrappingKeyOptions } from './types.js';
 
@@ -74,10 +74,8 @@ const WHAT = 'the JSON of gcloud kms import-jobs describe --format=json, or the 
  * keys below 2048 bits (KEK_UNSUPPORTED_SIZE). An EXPIRED job is read (to show it) and refused at wrap time.
  */
 export function readGcpWrappingKey(input: Uint8Array | string | object, opts: ReadWrappingKeyOptions = {}): GcpWrappingKey {
-  const parsed = parseKekInput(input, fromJson, WHAT, GCP_ADVICE);
-  const gcp = 'gcp' in parsed ? (parsed as GcpParsed).gcp : {};
-  const kek = cloudKek(parsed, 'gcp');
-  if (opts.kid !== undefined) throw new ByokError('INVALID_ARGUMENT', 'a kid names an Azure KEK; Google Cloud import jobs have none');
+  const { kek, json } = readCloudKek(input, opts, 'gcp', fromJson, WHAT, GCP_ADVICE);
+  const gcp = json?.gcp ?? {};
   const validity = validityOf({
     ...(gcp.expireTime === undefined ? {} : { expiresAt: gcp.expireTime }),
     ...(gcp.state === undefined ? {} : { state: gcp.state, usableState: 'ACTIVE' }),

@@ -5,9 +5,8 @@
 //   { "data": { "compartment-id": "ocid1.tenancy…", "id": "ocid1.key…", "lifecycle-state": "ENABLED",
 //               "public-key": "-----BEGIN PUBLIC KEY-----\n…", "time-created": "2023-03-01T10:11:12.345000+00:00",
 //               "vault-id": "ocid1.vault…" } }
-import { ByokError } from '../errors.js';
-import { cloudKek, expectCloud, malformed, member, optionalRecord, optionalString, pemMember, validityOf } from './cloud-json.js';
-import { parseKekInput, type KekAdvice, type ParsedKek } from './read.js';
+import { expectCloud, malformed, member, optionalRecord, optionalString, pemMember, readCloudKek, validityOf } from './cloud-json.js';
+import type { KekAdvice, ParsedKek } from './read.js';
 import { parseTimestamp } from './timestamps.js';
 import type { OciWrappingKey, ReadWrappingKeyOptions } from './types.js';
 
@@ -59,10 +58,8 @@ const WHAT = 'the JSON of oci kms management wrapping-key get, or its PEM public
 
 /** Reads an OCI Vault wrapping key (MALFORMED_KEK naming the member, KEK_NOT_RSA, KEK_UNSUPPORTED_SIZE). */
 export function readOciWrappingKey(input: Uint8Array | string | object, opts: ReadWrappingKeyOptions = {}): OciWrappingKey {
-  const parsed = parseKekInput(input, fromJson, WHAT, OCI_ADVICE);
-  const oci = 'oci' in parsed ? (parsed as OciParsed).oci : {};
-  const kek = cloudKek(parsed, 'oci');
-  if (opts.kid !== undefined) throw new ByokError('INVALID_ARGUMENT', 'a kid names an Azure KEK; OCI wrapping keys have none');
+  const { kek, json } = readCloudKek(input, opts, 'oci', fromJson, WHAT, OCI_ADVICE);
+  const oci = json?.oci ?? {};
   const validity = validityOf({
     ...(oci.lifecycleState === undefined ? {} : { state: oci.lifecycleState, usableState: 'ENABLED' }),
     ...(opts.now === undefined ? {} : { now: opts.now }),

@@ -5,9 +5,8 @@
 //   { "request_id": "…", "lease_id": "", "lease_duration": 0, "renewable": false,
 //     "data": { "public_key": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----\n" }, "warnings": null,
 //     "mount_type": "transit" }
-import { ByokError } from '../errors.js';
-import { cloudKek, expectCloud, malformed, optionalRecord, optionalString, pemMember, validityOf } from './cloud-json.js';
-import { parseKekInput, type KekAdvice, type ParsedKek } from './read.js';
+import { expectCloud, malformed, optionalRecord, optionalString, pemMember, readCloudKek, validityOf } from './cloud-json.js';
+import type { KekAdvice, ParsedKek } from './read.js';
 import type { ReadWrappingKeyOptions, VaultWrappingKey } from './types.js';
 
 export const VAULT_ADVICE: KekAdvice = {
@@ -39,10 +38,8 @@ const WHAT = 'the JSON of vault read -format=json transit/wrapping_key, or its P
 
 /** Reads a Vault transit wrapping key (MALFORMED_KEK naming the member, KEK_NOT_RSA, KEK_UNSUPPORTED_SIZE). */
 export function readVaultWrappingKey(input: Uint8Array | string | object, opts: ReadWrappingKeyOptions = {}): VaultWrappingKey {
-  const parsed = parseKekInput(input, fromJson, WHAT, VAULT_ADVICE);
-  const vault = 'vault' in parsed ? (parsed as VaultParsed).vault : {};
-  const kek = cloudKek(parsed, 'vault');
-  if (opts.kid !== undefined) throw new ByokError('INVALID_ARGUMENT', 'a kid names an Azure KEK; Vault wrapping keys have none');
+  const { kek, json } = readCloudKek(input, opts, 'vault', fromJson, WHAT, VAULT_ADVICE);
+  const vault = json?.vault ?? {};
   const validity = validityOf({ ...(opts.now === undefined ? {} : { now: opts.now }), what: 'the wrapping key', renew: '' });
   return { ...kek, cloud: 'vault', validity, vault };
 }
