@@ -32,6 +32,6 @@ export function detectCloud(obj: Record<string, unknown>): Cloud | undefined {
 export function wrongCloud(found: Cloud, wanted: Cloud): ByokError {
   return new ByokError(
     'KEK_WRONG_CLOUD',
-    `this wrapping-key file comes from ${CLOUD_NAMES[found]}, not ${CLOUD_NAMES[wanted]}: wrap for ${found} (--for ${found}), or give the ${CLOUD_NAMES[wanted]} wrapping key`,
+    `this wrapping-key file comes from ${CLOUD_NAMES[found]}, not ${CLOUD_NAMES[wanted]}: wrap for ${found} (--for ${found}; wrapFor('${found}', …) in the library), or give the ${CLOUD_NAMES[wanted]} wrapping key`,
   );
 }

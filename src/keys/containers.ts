@@ -6,11 +6,11 @@
 //   printable text -> PEM when it has a BEGIN line; JSON (JWK / JWK Set) when it starts with "{";
 //                     otherwise a raw AES key in hex or base64 (raw.ts explains that rule);
 //   binary         -> exactly 16/24/32 octets: a raw AES key (no DER key structure is that short);
+//                     a SEQUENCE starting with INTEGER 3 then a SEQUENCE: PKCS#12 (BER allowed);
+//                     else strict DER, told apart by shape (private-key.ts derShape);
 //   keyType 'hmac' -> the caller says the file is a secret key: a JWK when it starts with "{", else raw
 //                     (hex, base64 or binary) of any HMAC length — never DER, which a long binary secret
-//                     may resemble by chance;
-//                     a SEQUENCE starting with INTEGER 3 then a SEQUENCE: PKCS#12 (BER allowed);
-//                     else strict DER, told apart by shape (private-key.ts derShape).
+//                     may resemble by chance.
 import { ByokError } from '../errors.js';
 import { decryptLegacyPem, decryptPkcs8, readPkcs12 } from './pbe/index.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom, type PemBlock } from './pem.js';
