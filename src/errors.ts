@@ -73,7 +73,17 @@ export type ByokErrorCode =
   | 'INPUT_TOO_LARGE'
   | 'MANIFEST_INVALID'
   // core: RSA public key out of range (even modulus, bad public exponent)
-  | 'INVALID_PUBLIC_KEY';
+  | 'INVALID_PUBLIC_KEY'
+  // other clouds' wrapping keys and transfer blobs (AWS, Google Cloud, OCI, Vault: src/kek, src/formats)
+  | 'KEK_WRONG_CLOUD'            // a wrapping-key file of another cloud than the one named
+  | 'KEK_EXPIRED'                // the service says the wrapping key can no longer be used (GCP job EXPIRED)
+  | 'KEK_NOT_READY'              // the wrapping key is not usable yet (GCP job PENDING_GENERATION)
+  | 'UNSUPPORTED_CLOUD'          // a destination this toolkit does not know
+  | 'ALGORITHM_REQUIRED'         // the wrapping algorithm cannot be told from the input and must be named
+  | 'UNSUPPORTED_ALGORITHM'      // not a wrapping algorithm of that cloud, or not one for this target
+  | 'ALGORITHM_MISMATCH'         // the algorithm named differs from the one the wrapping key was issued for
+  | 'TARGET_TOO_LONG'            // direct RSA-OAEP cannot carry this key under this wrapping key
+  | 'WRAPPED_KEY_MALFORMED';     // a cloud's wrapped-key file (or HSM-made parts) of the wrong shape
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

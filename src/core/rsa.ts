@@ -14,7 +14,6 @@ import { expectBytes, expectHash } from './validate.js';
 export type RsaApi = Pick<CoreApi, 'rsaOaepEncrypt' | 'rsaOaepDecrypt' | 'rsaAesKeyWrap' | 'rsaAesKeyUnwrap'>;
 
 const ALL_HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
-const WRAP_HASHES: readonly HashName[] = ['sha1', 'sha256'];
 const HASH_LEN: Readonly<Record<HashName, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 const MIN_BITS = 1024;
 const MAX_BITS = 8192;
@@ -103,7 +102,7 @@ function wrapOptions(opts: unknown): { hash: HashName; keyBytes: number } {
     throw new ByokError('CORE_BAD_ARGUMENT', '"opts" expected an object {hash, aesKeyBits?}');
   }
   const o = opts as Partial<RsaAesKeyWrapOptions>;
-  const hash = expectHash('hash', o.hash, WRAP_HASHES);
+  const hash = expectHash('hash', o.hash, ALL_HASHES);
   const bits = o.aesKeyBits ?? 256;
   if (bits !== 128 && bits !== 192 && bits !== 256) {
     throw new ByokError('CORE_BAD_ARGUMENT', `"aesKeyBits" expected 128, 192 or 256, got ${String(bits)}`);

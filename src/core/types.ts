@@ -28,8 +28,11 @@ export interface OaepOptions {
 }
 
 export interface RsaAesKeyWrapOptions {
-  /** OAEP hash for the ephemeral AES key (MGF1 uses the same hash). Azure uses 'sha1'. */
-  readonly hash: 'sha1' | 'sha256';
+  /**
+   * OAEP hash for the ephemeral AES key (MGF1 uses the same hash). Azure uses 'sha1'; AWS, Google Cloud and
+   * OCI 'sha1' or 'sha256'; Vault any of the four.
+   */
+  readonly hash: HashName;
   /** Size of the ephemeral AES key in bits; 256 unless a receiver requires otherwise. */
   readonly aesKeyBits?: 128 | 192 | 256;
 }

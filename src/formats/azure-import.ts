@@ -1,7 +1,8 @@
-// How a `.byok` file is submitted (byok-formats.md §1.5): the REST body of `PUT /keys/{name}`, the
-// `@azure/keyvault-keys` importKey argument and the `az keyvault key import` command line.
-// Pure data; this module must not depend on the Azure SDK (the library does not).
+// What Azure imports and how a `.byok` file is submitted (byok-formats.md §1.5, §1.6): the target key types
+// Azure takes, the REST body of `PUT /keys/{name}`, the `@azure/keyvault-keys` importKey argument and the
+// `az keyvault key import` command line. Pure data; this module must not depend on the Azure SDK.
 import { ByokError } from '../errors.js';
+import type { TargetKey } from '../keys/index.js';
 import { base64urlEncode } from './base64url.js';
 import type { AzureKeyId } from './azure-kid.js';
 
@@ -13,6 +14,42 @@ export const ALLOWED_KEY_OPS: Readonly<Record<AzureKty, readonly string[]>> = {
   'EC-HSM': ['sign', 'verify'],
   'oct-HSM': ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
 };
+
+const AZURE_CURVES = ['P-256', 'P-384', 'P-521', 'P-256K'];
+
+/** A TargetKey, or the description of a key held elsewhere (src/formats/target.ts). */
+type TargetShape = { readonly kind: TargetKey['kind']; readonly bits: number; readonly curve?: string | undefined; readonly keyType?: 'aes' | 'hmac' | undefined };
+
+/**
+ * Throws what Azure would refuse (byok-formats.md §1.6): Ed25519 and HMAC keys (UNSUPPORTED_KEY_TYPE), RSA
+ * sizes other than 2048/3072/4096 (UNSUPPORTED_TARGET_SIZE), EC curves other than P-256/P-384/P-521/P-256K
+ * (UNSUPPORTED_CURVE), AES keys other than 128/192/256 bits.
+ */
+export function checkTargetForAzure(key: TargetShape): void {
+  if (key.kind === 'ed25519' || (key.kind === 'oct' && key.keyType === 'hmac')) {
+    throw new ByokError(
+      'UNSUPPORTED_KEY_TYPE',
+      `${key.kind === 'ed25519' ? 'Ed25519' : 'HMAC'} keys cannot be imported into Azure Key Vault or Managed HSM (Azure imports RSA, EC and AES keys); another cloud may take it: AWS, Google Cloud or Vault`,
+    );
+  }
+  if (key.kind === 'rsa' && ![2048, 3072, 4096].includes(key.bits)) {
+    throw new ByokError('UNSUPPORTED_TARGET_SIZE', `RSA-${key.bits} cannot be imported: Azure imports RSA keys of 2048, 3072 or 4096 bits; generate a new key of one of those sizes`);
+  }
+  if (key.kind === 'ec' && !AZURE_CURVES.includes(key.curve ?? '')) {
+    throw new ByokError('UNSUPPORTED_CURVE', `curve ${key.curve ?? '(none)'} cannot be imported: Azure imports P-256, P-384, P-521 and P-256K`);
+  }
+  if (key.kind === 'oct' && ![128, 192, 256].includes(key.bits)) {
+    throw new ByokError('UNSUPPORTED_TARGET_SIZE', `a ${key.bits}-bit AES key cannot be imported: Azure imports 128, 192 or 256 bits`);
+  }
+}
+
+/** The Azure key type, curve and default operations of a key Azure imports (checkTargetForAzure first). */
+export function azureImportType(key: TargetShape): { kty: AzureKty; crv?: string; keyOps: readonly string[] } {
+  checkTargetForAzure(key);
+  if (key.kind === 'rsa') return { kty: 'RSA-HSM', keyOps: ALLOWED_KEY_OPS['RSA-HSM'] };
+  if (key.kind === 'ec') return { kty: 'EC-HSM', crv: key.curve as string, keyOps: ALLOWED_KEY_OPS['EC-HSM'] };
+  return { kty: 'oct-HSM', keyOps: ALLOWED_KEY_OPS['oct-HSM'] };
+}
 
 /** Throws BYOK_BAD_OPS when `ops` is empty, repeats itself or holds an operation Azure refuses for `kty`. */
 export function checkKeyOps(kty: AzureKty, ops: readonly string[]): void {

@@ -1,13 +1,15 @@
-// Key intake entry points: readTargetKey, inspectKeyFile, listKeys, checkTargetForAzure, wipeTargetKey.
+// Key intake entry points: readTargetKey, inspectKeyFile, listKeys, wipeTargetKey.
 //
-// "Parses" vs "Azure imports it": readTargetKey always checks that the key is a well-formed, consistent
-// key of a type Azure knows (RSA two-prime, EC on P-256/P-384/P-521/P-256K, AES-128/192/256). Sizes are
-// the one thing a key can have right while Azure still refuses it (RSA-1024): readTargetKey refuses them
-// too by default (one call, clear error), and `azureChecks: false` returns the parsed key so a caller
-// can inspect it; checkTargetForAzure applies the same rule later.
+// Intake knows no cloud: readTargetKey checks that the key is a well-formed, consistent key of a type some
+// cloud imports (RSA two-prime, EC on P-256/P-384/P-521/P-256K, Ed25519, AES-128/192/256, HMAC secrets).
+// Which cloud takes which type lives in src/formats (checkTargetForAzure and the other clouds' rules). Sizes
+// are the one thing a key can have right while every cloud still refuses it (RSA-1024): readTargetKey refuses
+// RSA other than 2048/3072/4096 by default (one call, clear error), and `azureChecks: false` returns the
+// parsed key so a caller can inspect it. The `azure` field of a TargetKey is kept for existing callers.
 import { ByokError } from '../errors.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
+import { ed25519Pkcs8, ed25519Spki } from './ed25519.js';
 import type { NormalizedKey } from './private-key.js';
 import { checkRsaPairwise, rsaPkcs8, rsaSpki, wipeRsaParts } from './rsa.js';
 import type { KeyFileInfo, KeyFormat, KeyListing, KeySource, ReadTargetKeyOptions, TargetKey } from './types.js';
@@ -16,7 +18,7 @@ import { unwrapTransport } from './wrapped.js';
 const FORMATS: readonly KeyFormat[] = ['pkcs8', 'pkcs8-encrypted', 'pkcs1', 'sec1', 'pkcs12', 'jwk', 'raw', 'wrapped'];
 
 /** Key operations each Azure key type is imported with unless the caller chooses others. */
-export const DEFAULT_KEY_OPS: Readonly<Record<TargetKey['kind'], readonly string[]>> = {
+export const DEFAULT_KEY_OPS: Readonly<Record<'rsa' | 'ec' | 'oct', readonly string[]>> = {
   rsa: ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey'],
   ec: ['sign', 'verify'], // Azure refuses other operations on EC keys (byok-formats.md §1.5)
   oct: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
@@ -54,6 +56,7 @@ function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (o['rawEncoding'] !== undefined && !['binary', 'hex', 'base64'].includes(o['rawEncoding'] as string)) {
     throw argError('"rawEncoding" expected "binary", "hex" or "base64"');
   }
+  if (o['keyType'] !== undefined && o['keyType'] !== 'aes' && o['keyType'] !== 'hmac') throw argError('"keyType" expected "aes" or "hmac"');
   for (const flag of ['azureChecks', 'pairwiseTest']) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw argError(`"${flag}" expected a boolean`);
   }
@@ -110,26 +113,19 @@ function selectEntry(opened: Opened, opts: ReadTargetKeyOptions): Entry {
 function sizeRefusal(key: { kind: string; bits: number }): ByokError {
   return new ByokError(
     'UNSUPPORTED_TARGET_SIZE',
-    `RSA-${key.bits} cannot be imported: Azure imports RSA keys of 2048, 3072 or 4096 bits; generate a new key of one of those sizes`,
+    `RSA-${key.bits} cannot be imported: the clouds import RSA keys of 2048, 3072 or 4096 bits; generate a new key of one of those sizes`,
   );
 }
 
 /**
- * Throws what Azure would refuse: RSA sizes other than 2048/3072/4096 (UNSUPPORTED_TARGET_SIZE), EC
- * curves other than P-256/P-384/P-521/P-256K (UNSUPPORTED_CURVE), AES keys other than 128/192/256 bits.
+ * keyType: the key must be of that type. Then the RSA size rule (unless turned off) and, when asked for, the
+ * costly RSA pairwise consistency test.
  */
-export function checkTargetForAzure(key: TargetKey): void {
-  if (key.kind === 'rsa' && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
-  if (key.kind === 'ec' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(key.curve ?? '')) {
-    throw new ByokError('UNSUPPORTED_CURVE', `curve ${key.curve ?? '(none)'} cannot be imported: Azure imports P-256, P-384, P-521 and P-256K`);
-  }
-  if (key.kind === 'oct' && ![128, 192, 256].includes(key.bits)) {
-    throw new ByokError('UNSUPPORTED_TARGET_SIZE', `a ${key.bits}-bit AES key cannot be imported: Azure imports 128, 192 or 256 bits`);
-  }
-}
-
-/** The Azure size rule (unless turned off), then, when asked for, the costly RSA pairwise consistency test. */
 function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
+  if (opts.keyType !== undefined && (key.kind !== 'oct' || key.keyType !== opts.keyType)) {
+    const found = key.kind === 'oct' ? `${key.keyType === 'aes' ? 'an AES' : 'an HMAC'} key` : `${key.kind === 'ec' ? 'an EC' : key.kind === 'rsa' ? 'an RSA' : 'an Ed25519'} private key`;
+    throw new ByokError('FORMAT_MISMATCH', `keyType "${opts.keyType}" was given but the file holds ${found}; keyType applies to symmetric keys: omit it, or give the right file`);
+  }
   if (key.kind !== 'rsa') return;
   if (opts.azureChecks !== false && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
   if (opts.pairwiseTest === true) checkRsaPairwise(key.rsa, key.bits, key.path);
@@ -138,6 +134,7 @@ function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
 function wipeNormalized(k: NormalizedKey): void {
   if (k.kind === 'rsa') wipeRsaParts(k.rsa);
   else if (k.kind === 'ec') k.ec.d.fill(0);
+  else if (k.kind === 'ed25519') k.ed.seed.fill(0);
   else k.k.fill(0);
 }
 
@@ -154,7 +151,11 @@ function buildTarget(k: NormalizedKey, source: KeySource): TargetKey {
       azure: { kty: 'EC-HSM', crv: k.ec.curve.name, keyOps: [...DEFAULT_KEY_OPS.ec] }, source,
     };
   }
-  return { kind: 'oct', bits: k.bits, material: k.k.slice(), azure: { kty: 'oct-HSM', keyOps: [...DEFAULT_KEY_OPS.oct] }, source };
+  if (k.kind === 'ed25519') {
+    return { kind: 'ed25519', bits: 256, material: ed25519Pkcs8(k.ed), publicKey: ed25519Spki(k.ed.publicKey), source };
+  }
+  if (k.keyType === 'hmac') return { kind: 'oct', keyType: 'hmac', bits: k.bits, material: k.k.slice(), source };
+  return { kind: 'oct', keyType: 'aes', bits: k.bits, material: k.k.slice(), azure: { kty: 'oct-HSM', keyOps: [...DEFAULT_KEY_OPS.oct] }, source };
 }
 
 /**
@@ -212,7 +213,7 @@ function readInner(plaintext: Uint8Array, opts: ReadTargetKeyOptions): TargetKey
   let opened: Opened | undefined;
   let key: NormalizedKey | undefined;
   try {
-    opened = openKeyFile(plaintext, { binaryOnly: true }, pw);
+    opened = openKeyFile(plaintext, { binaryOnly: true, ...(opts.keyType === undefined ? {} : { keyType: opts.keyType }) }, pw);
     const entry = selectEntry(opened, {});
     key = entry.decode(pw);
     finishChecks(key, opts);

@@ -19,22 +19,7 @@ export interface UnwrapOptions {
  */
 export function unwrapByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, options: UnwrapOptions = {}): Uint8Array {
   const parsed = byok instanceof Uint8Array || typeof byok === 'string' ? readByok(byok) : byok;
-  const ownsKey = kekPrivateKey instanceof Uint8Array;
-  let priv: RsaPrivateKey;
-  if (kekPrivateKey instanceof Uint8Array) {
-    const t = readTargetKey(kekPrivateKey, options.read);
-    try {
-      if (t.kind !== 'rsa') {
-        throw new ByokError('INVALID_PRIVATE_KEY', `the KEK private key is ${t.kind === 'ec' ? 'an EC' : 'an AES'} key: give the test KEK's RSA private key`);
-      }
-      priv = rsaComponentsFromPkcs8(t.material);
-    } finally {
-      wipeTargetKey(t);
-    }
-  } else {
-    priv = kekPrivateKey;
-  }
-  try {
+  return withKekPrivateKey(kekPrivateKey, options.read, (priv) => {
     const bits = bitLengthVarTime(priv.n);
     readingForKek(parsed, bits);
     try {
@@ -46,16 +31,39 @@ export function unwrapByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey
       }
       throw e;
     }
+  });
+}
+
+/**
+ * Runs `fn` with the RSA private key of a test wrapping key: given as the core's record (used as is) or as a
+ * key file's bytes (read with `read`, and its copies wiped after `fn`).
+ */
+export function withKekPrivateKey<R>(kekPrivateKey: Uint8Array | RsaPrivateKey, read: ReadTargetKeyOptions | undefined, fn: (priv: RsaPrivateKey) => R): R {
+  if (!(kekPrivateKey instanceof Uint8Array)) return fn(kekPrivateKey);
+  const t = readTargetKey(kekPrivateKey, read);
+  let priv: RsaPrivateKey;
+  try {
+    if (t.kind !== 'rsa') {
+      const what = t.kind === 'ec' ? 'an EC' : t.kind === 'ed25519' ? 'an Ed25519' : t.keyType === 'hmac' ? 'an HMAC' : 'an AES';
+      throw new ByokError('INVALID_PRIVATE_KEY', `the KEK private key is ${what} key: give the test KEK's RSA private key`);
+    }
+    priv = rsaComponentsFromPkcs8(t.material);
   } finally {
-    if (ownsKey) wipeRsaComponents(priv);
+    wipeTargetKey(t);
+  }
+  try {
+    return fn(priv);
+  } finally {
+    wipeRsaComponents(priv);
   }
 }
 
 /**
- * Reads unwrapped material back as a key: 16/24/32 bytes are a raw AES key, anything else PKCS#8 DER
- * (byok-formats.md §1.2). The caller wipes the result.
+ * Reads unwrapped material back as a key: raw bytes for a symmetric key (`keyType`, or 16/24/32 bytes: AES),
+ * anything else PKCS#8 DER (byok-formats.md §1.2). The caller wipes the result.
  */
-export function readUnwrappedMaterial(material: Uint8Array): TargetKey {
+export function readUnwrappedMaterial(material: Uint8Array, keyType?: 'aes' | 'hmac'): TargetKey {
+  if (keyType === 'hmac') return readTargetKey(material, { format: 'raw', rawEncoding: 'binary', keyType: 'hmac' });
   const raw = material.length === 16 || material.length === 24 || material.length === 32;
   return readTargetKey(material, raw ? { format: 'raw', rawEncoding: 'binary' } : { format: 'pkcs8' });
 }
@@ -75,21 +83,28 @@ export interface VerifyResult {
  * key, DECRYPT_FAILED when it does not open with this KEK.
  */
 export function verifyByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, target: TargetKey | Uint8Array, options: UnwrapOptions & { readonly readTarget?: ReadTargetKeyOptions } = {}): VerifyResult {
-  const material = unwrapByok(byok, kekPrivateKey, options);
+  return matchMaterial(unwrapByok(byok, kekPrivateKey, options), target, options.readTarget, 'the .byok');
+}
+
+/**
+ * Whether opened material holds exactly `target` ('exact': its canonical bytes; 'same-key': the same key in
+ * another valid encoding); BYOK_KEY_MISMATCH otherwise. Wipes `material` and every copy it made.
+ */
+export function matchMaterial(material: Uint8Array, target: TargetKey | Uint8Array, readTarget: ReadTargetKeyOptions | undefined, what: string): VerifyResult {
   const ownsTarget = target instanceof Uint8Array;
   let t: TargetKey | undefined;
   let u: TargetKey | undefined;
   try {
-    t = ownsTarget ? readTargetKey(target, options.readTarget) : target;
+    t = ownsTarget ? readTargetKey(target, readTarget) : target;
     const describe = { kind: t.kind, bits: t.bits, ...(t.curve === undefined ? {} : { curve: t.curve }) };
     if (equalConstantTime(material, t.material)) return { match: 'exact', ...describe };
     try {
-      u = readUnwrappedMaterial(material);
+      u = readUnwrappedMaterial(material, t.kind === 'oct' ? t.keyType : undefined);
     } catch {
       u = undefined; // not a key we read: certainly not the given one
     }
     if (u !== undefined && equalConstantTime(u.material, t.material)) return { match: 'same-key', ...describe };
-    throw new ByokError('BYOK_KEY_MISMATCH', 'the .byok opens, but to a different key than the one given: check that you compare with the key you wrapped');
+    throw new ByokError('BYOK_KEY_MISMATCH', `${what} opens, but to a different key than the one given: check that you compare with the key you wrapped`);
   } finally {
     material.fill(0);
     if (u !== undefined) wipeTargetKey(u);

@@ -5,11 +5,14 @@ import { getCore } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import { parseAzureKid } from '../formats/azure-kid.js';
 import { buildByok, serializeByok, type AzureByokFile } from '../formats/azure.js';
+import type { AzureKeyId } from '../formats/azure-kid.js';
+import { checkParts, joinParts, kwpLength, rsaAesKwp, type RsaAesKwpScheme, type WrappedParts } from '../formats/scheme.js';
+import { describeTarget, type TargetDescription } from '../formats/target.js';
 import {
-  azImportCommand, checkKeyOps, importRequest, sdkKey, type AzureImportRequest, type AzureKty, type AzureSdkKey,
+  azImportCommand, azureImportType, checkKeyOps, importRequest, sdkKey, type AzureImportRequest, type AzureKty, type AzureSdkKey,
 } from '../formats/azure-import.js';
 import { checkKekForAzure, type Kek } from '../kek/index.js';
-import { checkTargetForAzure, readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
+import { readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
 import { toKek, type KekInput } from './kek-input.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from './version.js';
 
@@ -75,56 +78,107 @@ function checkKekOnce(k: Kek): void {
   checkedKeks.set(k, set);
 }
 
-export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
+/** What an Azure wrap needs once every check has passed; the software path and a PKCS#11 source share it. */
+export interface AzurePlan {
+  readonly cloud: 'azure';
+  readonly algorithm: 'CKM_RSA_AES_KEY_WRAP';
+  readonly scheme: RsaAesKwpScheme;
+  readonly kek: Kek & { readonly kid: string };
+  readonly kid: AzureKeyId;
+  readonly target: TargetDescription;
+  readonly targetFormat?: string;
+  readonly kty: AzureKty;
+  readonly crv?: string;
+  readonly keyOps: readonly string[];
+  readonly warnings: readonly string[];
+  readonly options: WrapForAzureOptions;
+}
+
+/** Azure's scheme (byok-formats.md §1.3): OAEP SHA-1 / MGF1 SHA-1 of an AES-256 key, RFC 5649 KWP. */
+export const AZURE_SCHEME: RsaAesKwpScheme = rsaAesKwp('sha1');
+
+/**
+ * Every Azure check (KEK size, exponent, kty, key_ops, versioned kid; target type and size; key operations)
+ * without producing anything. `target` is a TargetKey or, for a key inside an HSM, its description.
+ */
+export function prepareAzureWrap(kek: KekInput, target: TargetKey | TargetDescription, options: WrapForAzureOptions = {}): AzurePlan {
   const k: Kek = toKek(kek, options.kid);
   checkKekOnce(k);
   if (k.kid === undefined) {
     throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
   }
   const kid = parseAzureKid(k.kid);
+  const azure = azureImportType(target);
+  const keyOps = options.keyOps ?? azure.keyOps;
+  checkKeyOps(azure.kty, keyOps);
+  const d = isTargetKey(target) ? describeTarget(target) : target;
+  return {
+    cloud: 'azure', algorithm: 'CKM_RSA_AES_KEY_WRAP', scheme: AZURE_SCHEME, kek: k as Kek & { kid: string }, kid, target: d,
+    ...(isTargetKey(target) ? { targetFormat: target.source.format } : {}),
+    kty: azure.kty, ...(azure.crv === undefined ? {} : { crv: azure.crv }), keyOps: [...keyOps], warnings: [], options,
+  };
+}
+
+/** The `.byok` and its submission forms for the parts of CKM_RSA_AES_KEY_WRAP made under `plan`. */
+export function completeAzureWrap(plan: AzurePlan, parts: WrappedParts): AzureWrapResult {
+  checkParts(plan.scheme, plan.kek.bits, parts);
+  return azureResult(plan, joinParts(parts));
+}
+
+function azureResult(plan: AzurePlan, ciphertext: Uint8Array): AzureWrapResult {
+  const { kek: k, kid, kty, crv, options } = plan;
+  const byok = buildByok({ kid: k.kid, ciphertext, generator: options.generator ?? defaultGenerator() });
+  const bytes = serializeByok(byok);
+  const ops = [...plan.keyOps];
+  const d = { kty, keyOps: ops, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
+  const t = plan.target;
+  // The three submission forms are computed when read: a batch writes the file and needs none of them.
+  return {
+    byok,
+    bytes,
+    get importRequest() {
+      return importRequest(d);
+    },
+    get sdkKey() {
+      return sdkKey(d);
+    },
+    get azCommand() {
+      return azImportCommand({
+        kek: kid, kty, keyOps: ops, byokPath: options.byokPath ?? '<file>.byok',
+        ...(crv === undefined ? {} : { crv }),
+        ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
+      });
+    },
+    summary: {
+      kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
+      target: {
+        kind: t.kind, bits: t.bits, kty, keyOps: ops, format: plan.targetFormat ?? 'hsm',
+        ...(t.curve === undefined ? {} : { curve: t.curve as string }),
+      },
+    },
+  };
+}
+
+export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
   const ownsTarget = target instanceof Uint8Array;
-  const t: TargetKey = ownsTarget ? readTargetKey(target, options.read) : target;
+  let t: TargetKey | undefined;
   try {
-    checkTargetForAzure(t);
-    const kty = t.azure.kty;
-    const keyOps = options.keyOps ?? t.azure.keyOps;
-    checkKeyOps(kty, keyOps);
+    // The KEK is checked before the target is read, as it always was: a wrong KEK is reported first.
+    const k: Kek = toKek(kek, options.kid);
+    checkKekOnce(k);
+    t = ownsTarget ? readTargetKey(target, options.read) : target;
+    const plan = prepareAzureWrap(k, t, options);
     const ciphertext = getCore().rsaAesKeyWrap({ n: k.n, e: k.e }, t.material, { hash: 'sha1', aesKeyBits: 256 });
-    const expected = k.bits / 8 + 8 * Math.ceil(t.material.length / 8) + 8;
+    const expected = k.bits / 8 + kwpLength(t.material.length);
     if (ciphertext.length !== expected) {
       throw new ByokError('CORE_INTERNAL', `the core returned ${ciphertext.length} bytes where ${expected} were expected: please report this`);
     }
-    const byok = buildByok({ kid: k.kid, ciphertext, generator: options.generator ?? defaultGenerator() });
-    const bytes = serializeByok(byok);
-    const crv = t.azure.crv;
-    const ops = [...keyOps];
-    const d = { kty, keyOps: ops, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
-    // The three submission forms are computed when read: a batch writes the file and needs none of them.
-    return {
-      byok,
-      bytes,
-      get importRequest() {
-        return importRequest(d);
-      },
-      get sdkKey() {
-        return sdkKey(d);
-      },
-      get azCommand() {
-        return azImportCommand({
-          kek: kid, kty, keyOps: ops, byokPath: options.byokPath ?? '<file>.byok',
-          ...(crv === undefined ? {} : { crv }),
-          ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
-        });
-      },
-      summary: {
-        kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
-        target: {
-          kind: t.kind, bits: t.bits, kty, keyOps: ops, format: t.source.format,
-          ...(t.curve === undefined ? {} : { curve: t.curve }),
-        },
-      },
-    };
+    return azureResult(plan, ciphertext);
   } finally {
-    if (ownsTarget) wipeTargetKey(t);
+    if (ownsTarget && t !== undefined) wipeTargetKey(t);
   }
+}
+
+function isTargetKey(t: TargetKey | TargetDescription): t is TargetKey {
+  return (t as Partial<TargetKey>).material instanceof Uint8Array;
 }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { ByokError } from '../../errors.js';
 import { parseByok } from '../../formats/azure.js';
+import { azureImportType } from '../../formats/azure-import.js';
 import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { readTargetKey, wipeTargetKey, type TargetKey } from '../../keys/index.js';
 import { matchByokToKek } from '../../transfer/read.js';
@@ -136,7 +137,7 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
     }
     target = readRowKey(row, cfg);
     const describe = {
-      kty: target.azure.kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }),
+      kty: azureImportType(target).kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }),
     };
     if (!cfg.force && (cfg.existing === undefined ? exists(out) : cfg.existing.has(`${row.name}.byok`))) {
       const problem = resumeProblem(out, kek, target);
