@@ -73,7 +73,12 @@ export type ByokErrorCode =
   | 'INPUT_TOO_LARGE'
   | 'MANIFEST_INVALID'
   // core: RSA public key out of range (even modulus, bad public exponent)
-  | 'INVALID_PUBLIC_KEY';
+  | 'INVALID_PUBLIC_KEY'
+  // byok serve (src/serve): a refused REST request (its HTTP status and the service's code ride along),
+  // a data folder that cannot be used, an audit log whose hash chain is broken
+  | 'SERVE_REQUEST'
+  | 'SERVE_DATA'
+  | 'AUDIT_LOG_BROKEN';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';
