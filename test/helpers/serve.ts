@@ -51,9 +51,11 @@ export function call(
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<HttpReply> {
   const body = opts.body === undefined ? undefined : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
+  const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, {
-      method, ca, agent: false,
+    // The path goes out exactly as given (no URL normalisation), so tests can send `..` and `%2F`.
+    const req = request({
+      hostname: u.hostname, port: u.port, path, method, ca, agent: false,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
         ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
