@@ -88,8 +88,13 @@ export async function unwrapBlob(blob: ParsedBlob, kek: KekForImport, kty: Kty, 
   } finally {
     aesKey.fill(0);
   }
+  let handedOver = false;
   try {
-    if (kty === 'oct-HSM') return materialFromAesKey(kty, Buffer.from(plain));
+    if (kty === 'oct-HSM') {
+      const m = materialFromAesKey(kty, plain);
+      handedOver = true;
+      return m;
+    }
     let key;
     try {
       key = createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' });
@@ -97,8 +102,10 @@ export async function unwrapBlob(blob: ParsedBlob, kek: KekForImport, kty: Kty, 
       const hint = [16, 24, 32].includes(plain.length) ? ` (it is ${plain.length} bytes, the size of an AES key: import it with kty "oct-HSM")` : '';
       throw badParameter(`The key inside the BYOK blob is not a PKCS#8 private key${hint}.`, 'ByokKeyMismatch');
     }
-    return materialFromPrivateKey(kty, key, crv);
+    const m = materialFromPrivateKey(kty, key, crv, plain);
+    handedOver = true;
+    return m;
   } finally {
-    plain.fill(0);
+    if (!handedOver) plain.fill(0); // otherwise it is the Material's secret, which the caller wipes
   }
 }

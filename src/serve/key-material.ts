@@ -35,6 +35,8 @@ export interface Material {
   readonly pub?: PublicJwk;
   /** PKCS#8 DER or raw AES key: the caller seals it and wipes it. */
   readonly secret: Buffer;
+  /** The node:crypto key when one was made anyway (the key store keeps it for operations: parsing PKCS#8 costs ~1 ms). */
+  readonly key?: KeyObject;
 }
 
 /** `RSA` and `RSA-HSM` are the same on a Managed HSM: every key is an HSM key. */
@@ -94,11 +96,14 @@ export async function generateMaterial(kty: Kty, opts: { keySize?: unknown; crv?
     if (!CURVES.includes(crv as Curve)) throw badParameter(`The curve ${JSON.stringify(crv)} is not supported. Supported values are ${CURVES.map((c) => `"${c}"`).join(', ')}.`);
     ({ privateKey } = await generate('ec', { namedCurve: NODE_CURVE[crv as Curve] }));
   }
-  return { kty, ...publicJwkOf(privateKey), secret: privateKey.export({ type: 'pkcs8', format: 'der' }) };
+  return { kty, ...publicJwkOf(privateKey), secret: privateKey.export({ type: 'pkcs8', format: 'der' }), key: privateKey };
 }
 
-/** Checks a private key read from an import (JWK or .byok) against the kty, sizes and curves allowed. */
-export function materialFromPrivateKey(kty: Kty, key: KeyObject, crvAsked: unknown): Material {
+/**
+ * Checks a private key read from an import (JWK or .byok) against the kty, sizes and curves allowed.
+ * `pkcs8` is its DER when the caller has it already (the caller's buffer becomes the secret).
+ */
+export function materialFromPrivateKey(kty: Kty, key: KeyObject, crvAsked: unknown, pkcs8?: Buffer): Material {
   const type = key.asymmetricKeyType;
   if (kty === 'RSA-HSM') {
     if (type !== 'rsa') throw badParameter(`The key type (kty) is RSA-HSM but the key is ${type === 'ec' ? 'an EC' : `a ${type ?? 'different'}`} key.`);
@@ -112,7 +117,7 @@ export function materialFromPrivateKey(kty: Kty, key: KeyObject, crvAsked: unkno
   } else {
     throw badParameter('The key type (kty) is oct-HSM but the key is an asymmetric key.');
   }
-  return { kty, ...publicJwkOf(key), secret: key.export({ type: 'pkcs8', format: 'der' }) };
+  return { kty, ...publicJwkOf(key), secret: pkcs8 ?? key.export({ type: 'pkcs8', format: 'der' }), key };
 }
 
 export function materialFromAesKey(kty: Kty, raw: Buffer): Material {

@@ -153,6 +153,7 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
         };
         const record: KeyRecord = { name: existing?.name ?? name, versions: [...(existing?.versions ?? []), rec] };
         await persist(record);
+        if (m.key) opened.set(aadOf(name, version), { kty: m.kty, ...(m.crv ? { crv: m.crv } : {}), key: m.key });
         return { record, version: rec };
       });
     },
