@@ -6,7 +6,8 @@
 //   GET  /adfs/.well-known/openid-configuration, POST /adfs/oauth2/token, GET /adfs/discovery/keys
 //        the ADFS-style authority an `az` custom cloud (activeDirectory = URL/adfs) and
 //        @azure/identity with tenant "adfs" use
-//   GET  /subscriptions                                    an empty list, so `az login --allow-no-subscriptions` completes
+//   GET  /subscriptions, GET /tenants                      an empty subscription list and this tenant, so
+//                                                          `az login --allow-no-subscriptions` completes
 // Errors follow Entra's OAuth shape: { error, error_description: "AADSTS…: …", error_codes, timestamp, trace_id, correlation_id }.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Reply, Request } from './http.js';
@@ -90,6 +91,10 @@ export function identityRoute(
   const path = seg.join('/');
   if (path === 'subscriptions') {
     return method === 'GET' ? { operation: 'SubscriptionList', needsToken: true, run: async () => ({ status: 200, body: { value: [] } }) } : undefined;
+  }
+  if (path === 'tenants') {
+    const body = { value: [{ id: `/tenants/${ctx.tenantId}`, tenantId: ctx.tenantId, displayName: 'byok serve' }] };
+    return method === 'GET' ? { operation: 'TenantList', needsToken: true, run: async () => ({ status: 200, body }) } : undefined;
   }
   const [authority] = seg;
   if (authority === undefined) return undefined;

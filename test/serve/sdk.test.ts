@@ -219,4 +219,17 @@ describe('byok serve with @azure/keyvault-keys and @azure/identity over TLS', ()
     expect([bad.status, bad.json()['error']]).toEqual([401, 'invalid_client']);
     expect(t.admin.clientSecret).toMatch(/^[A-Za-z]/);
   });
+
+  it('serves what an az custom cloud reads: ADFS metadata and token endpoint, subscriptions, tenants', async () => {
+    const meta = (await call(t.url, t.ca, 'GET', '/adfs/.well-known/openid-configuration')).json();
+    expect(meta).toMatchObject({ issuer: `${t.url}/adfs`, token_endpoint: `${t.url}/adfs/oauth2/token` });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: t.admin.clientId, client_secret: t.admin.clientSecret, resource: 'https://management.core.windows.net/' });
+    const arm = await call(t.url, t.ca, 'POST', '/adfs/oauth2/token', { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const token = arm.json<{ access_token: string }>().access_token;
+    expect((await call(t.url, t.ca, 'GET', '/subscriptions?api-version=2022-12-01', { token })).json()).toEqual({ value: [] });
+    expect((await call(t.url, t.ca, 'GET', '/tenants?api-version=2022-12-01', { token })).json<{ value: { tenantId: string }[] }>().value[0]!.tenantId).toBe(t.admin.tenantId);
+    // a management token is not a Managed HSM token
+    expect((await call(t.url, t.ca, 'GET', '/keys?api-version=7.6', { token })).status).toBe(401);
+    expect((await call(t.url, t.ca, 'GET', '/subscriptions')).status).toBe(401);
+  });
 });
