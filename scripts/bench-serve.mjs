@@ -12,13 +12,14 @@
 // on the disk's temporary folder: every import is fsync'd (key file and folder) before it is answered.
 // The keys are the RSA-2048 keys of bench:batch (node_modules/.cache/byok-bench-batch), generated once.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, createPublicKey, generateKeyPair, verify } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { benchRsaKeys } from './bench/rsa-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { keys: { type: 'string', default: '400' }, clients: { type: 'string', default: '16' } } });
@@ -31,19 +32,7 @@ if (!existsSync(cli)) {
 }
 const { readKek, wrapForAzure } = await import(pathToFileURL(join(root, 'dist/index.js')).href);
 
-// ---- keys, generated once (shared with bench:batch) --------------------------------------------------
-const keyDir = join(root, 'node_modules/.cache/byok-bench-batch/keys');
-mkdirSync(keyDir, { recursive: true });
-const have = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).length;
-if (have < N) {
-  console.log(`generating ${N - have} RSA-2048 keys into ${keyDir} (once; not timed) …`);
-  const gen = promisify(generateKeyPair);
-  for (let i = have; i < N; i += 16) {
-    await Promise.all(Array.from({ length: Math.min(16, N - i) }, (_, j) => gen('rsa', { modulusLength: 2048 }).then(({ privateKey }) =>
-      writeFileSync(join(keyDir, `k${String(i + j).padStart(5, '0')}.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' })))));
-  }
-}
-const keyFiles = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).sort().slice(0, N);
+const { keyDir, keyFiles } = await benchRsaKeys(root, N); // shared with bench:batch
 
 // ---- the server -----------------------------------------------------------------------------------
 const data = mkdtempSync(join(tmpdir(), 'byok-bench-serve-'));

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByokError } from '../errors.js';
 import { removeDurable, writeDurable } from './durable.js';
-import { ServiceError } from './errors.js';
+import { deletedKeyNotFound, keyNotFound, ServiceError } from './errors.js';
 import { seal, unseal, type Curve, type Kty, type Material, type PublicJwk } from './key-material.js';
 import type { OpKey } from './key-ops.js';
 
@@ -125,8 +125,6 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
     const r = records.get(name.toLowerCase());
     return r && !r.deleted ? r : undefined;
   };
-  const missing = (name: string): ServiceError =>
-    new ServiceError(404, 'KeyNotFound', `A key with (name/id) ${name} was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command.`);
 
   return {
     get: active,
@@ -161,9 +159,9 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
     updateVersion(name, version, patch) {
       return serialize(name, async () => {
         const r = active(name);
-        if (!r) throw missing(name);
+        if (!r) throw keyNotFound(name);
         const old = findVersion(r, version);
-        if (!old) throw missing(`${name}/${version}`);
+        if (!old) throw keyNotFound(`${name}/${version}`);
         const a = old.attributes;
         const attributes: KeyAttributes = {
           enabled: patch.enabled ?? a.enabled,
@@ -181,7 +179,7 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
     remove(name) {
       return serialize(name, async () => {
         const r = active(name);
-        if (!r) throw missing(name);
+        if (!r) throw keyNotFound(name);
         const t = now();
         const record: KeyRecord = { ...r, deleted: { deletedDate: t, scheduledPurgeDate: t + RECOVERABLE_DAYS * 86400 } };
         await persist(record);
@@ -192,7 +190,7 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
     recover(name) {
       return serialize(name, async () => {
         const r = records.get(name.toLowerCase());
-        if (!r?.deleted) throw new ServiceError(404, 'KeyNotFound', `Deleted Key not found: ${name}`);
+        if (!r?.deleted) throw deletedKeyNotFound(name);
         const record: KeyRecord = { name: r.name, versions: r.versions };
         await persist(record);
         return record;
@@ -202,7 +200,7 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
     purge(name) {
       return serialize(name, async () => {
         const r = records.get(name.toLowerCase());
-        if (!r?.deleted) throw new ServiceError(404, 'KeyNotFound', `Deleted Key not found: ${name}`);
+        if (!r?.deleted) throw deletedKeyNotFound(name);
         await removeDurable(join(dir, `${r.name.toLowerCase()}.json`));
         records.delete(r.name.toLowerCase());
         for (const v of r.versions) {

@@ -4,7 +4,7 @@
 // RBAC scope it is checked at, before any body is read.
 import { randomBytes } from 'node:crypto';
 import { parseBlob, unwrapBlob } from './byok-unwrap.js';
-import { badParameter, keyNotFound, operationForbidden, ServiceError } from './errors.js';
+import { badParameter, deletedKeyNotFound, keyNotFound, operationForbidden, ServiceError } from './errors.js';
 import {
   b64u, bytesField, jsonBody, optionalObject, requiredString, type Reply, type Request,
 } from './http.js';
@@ -118,10 +118,14 @@ function checkAttributes(body: Record<string, unknown>): Attributes {
   return out;
 }
 
-function refuseReleasePolicy(body: Record<string, unknown>): void {
+interface CommonFields { readonly attrs: Attributes; readonly tags: Record<string, string> | undefined }
+
+/** attributes, tags and release_policy: checked before any expensive work (key generation, unwrapping). */
+function commonFields(body: Record<string, unknown>): CommonFields {
   if (body['release_policy'] !== undefined && body['release_policy'] !== null) {
     throw badParameter('byok serve does not implement key release: send no "release_policy".');
   }
+  return { attrs: checkAttributes(body), tags: checkTags(body['tags']) };
 }
 
 function versionReply(origin: string, rec: KeyRecord, v: VersionRecord): Reply {
@@ -133,9 +137,7 @@ function noteKey(r: Request, rec: KeyRecord, v: VersionRecord): void {
   r.note.keyProperties = { type: v.kty, size: v.bits, ...(v.crv ? { curve: v.crv } : {}) };
 }
 
-async function store(r: Request, s: KeyStore, name: string, material: Material, body: Record<string, unknown>, keyOps: string[]): Promise<Reply> {
-  const attrs = checkAttributes(body);
-  const tags = checkTags(body['tags']);
+async function store(r: Request, s: KeyStore, name: string, material: Material, { attrs, tags }: CommonFields, keyOps: string[]): Promise<Reply> {
   try {
     const { record, version } = await s.addVersion(name, {
       material, keyOps, enabled: attrs.enabled ?? true,
@@ -153,13 +155,11 @@ function create(s: KeyStore, name: string): KeyRoute {
     operation: 'KeyCreate', action: 'keys/create', scope: '/keys',
     async run(r) {
       const body = await jsonBody(r);
-      refuseReleasePolicy(body);
-      checkAttributes(body);
-      checkTags(body['tags']);
+      const common = commonFields(body);
       const kty = normalizeKty(body['kty']);
       const keyOps = keyOpsFor(kty, body['key_ops']);
       const material = await generateMaterial(kty, { keySize: body['key_size'] ?? undefined, crv: body['crv'] ?? undefined, publicExponent: body['public_exponent'] ?? undefined });
-      return store(r, s, name, material, body, keyOps);
+      return store(r, s, name, material, common, keyOps);
     },
   };
 }
@@ -169,9 +169,7 @@ function importKey(s: KeyStore, name: string): KeyRoute {
     operation: 'KeyImport', action: 'keys/import/action', scope: '/keys',
     async run(r) {
       const body = await jsonBody(r);
-      refuseReleasePolicy(body);
-      checkAttributes(body);
-      checkTags(body['tags']);
+      const common = commonFields(body);
       if (body['Hsm'] !== undefined && body['Hsm'] !== null && typeof body['Hsm'] !== 'boolean') throw badParameter('The property "Hsm" must be true or false.');
       const jwk = optionalObject(body, 'key');
       if (!jwk) throw badParameter('The property "key" must be a valid JsonWebKey object.');
@@ -186,7 +184,7 @@ function importKey(s: KeyStore, name: string): KeyRoute {
       } else {
         material = materialFromJwk(kty, jwk);
       }
-      return store(r, s, name, material, body, keyOps);
+      return store(r, s, name, material, common, keyOps);
     },
   };
 }
@@ -229,9 +227,7 @@ function updateKey(s: KeyStore, name: string, version?: string): KeyRoute {
     operation: 'KeyUpdate', action: 'keys/write/action', scope: `/keys/${name}`,
     async run(r) {
       const body = await jsonBody(r);
-      refuseReleasePolicy(body);
-      const attrs = checkAttributes(body);
-      const tags = checkTags(body['tags']);
+      const { attrs, tags } = commonFields(body);
       const { v } = resolve(s, name, version);
       const keyOps = body['key_ops'] === undefined || body['key_ops'] === null ? undefined : keyOpsFor(v.kty, body['key_ops']);
       if (keyOps && (keyOps.includes('import') !== v.keyOps.includes('import'))) throw badParameter('The "import" operation of a key-exchange key cannot be added or removed.');
@@ -382,7 +378,7 @@ export function keysRoute(s: KeyStore, method: string, seg: readonly string[]): 
         operation: 'KeyGetDeleted', action: 'keys/deletedKeys/read/action', scope: `/keys/${name}`,
         async run(r) {
           const rec = s.getDeleted(name);
-          if (!rec) throw new ServiceError(404, 'KeyNotFound', `Deleted Key not found: ${name}`);
+          if (!rec) throw deletedKeyNotFound(name);
           return { status: 200, body: deletedBundle(r.origin, rec) };
         },
       };
