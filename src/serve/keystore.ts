@@ -3,7 +3,7 @@
 // name are serialized (a promise chain per name); different names proceed in parallel. The whole store
 // is also held in memory, updated only after the file is on disk, so readers never see a change that
 // could still be lost. Private and secret material stays sealed (key-material.ts) and is opened on use.
-import { createPrivateKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByokError } from '../errors.js';
