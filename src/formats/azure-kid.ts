@@ -7,7 +7,7 @@ export type AzureService = 'vault' | 'managedhsm';
 export interface AzureKeyId {
   readonly kid: string;
   readonly service: AzureService;
-  /** Vault or Managed HSM name: what `az ... --vault-name` / `--hsm-name` take (host:port for `byok serve`). */
+  /** Vault or Managed HSM name: what `az ... --vault-name` / `--hsm-name` take (`localhost` for `byok serve`). */
   readonly instance: string;
   readonly host: string;
   readonly name: string;
@@ -64,8 +64,9 @@ export function parseAzureKid(kid: string): AzureKeyId {
   let service: AzureService;
   let instance: string;
   if (loopback) {
+    // `az` reaches byok serve as --hsm-name localhost in a cloud whose Managed HSM suffix is ":PORT" (README)
     service = 'managedhsm';
-    instance = url.host;
+    instance = 'localhost';
   } else {
     const match = HOST_SUFFIXES.find((s) => host.endsWith(s.suffix));
     if (!match) bad('is not on a Key Vault (*.vault.azure.net) or Managed HSM (*.managedhsm.azure.net) host');

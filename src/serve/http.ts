@@ -15,8 +15,8 @@ export interface Caller {
 /** What a route answers; server.ts sends it and writes the audit line. */
 export interface Reply {
   readonly status: number;
+  /** Sent as JSON; none for 204 and the 401 challenge. */
   readonly body?: unknown;
-  /** A pre-encoded body (form-encoded token errors are JSON too; this is for exact bytes). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 

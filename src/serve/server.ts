@@ -56,9 +56,8 @@ function urlHost(host: string): string {
 /** Splits and checks the raw path: collapses repeated slashes; refuses dot segments and percent-escapes. */
 function pathSegments(rawPath: string): string[] {
   if (!rawPath.startsWith('/') || rawPath.length > 2048) throw badParameter('The request URI is not valid.');
-  const seg = rawPath.split('/').filter((s, i, all) => s !== '' || i === all.length - 1).slice(0);
-  if (seg[0] === '') seg.shift();
-  if (seg[seg.length - 1] === '') seg.pop(); // "/keys/k/" is "/keys/k" (get latest version)
+  // Repeated slashes collapse ("///providers/…" is scope "/"), and "/keys/k/" is "/keys/k" (latest version).
+  const seg = rawPath.split('/').filter((s) => s !== '');
   for (const s of seg) {
     if (s === '.' || s === '..' || s.includes('%') || s.includes('\\')) {
       throw badParameter(`The request URI contains an invalid path segment ${JSON.stringify(s.slice(0, 60))}.`);
@@ -73,7 +72,8 @@ interface Services {
   readonly tokens: Tokens;
   readonly audit: AuditLog;
   readonly keys: ReturnType<typeof openKeyStore>;
-  readonly fallbackOrigin: string;
+  /** The origin for requests without a usable Host header: the listening address, once known. */
+  fallbackOrigin: string;
   readonly log: (line: string) => void;
 }
 
@@ -242,7 +242,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `https://${urlHost(host)}:${port}`;
-  (services as { fallbackOrigin: string }).fallbackOrigin = url;
+  services.fallbackOrigin = url;
   return {
     url, port, data, caPath: paths.ca, adminPath: paths.admin,
     close: () => new Promise<void>((resolve) => {

@@ -86,7 +86,7 @@ describe('parseAzureKid', () => {
   it('accepts the kids `byok serve` issues: a loopback host with a port', () => {
     for (const host of ['127.0.0.1:8443', 'localhost:50123', '[::1]:8443', '127.0.0.1']) {
       const k = parseAzureKid(`https://${host}/keys/KEK/0123456789abcdef0123456789abcdef`);
-      expect(k).toMatchObject({ service: 'managedhsm', instance: host, name: 'KEK', version: '0123456789abcdef0123456789abcdef' });
+      expect(k).toMatchObject({ service: 'managedhsm', instance: 'localhost', host: host.replace(/:\d+$/, ''), name: 'KEK', version: '0123456789abcdef0123456789abcdef' });
     }
   });
 

@@ -6,13 +6,14 @@ import {
   createCipheriv, createDecipheriv, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes,
   constants, verify, type KeyObject,
 } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
 import { CryptographyClient, KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKek, wrapForAzure } from '../../src/index.js';
+import { byok, requireBuiltCli, tempDir } from '../helpers/cli.js';
 import { call, handMadeByok, startTestServer, tokenFor, type TestServer } from '../helpers/serve.js';
 
 interface RestErrorLike { statusCode?: number; code?: string; message: string }
@@ -77,6 +78,25 @@ describe('byok serve with @azure/keyvault-keys and @azure/identity over TLS', ()
       token, body: { alg: 'PS384', digest: createHash('sha384').update(msg).digest('base64url'), value: Buffer.from(ps.result).toString('base64url') },
     });
     expect(v.json()).toEqual({ value: true });
+  });
+
+  it('byok wrap (the CLI) takes the KEK as the server shows it, loopback kid with port, and its blob imports', async () => {
+    requireBuiltCli();
+    const tmp = tempDir('byok-serve-wrap-');
+    try {
+      const token = await tokenFor(t.url, t.ca, t.admin);
+      writeFileSync(tmp.path('kek.json'), (await call(t.url, t.ca, 'GET', '/keys/KEKforBYOK?api-version=7.6', { token })).text);
+      const target = generateKeyPairSync('ec', { namedCurve: 'P-521' });
+      writeFileSync(tmp.path('key.pem'), target.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+      const r = byok(['wrap', '--kek', tmp.path('kek.json'), '--key', tmp.path('key.pem'), '--out', tmp.path('key.byok')]);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toContain(kek.id!);
+      expect(r.stdout).toMatch(/az keyvault key import --hsm-name localhost /);
+      const imported = await client.importKey('cli-wrapped', { kty: 'EC-HSM', keyOps: ['sign', 'verify'], t: readFileSync(tmp.path('key.byok')) }, { hardwareProtected: true });
+      expect(Buffer.from(imported.key!.x!).toString('base64url')).toBe(target.publicKey.export({ format: 'jwk' }).x);
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('EC: P-256 and secp256k1 keys sign ES256 / ES256K, checked with node:crypto', async () => {
