@@ -97,6 +97,7 @@ async function phase(label, perJob) {
   let next = 0;
   const t0 = performance.now();
   const cpu0 = cpuSeconds(server.pid);
+  const client0 = process.cpuUsage();
   await Promise.all(agents.map(async (agent) => {
     for (let i = next++; i < jobs.length; i = next++) {
       const t = performance.now();
@@ -107,9 +108,12 @@ async function phase(label, perJob) {
   }));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpu0 === undefined ? undefined : cpuSeconds(server.pid) - cpu0;
+  const client = process.cpuUsage(client0);
   for (const a of agents) a.destroy();
   latencies.sort((a, b) => a - b);
-  return { label, rate: jobs.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), errors, cpuPerOp: cpu === undefined ? undefined : (cpu / jobs.length) * 1000 };
+  return { label, rate: jobs.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), errors,
+    cpuPerOp: cpu === undefined ? undefined : (cpu / jobs.length) * 1000, clientCpuPerOp: (client.user + client.system) / 1000 / jobs.length,
+    serverCores: cpu === undefined ? undefined : cpu / seconds };
 }
 
 const imports = await phase('import (PUT /keys/NAME, .byok under RSA-4096)', async (agent, j) => {
@@ -142,9 +146,11 @@ const floor = signPerCore * cores;
 
 console.log(`\nbyok serve benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.versions.node}, OpenSSL ${process.versions.openssl}`);
 console.log(`${N} RSA-2048 keys, ${CLIENTS} concurrent clients (keep-alive HTTPS), KEK RSA-4096, data folder on ${tmpdir()} (fsync per import)\n`);
-console.log('| phase | ops/s | p50 | p99 | errors | server CPU per op |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const p of [imports, signs]) console.log(`| ${p.label} | ${p.rate.toFixed(1)} | ${p.p50.toFixed(1)} ms | ${p.p99.toFixed(1)} ms | ${p.errors} | ${p.cpuPerOp === undefined ? '—' : `${p.cpuPerOp.toFixed(2)} ms`} |`);
+console.log('| phase | ops/s | p50 | p99 | errors | server CPU per op | cores the server used | clients\' CPU per op |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const p of [imports, signs]) {
+  console.log(`| ${p.label} | ${p.rate.toFixed(1)} | ${p.p50.toFixed(1)} ms | ${p.p99.toFixed(1)} ms | ${p.errors} | ${p.cpuPerOp === undefined ? '—' : `${p.cpuPerOp.toFixed(2)} ms`} | ${p.serverCores === undefined ? '—' : p.serverCores.toFixed(2)} | ${p.clientCpuPerOp.toFixed(2)} ms |`);
+}
 console.log(`\nsignatures verified with node:crypto against the original keys: ${N - bad} of ${N}${bad ? ' — FAILED' : ''}`);
 console.log(`floor: openssl speed rsa4096 = ${signPerCore.toFixed(1)} private-key ops/s per core × ${cores} cores = ${floor.toFixed(1)} imports/s`);
 console.log(`imports/s ÷ floor = ${(imports.rate / floor * 100).toFixed(0)}% (target >= 50%)`);
