@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byok, requireBuiltCli, tempDir } from '../helpers/cli.js';
 import { call, startTestServer, tokenFor, type HttpReply, type TestServer } from '../helpers/serve.js';
 
 const V = 'api-version=7.6';
@@ -139,6 +140,21 @@ describe('byok serve refuses bad input on every route with the service\'s error 
     }
     const wrongTenant = await call(t.url, t.ca, 'GET', '/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration');
     expect(wrongTenant.json()).toMatchObject({ error: 'invalid_tenant' });
+  });
+
+  it('the CLI: a port in use, and misplaced options, are bad usage (exit 2), one line, no stack', () => {
+    requireBuiltCli();
+    const tmp = tempDir('byok-serve-port-');
+    try {
+      const r = byok(['serve', '--data', tmp.path('hsm'), '--port', new URL(t.url).port]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^byok serve: cannot listen on 127\.0\.0\.1:\d+: the port is in use .*--port: see 'byok serve --help'\n$/);
+      expect(byok(['serve', '--data', tmp.path('hsm'), '--name', 'x']).stderr).toMatch(/--name belongs to 'byok serve principal add'/);
+      expect(byok(['serve', 'principal', 'remove', '--data', tmp.path('hsm')]).stderr).toMatch(/unknown subcommand "principal remove"/);
+      expect(byok(['serve']).stderr).toMatch(/missing --data DIR/);
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('is still serving, and no key was made or changed by any of it', async () => {

@@ -76,7 +76,15 @@ async function runServer(values: Readonly<Record<string, string | boolean | unde
   // few slow fsyncs hold up the decryptions. Read once, when the pool first starts (nothing used it yet).
   process.env['UV_THREADPOOL_SIZE'] ??= '16';
   const { startServer } = await import('../../serve/index.js');
-  const server = await startServer({ dataDir: dir, port, host, log: (line) => ctx.io.stderr.write(`byok serve: ${line}\n`) });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ dataDir: dir, port, host, log: (line) => ctx.io.stderr.write(`byok serve: ${line}\n`) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw usage(`cannot listen on ${host}:${port}: the port is in use (another byok serve?); choose another with --port`);
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw usage(`cannot listen on ${host}:${port} (${code}): choose a port above 1023 and an address of this machine`);
+    throw e;
+  }
   const out = (line: string): void => {
     ctx.io.stdout.write(line + '\n');
   };
