@@ -83,7 +83,12 @@ export type ByokErrorCode =
   | 'UNSUPPORTED_ALGORITHM'      // not a wrapping algorithm of that cloud, or not one for this target
   | 'ALGORITHM_MISMATCH'         // the algorithm named differs from the one the wrapping key was issued for
   | 'TARGET_TOO_LONG'            // direct RSA-OAEP cannot carry this key under this wrapping key
-  | 'WRAPPED_KEY_MALFORMED';     // a cloud's wrapped-key file (or HSM-made parts) of the wrong shape
+  | 'WRAPPED_KEY_MALFORMED'      // a cloud's wrapped-key file (or HSM-made parts) of the wrong shape
+  // byok serve (src/serve): a refused REST request (its HTTP status and the service's code ride along),
+  // a data folder that cannot be used, an audit log whose hash chain is broken
+  | 'SERVE_REQUEST'
+  | 'SERVE_DATA'
+  | 'AUDIT_LOG_BROKEN';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

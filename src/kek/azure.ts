@@ -11,6 +11,7 @@
 //     *.managedhsm.azure.cn, Azure US Government *.vault.usgovcloudapi.net / *.managedhsm.usgovcloudapi.net).
 //   - kid version: 32 hexadecimal digits, the form both services issue.
 import { ByokError } from '../errors.js';
+import { isLoopback } from '../formats/azure-kid.js';
 import { toBigInt } from '../keys/bigint.js';
 import type { CheckKekOptions, Kek } from './types.js';
 
@@ -43,12 +44,14 @@ export function parseAzureKid(kid: string): ParsedKid {
     throw bad('is not a URL');
   }
   if (url.protocol !== 'https:') throw bad('must be an https URL');
-  if (url.username !== '' || url.password !== '' || url.port !== '' || url.search !== '' || url.hash !== '') {
+  // A loopback host with a port is `byok serve` (a local Managed HSM stand-in); real hosts never have one.
+  const loopback = isLoopback(url.hostname);
+  if (url.username !== '' || url.password !== '' || (url.port !== '' && !loopback) || url.search !== '' || url.hash !== '') {
     throw bad('must have no port, user, query or fragment');
   }
   const host = url.hostname.toLowerCase();
-  const service = VAULT_SUFFIXES.some((s) => host.endsWith(s)) ? 'vault' : MHSM_SUFFIXES.some((s) => host.endsWith(s)) ? 'managedhsm' : undefined;
-  if (service === undefined || host.split('.').length < 4) {
+  const service = loopback ? 'managedhsm' : VAULT_SUFFIXES.some((s) => host.endsWith(s)) ? 'vault' : MHSM_SUFFIXES.some((s) => host.endsWith(s)) ? 'managedhsm' : undefined;
+  if (service === undefined || (!loopback && host.split('.').length < 4)) {
     throw bad('is not on a Key Vault (<vault>.vault.azure.net) or Managed HSM (<hsm>.managedhsm.azure.net) host');
   }
   const parts = url.pathname.split('/');

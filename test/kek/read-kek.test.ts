@@ -249,6 +249,12 @@ describe('checkKekForAzure: one code per rule', () => {
     expect(withKid('https://contosokeyvaulthsm.vault.azure.net/keys/KEKforBYOK/not-a-version')).toBe('KEK_KID_INVALID');
     expect(withKid('https://contosokeyvaulthsm.vault.azure.net:8443/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621')).toBe('KEK_KID_INVALID');
     expect(withKid('KEKforBYOK')).toBe('KEK_KID_INVALID');
+    // `byok serve`: a loopback host with a port; credentials, queries and fragments stay refused there too
+    expect(withKid('https://127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef')).toBe('ok');
+    expect(withKid('https://localhost:40001/keys/KEK/0123456789abcdef0123456789abcdef')).toBe('ok');
+    expect(withKid('https://u:p@127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef')).toBe('KEK_KID_INVALID');
+    expect(withKid('https://127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef?x=1')).toBe('KEK_KID_INVALID');
+    expect(withKid('https://127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef#x')).toBe('KEK_KID_INVALID');
   });
   it('kid: required on request; messages say how to get it', () => {
     const k = readKek(fx(2048).spkiPem);

@@ -4,9 +4,10 @@ import { batchCommand } from './batch.js';
 import { demoCommand } from './demo.js';
 import { inspectCommand } from './inspect.js';
 import { kekCommand } from './kek.js';
+import { serveCommand } from './serve.js';
 import { unwrapCommand, verifyCommand } from './unwrap.js';
 import { wrapCommand } from './wrap.js';
 
 export const COMMANDS: readonly Command[] = [
-  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand,
+  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand, serveCommand,
 ];
