@@ -73,7 +73,11 @@ export type ByokErrorCode =
   | 'INPUT_TOO_LARGE'
   | 'MANIFEST_INVALID'
   // core: RSA public key out of range (even modulus, bad public exponent)
-  | 'INVALID_PUBLIC_KEY';
+  | 'INVALID_PUBLIC_KEY'
+  // key attestation (src/attest)
+  | 'MALFORMED_ATTESTATION'      // not an attestation file, or its JSON, base64, PEM, certificate DER or gzip is damaged
+  | 'ATTESTATION_UNSUPPORTED'    // an attestation version or format this toolkit does not verify
+  | 'ATTESTATION_FAILED';        // the attestation was read but a check failed (wrap/kek --attestation refuse)
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';
