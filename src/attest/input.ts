@@ -187,7 +187,7 @@ export function readAttestationInput(input: Uint8Array | string | object): Attes
     const text = typeof input === 'string' ? input : bytesToText(withoutBom(input));
     if (text.length > MAX_TEXT) throw bad('input', `${text.length} characters is far more than an attestation`);
     const t = text.trim();
-    if (!t.startsWith('{')) throw bad('input', 'not JSON');
+    if (!t.startsWith('{') && !t.startsWith('[')) throw bad('input', hasPemBlock(t) ? 'a PEM file, not the JSON of an attestation' : 'not JSON');
     try {
       value = JSON.parse(t);
     } catch {

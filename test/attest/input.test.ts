@@ -89,9 +89,10 @@ describe('inputs that are not attestations: typed errors', () => {
   const att = (): Record<string, unknown> => ({ ...(azureAttestation().json as Json).attributes.attestation });
 
   it('not JSON, not an object, no attestation in it', () => {
-    expectError('-----BEGIN PUBLIC KEY-----', 'MALFORMED_ATTESTATION', /input: not JSON/);
+    expectError('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', 'MALFORMED_ATTESTATION', /input: a PEM file, not the JSON of an attestation/);
+    expectError('hello', 'MALFORMED_ATTESTATION', /input: not JSON/);
     expectError('{"key": ', 'MALFORMED_ATTESTATION', /not valid JSON/);
-    expectError('[1, 2]', 'MALFORMED_ATTESTATION', /input: not JSON/);
+    expectError('[1, 2]', 'MALFORMED_ATTESTATION', /expected a JSON object/);
     expectError([1, 2], 'MALFORMED_ATTESTATION', /expected a JSON object/);
     expectError({ key: { kty: 'RSA-HSM' }, attributes: { enabled: true } }, 'MALFORMED_ATTESTATION', /no attestation in this file .*Key Vault Premium/);
     expectError({ hello: 'world' }, 'MALFORMED_ATTESTATION', /not a key attestation/);
