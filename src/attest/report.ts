@@ -9,7 +9,7 @@ export function attestationReport(r: KeyAttestationResult): string[] {
   const provider = r.provider === 'azure' ? 'Azure Managed HSM' : 'Google Cloud KMS';
   const lines = [
     r.verified
-      ? `VERIFIED: a ${provider} key attestation (${r.format}) of ${keyLine(r)}`
+      ? `VERIFIED: ${provider} key attestation (${r.format}) of ${keyLine(r)}`
       : `NOT VERIFIED: the ${provider} key attestation (${r.format}) fails ${r.checks.filter((c) => c.status === 'fail').length} check(s)`,
   ];
   if (r.kid !== undefined) lines.push(`kid: ${r.kid}`);

@@ -181,6 +181,10 @@ export function verifyKeyAttestation(input: Uint8Array | string | object, opts: 
     at,
   });
   const checks: AttestationCheck[] = [...chains.checks];
+  const replaced = (['marvell', 'google'] as const).filter((k) => opts.anchors?.[k] !== undefined);
+  if (replaced.length > 0) {
+    checks.unshift({ id: 'anchors', status: 'info', detail: `the caller replaced the built-in ${replaced.map((k) => (k === 'marvell' ? 'Marvell' : 'Google')).join(' and ')} root pins: trust rests on the pins given, not on the published roots` });
+  }
   const partitionKey = chains.partition?.key.kind === 'rsa' ? chains.partition.key : undefined;
   const sigLen = partitionKey ? stripZeros(partitionKey.n).length : 256;
   const encodings: SignatureEncoding[] = att.provider === 'azure' ? ['bare-sha256', 'digest-info'] : ['digest-info'];

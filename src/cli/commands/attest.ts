@@ -16,12 +16,14 @@ const MAX_ATTESTATION_BYTES = 1024 * 1024;
 export const ATTESTATION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   roots: { type: 'string', arg: 'FILE', help: 'PEM file with the root certificates (Marvell LiquidSecurity;\nGoogle Hawksbill for Cloud KMS): trusted only if their keys are pinned' },
   'owner-root': { type: 'string', arg: 'SHA256', help: "pin an Azure pool's Microsoft owner root by its key's SHA-256\n(otherwise it is only reported)" },
+  'marvell-pin': { type: 'string', arg: 'SHA256,…', help: "trust these root keys' SHA-256 instead of the built-in Marvell\nLS1/LS2 pins (a lab HSM, a new Marvell root)" },
+  'google-pin': { type: 'string', arg: 'SHA256,…', help: 'trust these instead of the built-in Google Hawksbill pin' },
 };
 
 const spec: CommandSpec = {
   name: 'attest',
   summary: 'verify a key attestation (Azure Managed HSM, Google Cloud KMS) offline',
-  usage: ['byok attest FILE [--kek FILE [--kid URL]] [--roots FILE] [--owner-root SHA256] [--json]'],
+  usage: ['byok attest FILE [--kek FILE [--kid URL]] [--roots FILE] [--owner-root SHA256] [--marvell-pin SHA256,…] [--json]'],
   description:
     'FILE is what the cloud returns: the JSON of az keyvault key get-attestation (Managed HSM), or a\n' +
     'Google Cloud KMS import job or key version with its attestation. Checks the Marvell chain up to a\n' +
@@ -48,12 +50,13 @@ export function verifyAttestationFile(path: string, values: ArgValues, kek: Kek 
   const bytes = readInputFile(path, 'attestation file', MAX_ATTESTATION_BYTES);
   const rootsPath = str(values, 'roots');
   const roots = rootsPath === undefined ? [] : [new Uint8Array(readInputFile(rootsPath, 'roots file', MAX_ATTESTATION_BYTES))];
-  const ownerRoot = str(values, 'owner-root');
+  const list = (name: string): string[] | undefined => str(values, name)?.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const anchors = { marvell: list('marvell-pin'), google: list('google-pin'), microsoft: list('owner-root') };
   try {
     return verifyKeyAttestation(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
       ...(kek === undefined ? {} : { kek }),
       roots,
-      ...(ownerRoot === undefined ? {} : { anchors: { microsoft: [ownerRoot] } }),
+      anchors: Object.fromEntries(Object.entries(anchors).filter(([, v]) => v !== undefined)),
     });
   } catch (e) {
     throw aboutFile(e, 'attestation file', path);
