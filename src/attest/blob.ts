@@ -36,13 +36,12 @@ export interface MarvellBlob {
   readonly signature: Uint8Array;
 }
 
-/** Attribute tags (PKCS#11 CKA_* numbering plus Marvell's own), kek-attestation.md §A.2. */
+/** Attribute tags the verifier reads (PKCS#11 CKA_* numbering plus Marvell's EKCV), kek-attestation.md §A.2. */
 export const ATTR = {
   CLASS: 0x0000,
   TOKEN: 0x0001,
   PRIVATE: 0x0002,
   LABEL: 0x0003,
-  TRUSTED: 0x0086,
   KEY_TYPE: 0x0100,
   ID: 0x0102,
   SENSITIVE: 0x0103,
@@ -56,14 +55,11 @@ export const ATTR = {
   MODULUS: 0x0120,
   MODULUS_BITS: 0x0121,
   PUBLIC_EXPONENT: 0x0122,
-  VALUE_LEN: 0x0161,
   EXTRACTABLE: 0x0162,
   LOCAL: 0x0163,
   NEVER_EXTRACTABLE: 0x0164,
   ALWAYS_SENSITIVE: 0x0165,
   KCV: 0x0173,
-  WRAP_WITH_TRUSTED: 0x0210,
-  EXT_ATTR1: 0x1000,
   EKCV: 0x1003,
 } as const;
 

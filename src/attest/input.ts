@@ -1,12 +1,6 @@
-// Reading what the clouds return into one shape (kek-attestation.md §1, §A.1, §A.4 step 1, §A.7):
-//
-//   Azure Managed HSM: the KeyBundle of GET /keys/{name}[/{version}]/attestation (az keyvault key
-//     get-attestation --file, REST), or its `attributes`, or the bare `attestation` object, or the
-//     @azure/keyvault-keys KeyVaultKey (`properties.attestation`, Uint8Array fields). `certificatePemFile`
-//     (older swagger: `certificates`) is base64url of PEM text; the blobs are base64url; `version` MRVL-1.
-//   Google Cloud KMS: an ImportJob or CryptoKeyVersion with `attestation: { format, content, certChains:
-//     { caviumCerts, googleCardCerts, googlePartitionCerts } }`, or the bare attestation. `content` is
-//     base64 of the gzip-compressed blob; formats CAVIUM_V1_COMPRESSED and CAVIUM_V2_COMPRESSED.
+// Reading what the clouds return (kek-attestation.md §1, §A.1, §A.4 step 1, §A.7): the helpers every
+// provider's reader uses (azure.ts, gcp.ts), and the dispatcher that finds the attestation member in a
+// file and hands it to the provider whose shape it has.
 //
 // Everything that is not the attested bytes themselves — JSON, base64, PEM, certificate DER — must be
 // well formed, else MALFORMED_ATTESTATION (exit 2 in the CLI). The blob's own structure is a check of the
@@ -16,44 +10,32 @@ import { ByokError } from '../errors.js';
 import { readKek } from '../kek/index.js';
 import { CURVES, type AzureCurve } from '../keys/oids.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
+import type { AttestationInput, ProviderSpec } from './provider.js';
 import { parseCertificate, type Certificate } from './x509.js';
-
-export type AttestationProvider = 'azure' | 'gcp';
 
 /** A public key named by the input or given by the caller, to compare with the attested one. */
 export type PublicKeyRef =
   | { readonly kind: 'rsa'; readonly n: Uint8Array; readonly e: Uint8Array }
   | { readonly kind: 'ec'; readonly curve: AzureCurve; readonly point: Uint8Array };
 
-export interface AttestationInput {
-  readonly provider: AttestationProvider;
-  /** Azure's `version` (MRVL-1) or GCP's `format`. */
-  readonly format: string;
-  /** Azure: 'private' and (optionally) 'public'; GCP: 'content' (gzip). */
-  readonly blobs: readonly { readonly name: 'private' | 'public' | 'content'; readonly bytes: Uint8Array }[];
-  readonly certificates: readonly Certificate[];
-  /** The key the file names beside the attestation (Azure `key`, a GCP ImportJob's `publicKey`). */
-  readonly key?: PublicKeyRef;
-  /** Azure: the key identifier (`key.kid` or the SDK's `id`). */
-  readonly kid?: string;
-  /** GCP: the resource name (`name`). */
-  readonly resource?: string;
-}
-
 const CODE = 'MALFORMED_ATTESTATION';
-const FIX = 'give the JSON the cloud returned: az keyvault key get-attestation --hsm-name H --name K --file att.json (Azure Managed HSM), or gcloud kms import-jobs describe … --format json (Google Cloud KMS)';
+const FIX = 'give the JSON the cloud returned (az keyvault key get-attestation --file; a Cloud KMS import job or key version)';
 const MAX_CERTIFICATES = 16;
 
-function bad(path: string, problem: string): ByokError {
+export function bad(path: string, problem: string): ByokError {
   return new ByokError(CODE, `${path}: ${problem}; ${FIX}`, { path });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function unsupported(path: string, value: string, known: string): ByokError {
+  return new ByokError('ATTESTATION_UNSUPPORTED', `${path}: ${JSON.stringify(value.slice(0, 40))} is not a format this toolkit verifies (${known}): update byok-toolkit`, { path });
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
 /** base64url (Azure, with or without padding) or base64 (Google's JSON bytes fields). */
-function bytesMember(v: unknown, path: string): Uint8Array {
+export function bytesMember(v: unknown, path: string): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (typeof v !== 'string' || v.trim() === '') throw bad(path, v === undefined || v === null ? 'missing' : 'expected a base64 string');
   const s = v.replace(/[\r\n]/g, '').trim();
@@ -67,7 +49,7 @@ function bytesMember(v: unknown, path: string): Uint8Array {
   throw bad(path, 'not base64url or base64');
 }
 
-function certificatesFromPem(text: string, path: string): Certificate[] {
+export function certificatesFromPem(text: string, path: string): Certificate[] {
   if (!hasPemBlock(text)) throw bad(path, 'holds no PEM certificate');
   const blocks = parsePem(text, CODE);
   const other = blocks.find((b) => b.label !== 'CERTIFICATE');
@@ -75,7 +57,7 @@ function certificatesFromPem(text: string, path: string): Certificate[] {
   return blocks.map((b, i) => parseCertificate(b.der, `${path} certificate ${i + 1}`));
 }
 
-function jwkKey(jwk: Record<string, unknown>, path: string): PublicKeyRef | undefined {
+export function jwkKey(jwk: Record<string, unknown>, path: string): PublicKeyRef | undefined {
   const kty = jwk['kty'];
   if (typeof kty !== 'string') return undefined;
   if (kty.startsWith('RSA')) {
@@ -98,64 +80,13 @@ function jwkKey(jwk: Record<string, unknown>, path: string): PublicKeyRef | unde
   return undefined; // oct keys: nothing to compare with
 }
 
-function str(v: unknown, path: string): string | undefined {
+export function str(v: unknown, path: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw bad(path, 'expected a string');
   return v;
 }
 
-function azure(obj: Record<string, unknown>, att: Record<string, unknown>, path: string): AttestationInput {
-  const version = str(att['version'], `${path}.version`);
-  if (version === undefined) throw bad(`${path}.version`, 'missing');
-  if (version !== 'MRVL-1') {
-    throw new ByokError('ATTESTATION_UNSUPPORTED', `${path}.version: attestation version ${JSON.stringify(version.slice(0, 40))} is not one this toolkit verifies (MRVL-1, Marvell LiquidSecurity): update byok-toolkit`, { path: `${path}.version` });
-  }
-  const pemField = att['certificatePemFile'] !== undefined ? 'certificatePemFile' : 'certificates';
-  const pem = bytesToText(bytesMember(att[pemField], `${path}.${pemField}`));
-  const certificates = certificatesFromPem(pem, `${path}.${pemField}`);
-  const blobs: { name: 'private' | 'public'; bytes: Uint8Array }[] = [
-    { name: 'private', bytes: bytesMember(att['privateKeyAttestation'], `${path}.privateKeyAttestation`) },
-  ];
-  if (att['publicKeyAttestation'] !== undefined && att['publicKeyAttestation'] !== null) {
-    blobs.push({ name: 'public', bytes: bytesMember(att['publicKeyAttestation'], `${path}.publicKeyAttestation`) });
-  }
-  const jwk = isRecord(obj['key']) ? obj['key'] : undefined;
-  const kid = str(obj['id'], 'id') ?? (jwk ? str(jwk['kid'], 'key.kid') : undefined);
-  const key = jwk ? jwkKey(jwk, 'key') : undefined;
-  return { provider: 'azure', format: version, blobs, certificates, ...(key ? { key } : {}), ...(kid ? { kid } : {}) };
-}
-
-const GCP_FORMATS = ['CAVIUM_V1_COMPRESSED', 'CAVIUM_V2_COMPRESSED'];
-const GCP_CHAINS = ['caviumCerts', 'googleCardCerts', 'googlePartitionCerts'];
-
-function gcp(obj: Record<string, unknown>, att: Record<string, unknown>, path: string): AttestationInput {
-  const format = str(att['format'], `${path}.format`);
-  if (format === undefined) throw bad(`${path}.format`, 'missing');
-  if (!GCP_FORMATS.includes(format)) {
-    throw new ByokError('ATTESTATION_UNSUPPORTED', `${path}.format: attestation format ${JSON.stringify(format.slice(0, 40))} is not one this toolkit verifies (${GCP_FORMATS.join(', ')}): update byok-toolkit`, { path: `${path}.format` });
-  }
-  const content = bytesMember(att['content'], `${path}.content`);
-  const chains = att['certChains'];
-  if (!isRecord(chains)) throw bad(`${path}.certChains`, 'missing: the certificate chains are needed to verify the attestation');
-  const certificates: Certificate[] = [];
-  for (const name of GCP_CHAINS) {
-    const list = chains[name];
-    if (list === undefined || list === null) continue;
-    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw bad(`${path}.certChains.${name}`, 'expected an array of PEM strings');
-    for (const [i, pem] of (list as string[]).entries()) certificates.push(...certificatesFromPem(pem, `${path}.certChains.${name}[${i}]`));
-  }
-  let key: PublicKeyRef | undefined;
-  const publicKey = obj['publicKey'];
-  if (isRecord(publicKey) && publicKey['pem'] !== undefined) {
-    const pem = str(publicKey['pem'], 'publicKey.pem') ?? '';
-    const k = readKek(pem);
-    key = { kind: 'rsa', n: k.n, e: k.e };
-  }
-  const resource = str(obj['name'], 'name');
-  return { provider: 'gcp', format, blobs: [{ name: 'content', bytes: content }], certificates, ...(key ? { key } : {}), ...(resource ? { resource } : {}) };
-}
-
-function fromObject(obj: Record<string, unknown>): AttestationInput {
+function fromObject(obj: Record<string, unknown>, providers: readonly ProviderSpec[]): AttestationInput {
   // Azure: KeyBundle → attributes → attestation; SDK KeyVaultKey → properties → attestation; or the
   // `attributes` object, or the bare attestation. GCP: ImportJob / CryptoKeyVersion → attestation.
   const attrs = obj['attributes'];
@@ -165,27 +96,24 @@ function fromObject(obj: Record<string, unknown>): AttestationInput {
   if (isRecord(attrs) && isRecord(attrs['attestation'])) [att, path] = [attrs['attestation'], 'attributes.attestation'];
   else if (isRecord(props) && isRecord(props['attestation'])) [att, path] = [props['attestation'], 'properties.attestation'];
   else if (isRecord(obj['attestation'])) att = obj['attestation'];
-  if (att['privateKeyAttestation'] !== undefined || att['certificatePemFile'] !== undefined || att['certificates'] !== undefined) {
-    return azure(obj, att, path);
-  }
-  if (att['content'] !== undefined || att['format'] !== undefined || att['certChains'] !== undefined) return gcp(obj, att, path);
+  const spec = providers.find((p) => p.matches(att));
+  if (spec !== undefined) return spec.read(obj, att, path);
+  if (att['certChains'] !== undefined) throw bad(path, 'a Google Cloud KMS attestation, which this tool does not verify: use byok attest');
   if (isRecord(attrs) || isRecord(props)) {
-    throw bad('attributes', 'there is no attestation in this file (a key without one: Key Vault Premium keys have none, and Managed HSM returns it only from GET /keys/{name}/attestation)');
+    throw bad('attributes', 'no attestation in this key (Key Vault Premium keys have none; Managed HSM returns it from GET /keys/{name}/attestation)');
   }
   throw bad('JSON', 'not a key attestation');
 }
 
-const MAX_TEXT = 2 * 1024 * 1024;
-
 /**
  * Reads an attestation file (bytes or text of JSON) or an already parsed object (REST body, SDK
- * KeyVaultKey). Throws MALFORMED_ATTESTATION or ATTESTATION_UNSUPPORTED.
+ * KeyVaultKey) with the first of `providers` whose shape it has. Throws MALFORMED_ATTESTATION or
+ * ATTESTATION_UNSUPPORTED.
  */
-export function readAttestationInput(input: Uint8Array | string | object): AttestationInput {
+export function readAttestationInput(input: Uint8Array | string | object, providers: readonly ProviderSpec[]): AttestationInput {
   let value: unknown = input;
   if (input instanceof Uint8Array || typeof input === 'string') {
     const text = typeof input === 'string' ? input : bytesToText(withoutBom(input));
-    if (text.length > MAX_TEXT) throw bad('input', `${text.length} characters is far more than an attestation`);
     const t = text.trim();
     if (!t.startsWith('{') && !t.startsWith('[')) throw bad('input', hasPemBlock(t) ? 'a PEM file, not the JSON of an attestation' : 'not JSON');
     try {
@@ -195,7 +123,7 @@ export function readAttestationInput(input: Uint8Array | string | object): Attes
     }
   }
   if (!isRecord(value)) throw bad('JSON', 'expected a JSON object');
-  const result = fromObject(value);
+  const result = fromObject(value, providers);
   if (result.certificates.length > MAX_CERTIFICATES) throw bad('certificates', `${result.certificates.length} certificates are more than an attestation chain holds`);
   return result;
 }

@@ -9,16 +9,19 @@
 // any block that ends in the hash; we report that case by name. All values here are public.
 import { getCore } from '../core/index.js';
 import { isByokError } from '../errors.js';
+import { sameBytes, stripZeros } from './bytes.js';
 
 export type SignatureHash = 'sha256' | 'sha384' | 'sha512';
 export type SignatureEncoding = 'digest-info' | 'bare-sha256';
 
-/** DigestInfo prefixes with NULL parameters (RFC 8017 §9.2, note 1). */
-const DIGEST_INFO: Readonly<Record<SignatureHash, Uint8Array>> = {
-  sha256: Uint8Array.from([0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]),
-  sha384: Uint8Array.from([0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30]),
-  sha512: Uint8Array.from([0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40]),
-};
+/**
+ * The DigestInfo prefix with NULL parameters (RFC 8017 §9.2, note 1): SEQUENCE { SEQUENCE { OID
+ * 2.16.840.1.101.3.4.2.n, NULL }, OCTET STRING (hLen) }, n = 1, 2, 3 for SHA-256, SHA-384, SHA-512.
+ */
+function digestInfo(hash: SignatureHash): Uint8Array {
+  const [n, hLen] = hash === 'sha256' ? [1, 32] : hash === 'sha384' ? [2, 48] : [3, 64];
+  return Uint8Array.from([0x30, 17 + hLen, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, n, 0x05, 0x00, 0x04, hLen]);
+}
 
 export function digest(hash: SignatureHash, data: Uint8Array): Uint8Array {
   const core = getCore();
@@ -27,7 +30,7 @@ export function digest(hash: SignatureHash, data: Uint8Array): Uint8Array {
 
 /** The encoded message EMSA-PKCS1-v1_5 gives for `h` in a k-byte block, or undefined when k is too small. */
 export function expectedBlock(k: number, h: Uint8Array, hash: SignatureHash, encoding: SignatureEncoding): Uint8Array | undefined {
-  const t = encoding === 'digest-info' ? DIGEST_INFO[hash] : new Uint8Array(0);
+  const t = encoding === 'digest-info' ? digestInfo(hash) : new Uint8Array(0);
   const tLen = t.length + h.length;
   if (k < tLen + 11) return undefined; // RFC 8017 §9.2 step 3: PS of at least 8 octets
   const em = new Uint8Array(k);
@@ -41,12 +44,6 @@ export function expectedBlock(k: number, h: Uint8Array, hash: SignatureHash, enc
 export type Pkcs1Result =
   | { readonly ok: true; readonly encoding: SignatureEncoding }
   | { readonly ok: false; readonly reason: string };
-
-function stripZeros(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  return b.subarray(i);
-}
 
 /**
  * Verifies `sig` over `data` with the RSA key, accepting exactly the given encodings ('bare-sha256' only
@@ -73,10 +70,10 @@ export function pkcs1Verify(
   for (const encoding of encodings) {
     if (encoding === 'bare-sha256' && hash !== 'sha256') continue;
     const want = expectedBlock(k, h, hash, encoding);
-    if (want !== undefined && sameAll(em, want)) return { ok: true, encoding };
+    if (want !== undefined && sameBytes(em, want)) return { ok: true, encoding };
   }
   const tail = em.subarray(k - h.length);
-  if (sameAll(tail, h)) {
+  if (sameBytes(tail, h)) {
     return { ok: false, reason: `the block ends in the ${hash.toUpperCase()} of the data but its padding is not ${encodings.map(describeEncoding).join(' or ')} (a check of the last ${h.length} bytes alone would pass it)` };
   }
   return { ok: false, reason: 'the signature does not match the data and the key' };
@@ -84,12 +81,4 @@ export function pkcs1Verify(
 
 export function describeEncoding(e: SignatureEncoding): string {
   return e === 'digest-info' ? 'PKCS#1 v1.5 with DigestInfo' : 'PKCS#1 v1.5 padding over the bare SHA-256 (no DigestInfo)';
-}
-
-/** Every byte compared (public data, so no constant-time need; no early exit keeps the reasoning simple). */
-function sameAll(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
 }

@@ -1,8 +1,8 @@
 // Public types of the key attestation verifier (docs/ARCHITECTURE.md, "Key attestation").
 import type { Kek } from '../kek/index.js';
-import type { AttestationProvider } from './input.js';
 
-export type { AttestationProvider } from './input.js';
+/** Which cloud's attestation: Azure Managed HSM, Google Cloud KMS. */
+export type AttestationProvider = 'azure' | 'gcp';
 
 export interface VerifyKeyAttestationOptions {
   /** The KEK that must be the attested key: a Kek from readKek, or anything readKek reads. */
@@ -25,6 +25,12 @@ export interface VerifyKeyAttestationOptions {
 
 /** pass: checked and holds; fail: checked and does not; info: shown, not a condition of the verdict. */
 export type CheckStatus = 'pass' | 'fail' | 'info';
+
+/** Check constructors (one short call per check keeps the page script small). */
+export const pass = (id: string, detail: string): AttestationCheck => ({ id, status: 'pass', detail });
+export const fail = (id: string, detail: string): AttestationCheck => ({ id, status: 'fail', detail });
+export const note = (id: string, detail: string): AttestationCheck => ({ id, status: 'info', detail });
+export const verdict = (id: string, ok: boolean, detail: string): AttestationCheck => ({ id, status: ok ? 'pass' : 'fail', detail });
 
 export interface AttestationCheck {
   /** Stable identifier, e.g. 'marvell-chain', 'signature:private', 'key-match:kek'. */

@@ -25,44 +25,42 @@ import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { rsaSpki } from '../keys/rsa.js';
 import { GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
 import { ATTR, attribute, parseMarvellBlob, type MarvellBlob, type MarvellObject } from './blob.js';
-import { buildChains, hex, short } from './chains.js';
-import { gunzipBounded, isGzip } from './gzip.js';
-import { readAttestationInput, type AttestationInput, type PublicKeyRef } from './input.js';
-import { describeEncoding, pkcs1Verify, type SignatureEncoding } from './pkcs1.js';
-import type {
-  AttestationCheck, AttestedKey, AttestedObject, KeyAttestationResult, VerifyKeyAttestationOptions,
+import { bitLength, hex, sameBytes, short, stripZeros } from './bytes.js';
+import { buildChains } from './chains.js';
+import { readAttestationInput, type PublicKeyRef } from './input.js';
+import { describeEncoding, pkcs1Verify } from './pkcs1.js';
+import type { ProviderSpec } from './provider.js';
+import {
+  fail, note, pass, type AttestationCheck, type AttestedKey, type AttestedObject, type KeyAttestationResult,
+  type VerifyKeyAttestationOptions,
 } from './types.js';
-import { parseCertificate, sameBytes, type Certificate } from './x509.js';
+import { parseCertificate, type Certificate } from './x509.js';
 
 const CLASS_PUBLIC = 2;
 const CLASS_PRIVATE = 3;
 const KEY_TYPE_RSA = 0;
 const KEY_TYPE_EC = 3;
 
-function stripZeros(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  return b.subarray(i);
-}
-
-function bitLength(b: Uint8Array): number {
-  const s = stripZeros(b);
-  return s[0] === 0 ? 0 : (s.length - 1) * 8 + (32 - Math.clz32(s[0]!));
-}
-
+/** The caller's root certificates; errors carry the path "roots" so callers can point at that input. */
 function rootsFrom(list: readonly (Uint8Array | string)[]): Certificate[] {
   const out: Certificate[] = [];
   list.forEach((item, i) => {
     if (!(item instanceof Uint8Array) && typeof item !== 'string') throw new ByokError('INVALID_ARGUMENT', '"roots" expected an array of PEM strings or DER bytes');
-    const text = typeof item === 'string' ? item : bytesToText(withoutBom(item));
-    if (hasPemBlock(text)) {
-      for (const [j, b] of parsePem(text, 'MALFORMED_ATTESTATION').entries()) {
-        if (b.label === 'CERTIFICATE') out.push(parseCertificate(b.der, `root file ${i + 1} certificate ${j + 1}`));
+    const where = `roots${list.length > 1 ? ` file ${i + 1}` : ''}`;
+    try {
+      const text = typeof item === 'string' ? item : bytesToText(withoutBom(item));
+      if (hasPemBlock(text)) {
+        for (const [j, b] of parsePem(text, 'MALFORMED_ATTESTATION').entries()) {
+          if (b.label === 'CERTIFICATE') out.push(parseCertificate(b.der, `certificate ${j + 1}`));
+        }
+      } else if (item instanceof Uint8Array) {
+        out.push(parseCertificate(item, 'certificate'));
+      } else {
+        throw new ByokError('MALFORMED_ATTESTATION', 'holds no PEM certificate; give the root certificates as PEM (or one as DER)');
       }
-    } else if (item instanceof Uint8Array) {
-      out.push(parseCertificate(item, `root file ${i + 1}`));
-    } else {
-      throw new ByokError('MALFORMED_ATTESTATION', `root file ${i + 1}: holds no PEM certificate; give the root certificate as PEM or DER`);
+    } catch (e) {
+      if (!(e instanceof ByokError)) throw e;
+      throw new ByokError(e.code, `${where}: ${e.message}`, { path: where, cause: e });
     }
   });
   return out;
@@ -130,7 +128,7 @@ function keyFromObject(o: MarvellObject): AttestedKey | string {
         // not on this curve: try the next of the same size
       }
     }
-    return `the attested EC point (${mod.length} bytes) is not an uncompressed point of P-256, P-384, P-521 or secp256k1`;
+    return 'the attested EC point lies on none of P-256, P-384, P-521, secp256k1';
   }
   return `key type ${type ?? '(missing)'} is neither RSA (0) nor EC (3)`;
 }
@@ -160,60 +158,59 @@ interface ReadBlob {
 }
 
 /**
- * Verifies a key attestation offline. `input`: the file (bytes or text of the JSON the cloud returned)
- * or the parsed object (REST body, @azure/keyvault-keys KeyVaultKey). Never throws for a failed check:
- * read `verified` and `checks`.
+ * Verifies a key attestation offline with the given providers' readers (clouds.ts has the library's
+ * verifyKeyAttestation, with all of them). Never throws for a failed check: read `verified` and `checks`.
  */
-export function verifyKeyAttestation(input: Uint8Array | string | object, opts: VerifyKeyAttestationOptions = {}): KeyAttestationResult {
+export function verifyAttestationWith(
+  providers: readonly ProviderSpec[],
+  input: Uint8Array | string | object,
+  opts: VerifyKeyAttestationOptions = {},
+): KeyAttestationResult {
   if (typeof opts !== 'object' || opts === null) throw new ByokError('INVALID_ARGUMENT', '"opts" expected an object');
   if (opts.at !== undefined && !(opts.at instanceof Date && !Number.isNaN(opts.at.getTime()))) throw new ByokError('INVALID_ARGUMENT', '"at" expected a valid Date');
-  const att: AttestationInput = readAttestationInput(input);
+  const att = readAttestationInput(input, providers);
+  const spec = providers.find((p) => p.name === att.provider)!;
   const kek = kekOf(opts.kek);
   const roots = rootsFrom(opts.roots ?? []);
   const at = opts.at ?? new Date();
   const chains = buildChains({
-    provider: att.provider,
     bundle: att.certificates,
     roots,
     marvellPins: normalizePins(opts.anchors?.marvell ?? MARVELL_ROOT_PINS, 'anchors.marvell'),
     googlePins: normalizePins(opts.anchors?.google ?? GOOGLE_ROOT_PINS, 'anchors.google'),
     microsoftPins: normalizePins(opts.anchors?.microsoft ?? [], 'anchors.microsoft'),
     at,
-  });
+  }, spec);
   const checks: AttestationCheck[] = [...chains.checks];
   const replaced = (['marvell', 'google'] as const).filter((k) => opts.anchors?.[k] !== undefined);
   if (replaced.length > 0) {
-    checks.unshift({ id: 'anchors', status: 'info', detail: `the caller replaced the built-in ${replaced.map((k) => (k === 'marvell' ? 'Marvell' : 'Google')).join(' and ')} root pins: trust rests on the pins given, not on the published roots` });
+    checks.unshift(note('anchors', `the built-in ${replaced.join(' and ')} root pins were replaced by the caller's`));
   }
   const partitionKey = chains.partition?.key.kind === 'rsa' ? chains.partition.key : undefined;
   const sigLen = partitionKey ? stripZeros(partitionKey.n).length : 256;
-  const encodings: SignatureEncoding[] = att.provider === 'azure' ? ['bare-sha256', 'digest-info'] : ['digest-info'];
 
   // ---- each blob: decompress, signature, layout ----
   const blobs: ReadBlob[] = att.blobs.map(({ name, bytes }) => {
-    let raw = bytes;
-    if (att.provider === 'gcp') {
-      if (!isGzip(bytes)) {
-        checks.push({ id: `layout:${name}`, status: 'fail', detail: `${name} blob: a Google Cloud KMS attestation (${att.format}) is gzip-compressed, this one is not` });
-        return { name };
-      }
-      raw = gunzipBounded(bytes, `attestation.${name}`);
+    const raw = spec.unpack(name, bytes, att.format);
+    if (!(raw instanceof Uint8Array)) {
+      checks.push(raw);
+      return { name };
     }
     if (partitionKey === undefined) {
-      checks.push({ id: `signature:${name}`, status: 'fail', detail: `${name} blob: not verified, since the chains give no RSA partition key to verify it with` });
+      checks.push(fail(`signature:${name}`, `${name} blob: not verified: the chains give no RSA partition key`));
     } else if (raw.length <= sigLen) {
-      checks.push({ id: `signature:${name}`, status: 'fail', detail: `${name} blob: ${raw.length} bytes cannot hold data and a ${sigLen}-byte signature` });
+      checks.push(fail(`signature:${name}`, `${name} blob: ${raw.length} bytes cannot hold data and a ${sigLen}-byte signature`));
     } else {
-      const r = pkcs1Verify(partitionKey, raw.subarray(0, raw.length - sigLen), raw.subarray(raw.length - sigLen), 'sha256', encodings);
+      const r = pkcs1Verify(partitionKey, raw.subarray(0, raw.length - sigLen), raw.subarray(raw.length - sigLen), 'sha256', spec.encodings);
       checks.push(r.ok
-        ? { id: `signature:${name}`, status: 'pass', detail: `${name} blob: signed by the partition key, ${describeEncoding(r.encoding)}, every padding byte checked` }
-        : { id: `signature:${name}`, status: 'fail', detail: `${name} blob: signature not valid: ${r.reason}` });
+        ? pass(`signature:${name}`, `${name} blob: signed by the partition key, ${describeEncoding(r.encoding)}, every padding byte checked`)
+        : fail(`signature:${name}`, `${name} blob: signature not valid: ${r.reason}`));
     }
     try {
       return { name, parsed: parseMarvellBlob(raw, sigLen) };
     } catch (e) {
       if (!(e instanceof ByokError)) throw e;
-      checks.push({ id: `layout:${name}`, status: 'fail', detail: `${name} blob: ${e.message}` });
+      checks.push(fail(`layout:${name}`, `${name} blob: ${e.message}`));
       return { name };
     }
   });
@@ -228,8 +225,8 @@ export function verifyKeyAttestation(input: Uint8Array | string | object, opts: 
     const layout = b.parsed.layout === 'object' ? 'object layout' : 'response layout';
     const shape = b.name === 'content' ? 'two objects (public and private key)' : `one ${b.name} key object`;
     checks.push(ok
-      ? { id: `layout:${b.name}`, status: 'pass', detail: `${b.name} blob: ${layout}, ${shape}, ${b.parsed.objects.map((o) => o.attributes.length).join(' + ')} attributes, lengths exact` }
-      : { id: `layout:${b.name}`, status: 'fail', detail: `${b.name} blob: expected ${shape}, found object classes [${classes.map((c) => c ?? 'none').join(', ')}]` });
+      ? pass(`layout:${b.name}`, `${b.name} blob: ${layout}, ${shape}, ${b.parsed.objects.map((o) => o.attributes.length).join(' + ')} attributes, lengths exact`)
+      : fail(`layout:${b.name}`, `${b.name} blob: expected ${shape}, found object classes [${classes.map((c) => c ?? 'none').join(', ')}]`));
     if (ok) for (const o of b.parsed.objects) objects.push({ blob: b.name, o });
   }
   const described = objects.map(({ blob, o }) => describeObject(blob, o));
@@ -242,12 +239,12 @@ export function verifyKeyAttestation(input: Uint8Array | string | object, opts: 
     const problem = keys.find((k): k is string => typeof k === 'string');
     const first = keys[0] as AttestedKey;
     if (problem !== undefined) {
-      checks.push({ id: 'attested-key', status: 'fail', detail: `attested key: ${problem}` });
+      checks.push(fail('attested-key', `attested key: ${problem}`));
     } else if (!keys.every((k) => typeof k !== 'string' && sameBytes(k.spki, first.spki))) {
-      checks.push({ id: 'attested-key', status: 'fail', detail: 'attested key: the objects name different keys' });
+      checks.push(fail('attested-key', 'attested key: the objects name different keys'));
     } else {
       attestedKey = first;
-      checks.push({ id: 'attested-key', status: 'pass', detail: `attested key: ${keyText(first)}, SubjectPublicKeyInfo SHA-256 ${first.spkiSha256}` });
+      checks.push(pass('attested-key', `attested key: ${keyText(first)}, SubjectPublicKeyInfo SHA-256 ${first.spkiSha256}`));
       checks.push(...kcvChecks(first, objects.map(({ o }) => o)));
     }
   }
@@ -255,24 +252,24 @@ export function verifyKeyAttestation(input: Uint8Array | string | object, opts: 
   if (kek !== undefined) refs.push({ id: 'key-match:kek', what: 'the KEK given', key: { kind: 'rsa', n: kek.n, e: kek.e } });
   if (att.key !== undefined) refs.push({ id: 'key-match:file', what: att.provider === 'azure' ? "the key the file names (key.n, key.e)" : "the import job's public key", key: att.key });
   for (const r of refs) {
-    if (attestedKey === undefined) checks.push({ id: r.id, status: 'fail', detail: `${r.what}: not compared, since no attested key could be read` });
-    else if (sameKey(attestedKey, r.key)) checks.push({ id: r.id, status: 'pass', detail: `${r.what} is the attested key (${attestedKey.kind === 'rsa' ? 'modulus and exponent' : 'curve and point'} equal)` });
-    else checks.push({ id: r.id, status: 'fail', detail: `${r.what} (${refText(r.key)}) is NOT the attested key (${keyText(attestedKey)}, SHA-256 ${short(attestedKey.spkiSha256)}): do not wrap for it` });
+    if (attestedKey === undefined) checks.push(fail(r.id, `${r.what}: not compared (no attested key)`));
+    else if (sameKey(attestedKey, r.key)) checks.push(pass(r.id, `${r.what} is the attested key (${attestedKey.kind === 'rsa' ? 'modulus and exponent' : 'curve and point'} equal)`));
+    else checks.push(fail(r.id, `${r.what} (${refText(r.key)}) is NOT the attested key (${keyText(attestedKey)}, SHA-256 ${short(attestedKey.spkiSha256)}): do not wrap for it`));
   }
   if (refs.length === 0 && attestedKey !== undefined) {
-    checks.push({ id: 'key-match', status: 'info', detail: `no KEK given to compare: the attested key's SHA-256 fingerprint is ${attestedKey.spkiSha256}; give the KEK (--kek) to bind it` });
+    checks.push(note('key-match', `no KEK given: compare the attested key's SHA-256 fingerprint ${attestedKey.spkiSha256} with the KEK's`));
   }
 
   // ---- the private key's attributes ----
   if (privateObj !== undefined) checks.push(attributeCheck(privateObj));
-  else if (objects.length > 0) checks.push({ id: 'attributes', status: 'fail', detail: 'no private key object was attested, so nothing shows the key cannot leave the HSM' });
+  else if (objects.length > 0) checks.push(fail('attributes', 'no private key object attested: nothing shows the key cannot leave the HSM'));
 
   // ---- Azure: the attested ID names the kid ----
   if (att.provider === 'azure') checks.push(...idChecks(objects.map(({ o }) => o), [att.kid, kek?.kid]));
 
   const mode = modeOf(chains.card, chains.partition);
   if (chains.card !== undefined) {
-    checks.push({ id: 'mode', status: 'info', detail: `the HSM card certificate says: ${mode === 'not stated' ? 'no FIPS mode stated' : `"for ${mode} mode"`}${mode === 'non-FIPS' ? ' (the partition does not run in its FIPS-validated mode)' : ''}` });
+    checks.push(note('mode', `the HSM card certificate says: ${mode === 'not stated' ? 'no FIPS mode' : `"for ${mode} mode"`}${mode === 'non-FIPS' ? ' (not its FIPS-validated mode)' : ''}`));
   }
   return {
     verified: checks.every((c) => c.status !== 'fail'),
@@ -299,8 +296,8 @@ function kcvChecks(key: AttestedKey, objects: readonly MarvellObject[]): Attesta
     if (values.length === 0) continue;
     const bad = values.find((v) => !sameBytes(v, want));
     out.push(bad === undefined
-      ? { id, status: 'pass', detail: `${what} agrees with the attested key` }
-      : { id, status: 'fail', detail: `${what} is ${hex(bad)}, but the attested key's is ${hex(want)}` });
+      ? pass(id, `${what} agrees with the attested key`)
+      : fail(id, `${what} is ${hex(bad)}, but the attested key's is ${hex(want)}`));
   }
   return out;
 }
@@ -323,22 +320,22 @@ function attributeCheck(o: MarvellObject): AttestationCheck {
     if (got !== r.want) wrong.push(`${r.name}=${got ?? '(missing)'} (must be ${r.want})`);
   }
   return wrong.length === 0
-    ? { id: 'attributes', status: 'pass', detail: 'private key: EXTRACTABLE=0, NEVER_EXTRACTABLE=1, SENSITIVE=1, ALWAYS_SENSITIVE=1, LOCAL=1 (generated in the HSM, never extractable)' }
-    : { id: 'attributes', status: 'fail', detail: `private key attributes: ${wrong.join(', ')}` };
+    ? pass('attributes', `private key: ${REQUIRED.slice(1).map((r) => `${r.name}=${r.want}`).join(', ')} (made in the HSM, never extractable)`)
+    : fail('attributes', `private key attributes: ${wrong.join(', ')}`);
 }
 
 function idChecks(objects: readonly MarvellObject[], kids: readonly (string | undefined)[]): AttestationCheck[] {
   if (objects.length === 0) return [];
   const ids = [...new Set(objects.map((o) => text(attribute(o, ATTR.ID)) ?? ''))];
-  if (ids.length !== 1 || ids[0] === '') return [{ id: 'key-id', status: 'fail', detail: `attested ID: ${ids.length === 1 ? 'missing' : `the objects carry different IDs (${ids.map((s) => JSON.stringify(s)).join(', ')})`}` }];
+  if (ids.length !== 1 || ids[0] === '') return [fail('key-id', `attested ID: ${ids.length === 1 ? 'missing' : `the objects carry different IDs (${ids.map((s) => JSON.stringify(s)).join(', ')})`}`)];
   const id = ids[0]!;
   const given = [...new Set(kids.filter((k): k is string => k !== undefined))];
-  if (given.length === 0) return [{ id: 'key-id', status: 'info', detail: `attested ID ${JSON.stringify(id)}; no kid to compare it with` }];
+  if (given.length === 0) return [note('key-id', `attested ID ${JSON.stringify(id)}; no kid to compare it with`)];
   return given.map((kid) => {
     const path = kidPath(kid);
     return path === id
-      ? { id: 'key-id', status: 'pass', detail: `attested ID ${JSON.stringify(id)} is the path of the kid ${kid}` }
-      : { id: 'key-id', status: 'fail', detail: `attested ID ${JSON.stringify(id)} is not the path of the kid ${kid} (${path === undefined ? 'not a /keys/<name>/<version> URL' : JSON.stringify(path)})` };
+      ? pass('key-id', `attested ID ${JSON.stringify(id)} is the path of the kid ${kid}`)
+      : fail('key-id', `attested ID ${JSON.stringify(id)} is not the path of the kid ${kid} (${path === undefined ? 'not a /keys/<name>/<version> URL' : JSON.stringify(path)})`);
   });
 }
 

@@ -13,6 +13,7 @@ import {
   parseDer, sequence, smallInteger, unsignedInteger, type DerNode,
 } from '../keys/der.js';
 import { OID } from '../keys/oids.js';
+import { hex, sameBytes } from './bytes.js';
 import { pkcs1Verify, type SignatureHash } from './pkcs1.js';
 
 const CODE = 'MALFORMED_ATTESTATION';
@@ -58,22 +59,8 @@ const SIG_ALGS: Readonly<Record<string, SignatureHash>> = {
   '1.2.840.113549.1.1.13': 'sha512',
 };
 
-const SIG_NAMES: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-};
-
-/** A signature algorithm's name for people. */
-export function signatureAlgorithmName(oid: string): string {
-  const h = SIG_ALGS[oid];
-  return h !== undefined ? `${h}WithRSAEncryption` : SIG_NAMES[oid] ?? oid;
-}
-
 const ATTR_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
-  '2.5.4.5': 'serialNumber', '1.2.840.113549.1.9.1': 'emailAddress', '0.9.2342.19200300.100.1.25': 'DC',
 };
 
 const EXT = { basicConstraints: '2.5.29.19', keyUsage: '2.5.29.15' } as const;
@@ -177,7 +164,6 @@ function extensionsOf(node: DerNode, path: string): Extensions {
   return out;
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** Parses one certificate (DER). `path` names it in errors ("certificate 2"). */
 export function parseCertificate(der: Uint8Array, path: string): Certificate {
@@ -242,12 +228,6 @@ export function parseCertificate(der: Uint8Array, path: string): Certificate {
   };
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Whether `issuer` signed `cert`: its subject names cert's issuer (DER bytes equal) and its key verifies
  * the signature. Returns undefined when it did, else the reason.
@@ -255,7 +235,7 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function notSignedBy(cert: Certificate, issuer: Certificate): string | undefined {
   if (!sameBytes(cert.issuer, issuer.subject)) return 'the issuer name differs';
   const hash = SIG_ALGS[cert.signatureAlgorithm];
-  if (hash === undefined) return `its signature algorithm ${signatureAlgorithmName(cert.signatureAlgorithm)} is not supported (RSA PKCS#1 v1.5 with SHA-256/384/512)`;
+  if (hash === undefined) return `its signature algorithm ${cert.signatureAlgorithm} is not RSA PKCS#1 v1.5 with SHA-256/384/512`;
   if (issuer.key.kind !== 'rsa') return `the issuer's key is ${issuer.key.algorithm}, not RSA`;
   const r = pkcs1Verify(issuer.key, cert.tbs, cert.signature, hash, ['digest-info']);
   return r.ok ? undefined : r.reason;

@@ -59,6 +59,7 @@ export function verifyAttestationFile(path: string, values: ArgValues, kek: Kek 
       anchors: Object.fromEntries(Object.entries(anchors).filter(([, v]) => v !== undefined)),
     });
   } catch (e) {
+    if (e instanceof ByokError && e.path?.startsWith('roots') === true && rootsPath !== undefined) throw aboutFile(e, 'roots file', rootsPath);
     throw aboutFile(e, 'attestation file', path);
   }
 }
