@@ -12,7 +12,7 @@
 // trusted by key.
 import type { ProviderSpec } from './provider.js';
 import { fail, pass, type AttestationCheck, type CertificateRole, type CertificateSummary } from './types.js';
-import { hex, sameBytes, short } from './bytes.js';
+import { hex, short } from './bytes.js';
 import { notSignedBy, type Certificate } from './x509.js';
 
 const KEY_CERT_SIGN = 1 << 5;

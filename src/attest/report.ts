@@ -22,7 +22,7 @@ export function attestationReport(r: KeyAttestationResult): string[] {
     lines.push('', `${title}:`);
     for (const c of list) {
       lines.push(`  ${c.role.padEnd(16)}${c.subject}`);
-      lines.push(`  ${''.padEnd(16)}v${c.version}, valid ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}${c.validAt ? '' : c.anchor ? ' (expired; trusted by its pinned key)' : ' (NOT valid now)'}, SHA-256 ${c.sha256}`);
+      lines.push(`  ${''.padEnd(16)}v${c.version}, valid ${c.notBefore.slice(0, 10)} to ${c.notAfter.slice(0, 10)}${c.validAt ? '' : c.anchor ? ' (expired; trusted by its pinned key)' : ' (NOT valid on the date checked)'}, SHA-256 ${c.sha256}`);
     }
   };
   chain('Manufacturer chain', r.manufacturerChain);

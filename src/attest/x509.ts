@@ -23,7 +23,6 @@ export type CertKey =
   | { readonly kind: 'other'; readonly algorithm: string };
 
 export interface Certificate {
-  readonly der: Uint8Array;
   /** The DER of tbsCertificate: the signed bytes. */
   readonly tbs: Uint8Array;
   readonly version: number;
@@ -205,7 +204,6 @@ export function parseCertificate(der: Uint8Array, path: string): Certificate {
   }
   const core = getCore();
   return {
-    der,
     tbs: tbsNode.encoded,
     version,
     serialHex: hex(serial),
