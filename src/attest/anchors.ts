@@ -22,6 +22,13 @@ export const GOOGLE_ROOT_PINS: readonly string[] = [
   '11fa0c80423f28ee497a189bed4f7043629be7a7642d20eee9347a73c1ff46e8',
 ];
 
+/**
+ * Root certificates carried by the toolkit itself, tried before the caller's `roots` (PEM text). Empty:
+ * the published Marvell and Google roots are not committed here (nothing fetched may be), so users give
+ * them. A certificate listed here is still trusted only through its key's pin above.
+ */
+export const BUILT_IN_ROOTS: readonly string[] = [];
+
 /** A pin list in canonical form: lower-case hex, 64 digits, spaces and colons dropped. */
 export function normalizePins(pins: readonly string[], what: string): string[] {
   return pins.map((p) => {

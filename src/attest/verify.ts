@@ -23,7 +23,7 @@ import { ecSpki, uncompressedPoint } from '../keys/ec.js';
 import { CURVES } from '../keys/oids.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { rsaSpki } from '../keys/rsa.js';
-import { GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
+import { BUILT_IN_ROOTS, GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
 import { ATTR, attribute, parseMarvellBlob, type MarvellBlob, type MarvellObject } from './blob.js';
 import { bitLength, hex, sameBytes, short, stripZeros } from './bytes.js';
 import { buildChains } from './chains.js';
@@ -171,7 +171,7 @@ export function verifyAttestationWith(
   const att = readAttestationInput(input, providers);
   const spec = providers.find((p) => p.name === att.provider)!;
   const kek = kekOf(opts.kek);
-  const roots = rootsFrom(opts.roots ?? []);
+  const roots = rootsFrom([...BUILT_IN_ROOTS, ...(opts.roots ?? [])]);
   const at = opts.at ?? new Date();
   const chains = buildChains({
     bundle: att.certificates,
