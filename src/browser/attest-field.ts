@@ -35,32 +35,36 @@ export function attestField(onChange: () => void): AttestField {
   let roots: Uint8Array | undefined;
   // One verification per (inputs, KEK, kid): the KEK step re-checks on every keystroke in the kid field.
   let memo: { key: string; value: KeyAttestationResult | ByokError } | undefined;
-  let generation = 0;
+  // Inputs whose file could not be read (too large): the KEK is refused until they are fixed or cleared.
+  const unreadable = new Set<string>();
 
-  async function load(input: HTMLInputElement, file: File, set: (b: Uint8Array | undefined) => void, what: string): Promise<void> {
-    const mine = ++generation;
-    set(undefined);
-    memo = undefined;
-    setError(input.id, undefined);
-    try {
-      const bytes = await readFileBytes(file, what, MAX_BYTES);
-      if (mine === generation) set(bytes);
-    } catch (e) {
-      setError(input.id, errorText(e));
-    }
-    onChange();
+  /** Wires a file input to `set`: its bytes once read, undefined while reading, on error or when cleared. */
+  function fileInput(input: HTMLInputElement, set: (b: Uint8Array | undefined) => void, what: string): void {
+    let generation = 0; // a later choice wins over a slower earlier read
+    const changed = (b: Uint8Array | undefined, broken = false): void => {
+      set(b);
+      if (broken) unreadable.add(input.id);
+      else unreadable.delete(input.id);
+      memo = undefined;
+      onChange();
+    };
+    fileField(input, (file) => {
+      const mine = ++generation;
+      changed(undefined);
+      setError(input.id, undefined);
+      readFileBytes(file, what, MAX_BYTES).then(
+        (bytes) => mine === generation && changed(bytes),
+        (e: unknown) => {
+          if (mine !== generation) return;
+          changed(undefined, true);
+          setError(input.id, errorText(e));
+        },
+      );
+    }, () => changed(undefined));
   }
 
-  fileField(attInput, (f) => void load(attInput, f, (b) => (attestation = b), 'attestation file'), () => {
-    attestation = undefined;
-    memo = undefined;
-    onChange();
-  });
-  fileField(rootsInput, (f) => void load(rootsInput, f, (b) => (roots = b), 'root certificates file'), () => {
-    roots = undefined;
-    memo = undefined;
-    onChange();
-  });
+  fileInput(attInput, (b) => (attestation = b), 'attestation file');
+  fileInput(rootsInput, (b) => (roots = b), 'root certificates file');
   pinsInput.addEventListener('change', () => {
     memo = undefined;
     onChange();
@@ -81,6 +85,10 @@ export function attestField(onChange: () => void): AttestField {
 
   return {
     check(kek) {
+      if (unreadable.size > 0) {
+        show1(undefined, 'A file of the attestation could not be read, so this KEK is not accepted.');
+        return 'refused';
+      }
       if (attestation === undefined) {
         show1(undefined);
         return 'none';

@@ -42,6 +42,7 @@ beforeAll(async () => {
   files['other'] = write('att-other-key.json', JSON.stringify(azureAttestation({ key: rsaKek(2048) }).json));
   files['gcp'] = write('import-job.json', JSON.stringify(gcpAttestation().json));
   files['junk'] = write('junk.json', 'hello');
+  files['huge'] = write('huge.json', Buffer.alloc(1024 * 1024 + 1, 0x20));
   files['roots'] = write('roots.pem', testRoots());
   files['target'] = write('target.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   pins = [...testAnchors().marvell, ...testAnchors().google].join(', ');
@@ -113,6 +114,11 @@ describe.skipIf(!RUN)('byok.html: the KEK step takes a key attestation', () => {
 
   it('an unreadable attestation, a Cloud KMS one, a bad pin: the reason next to the field, Wrap disabled', async () => {
     const page = browser.page;
+    await page.setInputFiles('#kek-att-file', files['huge']!);
+    await page.locator('#kek-att-file-error').waitFor({ state: 'visible' });
+    expect(await page.textContent('#kek-att-file-error')).toMatch(/is 1048577 bytes, more than the 1048576 this tool reads/);
+    expect(await page.textContent('#kek-att-verdict')).toMatch(/could not be read, so this KEK is not accepted/);
+    expect(await page.isDisabled('#wrap')).toBe(true);
     await page.setInputFiles('#kek-att-file', files['junk']!);
     await page.locator('#kek-att-file-error').waitFor({ state: 'visible' });
     expect(await page.textContent('#kek-att-file-error')).toMatch(/^input: not JSON; give the JSON the cloud returned/);
