@@ -48,6 +48,6 @@ export interface ProviderSpec {
   /** The encodings this provider's HSM firmware signs with, in the order they are tried. */
   readonly encodings: readonly SignatureEncoding[];
   /** The signed blob as the HSM made it, or the failed layout check explaining why not. */
-  unpack(name: string, bytes: Uint8Array, format: string): Uint8Array | AttestationCheck;
+  unpack(name: string, bytes: Uint8Array): Uint8Array | AttestationCheck;
   ownerChain(ctx: OwnerChainContext): void;
 }

@@ -1,4 +1,4 @@
-// verifyKeyAttestation: everything a Marvell key attestation can prove about a KEK, checked offline
+// verifyAttestationWith: everything a Marvell key attestation can prove about a KEK, checked offline
 // (kek-attestation.md §A.6, with §1's corrections), and nothing taken on trust from the file:
 //
 //   1. the manufacturer chain up to a pinned Marvell root and the owner chain (chains.ts);
@@ -50,9 +50,9 @@ function rootsFrom(list: readonly (Uint8Array | string)[]): Certificate[] {
     try {
       const text = typeof item === 'string' ? item : bytesToText(withoutBom(item));
       if (hasPemBlock(text)) {
-        for (const [j, b] of parsePem(text, 'MALFORMED_ATTESTATION').entries()) {
-          if (b.label === 'CERTIFICATE') out.push(parseCertificate(b.der, `certificate ${j + 1}`));
-        }
+        const blocks = parsePem(text, 'MALFORMED_ATTESTATION').filter((b) => b.label === 'CERTIFICATE');
+        if (blocks.length === 0) throw new ByokError('MALFORMED_ATTESTATION', 'holds no CERTIFICATE block; give the root certificates');
+        blocks.forEach((b, j) => out.push(parseCertificate(b.der, `certificate ${j + 1}`)));
       } else if (item instanceof Uint8Array) {
         out.push(parseCertificate(item, 'certificate'));
       } else {
@@ -184,14 +184,14 @@ export function verifyAttestationWith(
   const checks: AttestationCheck[] = [...chains.checks];
   const replaced = (['marvell', 'google'] as const).filter((k) => opts.anchors?.[k] !== undefined);
   if (replaced.length > 0) {
-    checks.unshift(note('anchors', `the built-in ${replaced.join(' and ')} root pins were replaced by the caller's`));
+    checks.unshift(note('anchors', `the built-in ${replaced.map((k) => k[0]!.toUpperCase() + k.slice(1)).join(' and ')} root pins were replaced by the caller's`));
   }
   const partitionKey = chains.partition?.key.kind === 'rsa' ? chains.partition.key : undefined;
   const sigLen = partitionKey ? stripZeros(partitionKey.n).length : 256;
 
   // ---- each blob: decompress, signature, layout ----
   const blobs: ReadBlob[] = att.blobs.map(({ name, bytes }) => {
-    const raw = spec.unpack(name, bytes, att.format);
+    const raw = spec.unpack(name, bytes);
     if (!(raw instanceof Uint8Array)) {
       checks.push(raw);
       return { name };

@@ -52,7 +52,7 @@ describe('byok attest', () => {
     expect(r.stdout).toMatch(/^VERIFIED: Azure Managed HSM key attestation \(MRVL-1\) of an RSA-2048 key/m);
     expect(r.stdout).toMatch(/ok {4}manufacturer chain: Marvell root "localca\.liquidsecurity\.test"/);
     expect(r.stdout).toMatch(/ok {4}private blob: signed by the partition key, PKCS#1 v1\.5 padding over the bare SHA-256/);
-    expect(r.stdout).toMatch(/note {2}the caller replaced the built-in Marvell and Google root pins/);
+    expect(r.stdout).toMatch(/note {2}the built-in Marvell and Google root pins were replaced by the caller's/);
     expect(r.stdout).toMatch(/HSM mode: non-FIPS/);
     expect(r.stdout).toContain(`kid: ${KID}`);
     expect(r.stdout).toMatch(/card +C=US \+ ST=CA \+ O=Cavium \+ OU=N3FIPS \+ L=SanJose, CN=HSM:TEST0001, for non-FIPS mode\n +v1, valid /);
@@ -82,7 +82,7 @@ describe('byok attest', () => {
   it('without the roots: exit 1, and it says to give the Marvell root', () => {
     const r = byok(['attest', files['good']!]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/no Marvell root certificate was given .*--roots FILE/);
+    expect(r.stdout).toMatch(/no Marvell root certificate given .*--roots FILE/);
   });
 
   it("with the test roots but the built-in pins: exit 1, the look-alike root is not Marvell's", () => {
