@@ -128,7 +128,7 @@ describe('--attestation on wrap, kek and batch', () => {
     const r = byok(['wrap', '--kek', files['otherKek']!, '--kid', KID, '--key', files['key']!, '--out', `${sub}.byok`, '--attestation', files['good']!, ...pins]);
     expect(r.code).toBe(1);
     expect(isOneLineError(r.stderr)).toBe(true);
-    expect(r.stderr).toMatch(/does not verify .*nothing was wrapped: .*is NOT the attested key/);
+    expect(r.stderr).toMatch(/does not verify .*this KEK is refused and nothing was written: .*is NOT the attested key/);
     expect(existsSync(`${sub}.byok`)).toBe(false);
     expect(readdirSync(tmp.dir).length).toBe(before);
   });
@@ -138,6 +138,13 @@ describe('--attestation on wrap, kek and batch', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ schema_version: '1.0.0' });
     expect(r.stderr).toMatch(/VERIFIED/);
+  });
+
+  it('--roots without --attestation is a usage error (exit 2), not silently ignored', () => {
+    const r = byok(['wrap', '--kek', files['kekJson']!, '--key', files['key']!, '--out', tmp.path('orphan.byok'), '--roots', tmp.path('roots.pem')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--roots belongs to the attestation check: give the attestation with --attestation FILE/);
+    expect(existsSync(tmp.path('orphan.byok'))).toBe(false);
   });
 
   it('kek: the report, then exit 1 for an attestation that fails', () => {

@@ -71,11 +71,15 @@ export function verifyAttestationFile(path: string, values: ArgValues, kek: Kek 
  */
 export function requireAttestation(values: ArgValues, kek: Kek): KeyAttestationResult | undefined {
   const path = str(values, 'attestation');
-  if (path === undefined) return undefined;
+  if (path === undefined) {
+    const orphan = Object.keys(ATTESTATION_OPTIONS).find((o) => str(values, o) !== undefined);
+    if (orphan !== undefined) throw new ByokError('USAGE', `--${orphan} belongs to the attestation check: give the attestation with --attestation FILE`);
+    return undefined;
+  }
   const r = verifyAttestationFile(path, values, kek);
   if (!r.verified) {
     const failed = r.checks.filter((c) => c.status === 'fail').map((c) => c.detail);
-    throw new ByokError('ATTESTATION_FAILED', `the KEK's attestation ${JSON.stringify(path)} does not verify (see byok attest), so nothing was wrapped: ${failed.join('; ')}`);
+    throw new ByokError('ATTESTATION_FAILED', `the KEK's attestation ${JSON.stringify(path)} does not verify (see byok attest), so this KEK is refused and nothing was written: ${failed.join('; ')}`);
   }
   return r;
 }
