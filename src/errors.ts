@@ -88,7 +88,11 @@ export type ByokErrorCode =
   // a data folder that cannot be used, an audit log whose hash chain is broken
   | 'SERVE_REQUEST'
   | 'SERVE_DATA'
-  | 'AUDIT_LOG_BROKEN';
+  | 'AUDIT_LOG_BROKEN'
+  // key attestation (src/attest)
+  | 'MALFORMED_ATTESTATION'      // not an attestation file, or its JSON, base64, PEM, certificate DER or gzip is damaged
+  | 'ATTESTATION_UNSUPPORTED'    // an attestation version or format this toolkit does not verify
+  | 'ATTESTATION_FAILED';        // the attestation was read but a check failed (wrap/kek --attestation refuse)
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

@@ -2,6 +2,7 @@
 export * as core from './core/index.js';
 export { ByokError, isByokError, type ByokErrorCode } from './errors.js';
 export * from './kek/index.js';
+export * from './attest/index.js';
 export * from './keys/index.js';
 export * from './transfer/index.js';
 export {

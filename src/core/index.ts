@@ -65,3 +65,4 @@ export const rsaAesKeyWrap = (pub: RsaPublicKey, target: Uint8Array, opts: RsaAe
   api().rsaAesKeyWrap(pub, target, opts);
 export const rsaAesKeyUnwrap = (priv: RsaPrivateKey, blob: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array =>
   api().rsaAesKeyUnwrap(priv, blob, opts);
+export const rsaPublicRaw = (pub: RsaPublicKey, sig: Uint8Array): Uint8Array => api().rsaPublicRaw(pub, sig);

@@ -44,7 +44,7 @@ function bitLength(b: Uint8Array): number {
   return b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0] as number));
 }
 
-function checkPublic(key: unknown, what: string): PublicParts {
+export function checkPublic(key: unknown, what: string): PublicParts {
   if (typeof key !== 'object' || key === null) {
     throw new ByokError('CORE_BAD_ARGUMENT', `"${what}" expected an RSA key object {n, e}, got ${key === null ? 'null' : typeof key}`);
   }

@@ -56,4 +56,9 @@ export interface CoreApi {
   rsaOaepDecrypt(priv: RsaPrivateKey, ct: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaAesKeyWrap(pub: RsaPublicKey, target: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array;
   rsaAesKeyUnwrap(priv: RsaPrivateKey, blob: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array;
+  /**
+   * RSAVP1 (RFC 8017 5.2.2): sig^e mod n as k bytes, for signature checks that compare the whole encoded
+   * message themselves. `sig` must be exactly k bytes (the modulus length) and below n.
+   */
+  rsaPublicRaw(pub: RsaPublicKey, sig: Uint8Array): Uint8Array;
 }

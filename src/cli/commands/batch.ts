@@ -14,6 +14,7 @@ import { runBatch, scanOutputFolder } from '../batch/run.js';
 import { defaultJobs } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
 import { PAIRWISE_HELP } from './wrap.js';
+import { ATTESTATION_OPTION, attestationJson, attestationSummary, requireAttestation } from './attest.js';
 
 const spec: CommandSpec = {
   name: 'batch',
@@ -36,6 +37,7 @@ const spec: CommandSpec = {
     force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
+    ...ATTESTATION_OPTION,
   },
   examples: [
     'printf "name,key,password_file,kid\\nsigning-1,keys/s1.pem,,\\npayments,keys/p.p12,keys/p.pass,\\n" > keys.csv',
@@ -68,6 +70,7 @@ function progressBar(ctx: Ctx, total: number): { update(done: number, failed: nu
 
 export const batchCommand: Command = {
   spec,
+  checkCodes: new Set(['ATTESTATION_FAILED']),
   async run(args, ctx) {
     const v = args.values;
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
@@ -79,6 +82,7 @@ export const batchCommand: Command = {
 
     const kek = readKekFile(kekPath, str(v, 'kid'));
     checkKekForAzure(kek, { requireKid: false }); // the kid may still come from the manifest
+    const attestation = requireAttestation(v, kek);
     const manifestBytes = readInputFile(manifestPath, 'manifest', 256 * 1024 * 1024);
     let text: string;
     try {
@@ -101,6 +105,7 @@ export const batchCommand: Command = {
       ['Manifest', `${manifestPath}: ${rows.length} key${rows.length === 1 ? '' : 's'} → ${outDir} (${jobs} job${jobs === 1 ? '' : 's'})`],
       ['Checks', `every key's relations and sizes${pairwiseTest ? '; RSA keys also a pairwise test' : ''}`],
     ])) ctx.say(line);
+    if (attestation) for (const line of attestationSummary(attestation)) ctx.say(line);
     if (stale > 0) ctx.say(`Removed ${stale} temporary file${stale === 1 ? '' : 's'} an interrupted run left behind.`);
 
     const envPassword = ctx.io.env['BYOK_PASSWORD'] === undefined ? undefined : new TextEncoder().encode(ctx.io.env['BYOK_PASSWORD']);
@@ -127,6 +132,7 @@ export const batchCommand: Command = {
       jobs,
       force,
       pairwiseTest,
+      attestation: attestation ? attestationJson(attestation) : null,
       counts,
       rows: run.results,
     };

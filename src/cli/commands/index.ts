@@ -1,5 +1,6 @@
 // The commands of `byok`, in the order `byok --help` lists them.
 import type { Command } from '../context.js';
+import { attestCommand } from './attest.js';
 import { batchCommand } from './batch.js';
 import { demoCommand } from './demo.js';
 import { inspectCommand } from './inspect.js';
@@ -9,5 +10,5 @@ import { unwrapCommand, verifyCommand } from './unwrap.js';
 import { wrapCommand } from './wrap.js';
 
 export const COMMANDS: readonly Command[] = [
-  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand, serveCommand,
+  wrapCommand, inspectCommand, kekCommand, attestCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand, serveCommand,
 ];

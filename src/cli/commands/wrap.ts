@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../files.js';
 import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
 import { passwordSource } from '../password.js';
 import { ByokError } from '../../errors.js';
+import { ATTESTATION_OPTION, attestationJson, attestationSummary, requireAttestation } from './attest.js';
 
 export const PAIRWISE_HELP =
   'RSA keys: also encrypt a test message with the public key and decrypt it\nwith the private key (one private-key operation per key); catches a\ncomposite "prime" from a faulty generator, which the default checks cannot';
@@ -41,6 +42,7 @@ const spec: CommandSpec = {
     name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command' },
     out: { type: 'string', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
     force: { type: 'boolean', help: 'replace an existing output file' },
+    ...ATTESTATION_OPTION,
   },
   examples: [
     'az keyvault key download --vault-name contoso --name KEKforBYOK --file kek.pem',
@@ -84,6 +86,7 @@ export function describeTarget(r: AzureWrapResult['summary']['target']): string 
 
 export const wrapCommand: Command = {
   spec,
+  checkCodes: new Set(['ATTESTATION_FAILED']),
   async run(args, ctx) {
     const v = args.values;
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
@@ -93,6 +96,7 @@ export const wrapCommand: Command = {
     const ops = str(v, 'ops')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
     const kek = readKekFile(kekPath, str(v, 'kid'));
+    const attestation = requireAttestation(v, kek);
     const pw = passwordSource(str(v, 'password-file'), ctx.io);
     let transportKey: Uint8Array | undefined;
     try {
@@ -124,6 +128,7 @@ export const wrapCommand: Command = {
         ['Import as', `${s.target.kty}${s.target.curve ? ` ${s.target.curve}` : ''}, operations ${s.target.keyOps.join(' ')}`],
         ['Wrote', out === '-' ? 'stdout' : `${out} (${result.bytes.length} bytes, mode 0600)`],
       ])) ctx.say(line);
+      if (attestation) for (const line of attestationSummary(attestation)) ctx.say(line);
       ctx.say();
       ctx.say('Compare the fingerprint with the one the key vault owner reads to you, then import:');
       ctx.say(`  ${result.azCommand}`);
@@ -135,6 +140,7 @@ export const wrapCommand: Command = {
           kek: s.kek,
           target: s.target,
           pairwiseTest: pairwise,
+          attestation: attestation ? attestationJson(attestation) : null,
           azCommand: result.azCommand,
           importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
         },
