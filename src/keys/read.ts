@@ -6,6 +6,7 @@
 // too by default (one call, clear error), and `azureChecks: false` returns the parsed key so a caller
 // can inspect it; checkTargetForAzure applies the same rule later.
 import { ByokError } from '../errors.js';
+import { describeValue } from '../core/validate.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
 import type { NormalizedKey } from './private-key.js';
@@ -38,7 +39,7 @@ function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (typeof opts !== 'object' || opts === null) throw argError('"opts" expected an object');
   const o = opts as Record<string, unknown>;
   if (o['format'] !== undefined && !FORMATS.includes(o['format'] as KeyFormat)) {
-    throw argError(`"format" expected one of ${FORMATS.join(', ')}, got ${String(o['format'])}`);
+    throw argError(`"format" expected one of ${FORMATS.join(', ')}, got ${describeValue(o['format'])}`);
   }
   if (o['password'] !== undefined && typeof o['password'] !== 'string' && !(o['password'] instanceof Uint8Array)) {
     throw argError('"password" expected string or Uint8Array');

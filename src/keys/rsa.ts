@@ -8,12 +8,13 @@
 //     otherPrimeInfos OtherPrimeInfos OPTIONAL }          -- version 1 only (multi-prime)
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
-import { bitLength, gcd, mod, modInverse, modPow, probablyPrime, toBigInt, toBytes } from './bigint.js';
+import { bitLength, mod, modInverse, probablyPrime, toBigInt, toBytes } from './bigint.js';
 import {
   NULL_DER, bitStringDer, derError, octetStringDer, oidDer, seq, sequence, smallInteger, smallUintDer,
   uintDer, unsignedInteger, type DerCode, type DerNode,
 } from './der.js';
 import { OID } from './oids.js';
+import { recoverPrimes } from './rsa-recover.js';
 
 /** Big-endian magnitudes (no sign octet) of a two-prime RSA private key: the core's own key shape. */
 export type RsaPrivateParts = RsaPrivateKey;
@@ -44,6 +45,10 @@ export function readRsaPrivateKey(node: DerNode, path: string, code: DerCode = '
   return { n, e, d, p, q, dp, dq, qi };
 }
 
+function tooLarge(path: string, bits: number): ByokError {
+  return invalid(path, `modulus of ${bits} bits is larger than the ${MAX_RSA_BITS} bits supported`);
+}
+
 function invalid(path: string, problem: string): ByokError {
   return new ByokError(
     'INVALID_RSA_KEY',
@@ -63,7 +68,7 @@ function invalid(path: string, problem: string): ByokError {
 export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   const n = toBigInt(k.n);
   const bits = bitLength(n);
-  if (bits > MAX_RSA_BITS) throw invalid(path, `modulus of ${bits} bits is larger than the ${MAX_RSA_BITS} bits supported`);
+  if (bits > MAX_RSA_BITS) throw tooLarge(path, bits);
   if (bits < 256) throw invalid(path, `modulus of ${bits} bits is far too small for RSA`);
   const [e, d, p, q, dp, dq, qi] = [k.e, k.d, k.p, k.q, k.dp, k.dq, k.qi].map(toBigInt) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   if ((n & 1n) === 0n) throw invalid(`${path}.modulus`, 'the modulus is even');
@@ -124,33 +129,18 @@ export function checkRsaPairwise(k: RsaPrivateParts, bits: number, path: string)
 }
 
 /**
- * Recovers the CRT parameters from (n, e, d) (RFC 8017 leaves them optional in JWK, RFC 7518 §6.3.2):
- * the factoring of NIST SP 800-56B Rev. 2 Appendix C.2, with fixed small bases. Undefined when it fails.
+ * Recovers the CRT parameters from (n, e, d) (RFC 8017 leaves them optional in JWK, RFC 7518 §6.3.2); see
+ * rsa-recover.ts for how and at what cost. The modulus size is checked first. Undefined when the primes
+ * cannot be recovered.
  */
-export function completeRsaFromNed(nB: Uint8Array, eB: Uint8Array, dB: Uint8Array): RsaPrivateParts | undefined {
+export function completeRsaFromNed(nB: Uint8Array, eB: Uint8Array, dB: Uint8Array, path: string): RsaPrivateParts | undefined {
   const n = toBigInt(nB);
+  const bits = bitLength(n);
+  if (bits > MAX_RSA_BITS) throw tooLarge(path, bits);
   const e = toBigInt(eB);
   const d = toBigInt(dB);
-  if (n < 15n || (n & 1n) === 0n || e < 3n || d <= 0n || d >= n || bitLength(n) > MAX_RSA_BITS) return undefined;
-  const k = e * d - 1n;
-  if (k <= 0n || (k & 1n) === 1n) return undefined;
-  let t = k;
-  while ((t & 1n) === 0n) t >>= 1n;
-  for (let g = 2n; g < 200n; g++) {
-    let x = modPow(g, t, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let kk = t; kk < k; kk <<= 1n) {
-      const y = (x * x) % n;
-      if (y === 1n) {
-        const p = gcd(x - 1n, n);
-        if (p > 1n && p < n) return partsFrom(n, e, d, p, n / p);
-        break;
-      }
-      if (y === n - 1n) break;
-      x = y;
-    }
-  }
-  return undefined;
+  const primes = recoverPrimes(n, e, d);
+  return primes === undefined ? undefined : partsFrom(n, e, d, primes[0], primes[1]);
 }
 
 function partsFrom(n: bigint, e: bigint, d: bigint, p0: bigint, q0: bigint): RsaPrivateParts | undefined {
