@@ -7,7 +7,8 @@
 //     prime2 q, exponent1 d mod (p-1), exponent2 d mod (q-1), coefficient q^-1 mod p,
 //     otherPrimeInfos OtherPrimeInfos OPTIONAL }          -- version 1 only (multi-prime)
 import { getCore, type RsaPrivateKey } from '../core/index.js';
-import { ByokError } from '../errors.js';
+import { fillRandom } from '../core/random.js';
+import { ByokError, type ByokErrorCode } from '../errors.js';
 import { bitLength, mod, modInverse, probablyPrime, toBigInt, toBytes } from './bigint.js';
 import {
   NULL_DER, bitStringDer, derError, octetStringDer, oidDer, seq, sequence, smallInteger, smallUintDer,
@@ -88,6 +89,9 @@ export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   return bits;
 }
 
+/** What the core reports when the key itself fails: the m^e check, the OAEP decoding, the load checks. */
+const PAIRWISE_KEY_FAILURES: readonly ByokErrorCode[] = ['FAULT_DETECTED', 'DECRYPT_FAILED', 'INVALID_PRIVATE_KEY'];
+
 /**
  * The optional, costly part of the check (ReadTargetKeyOptions.pairwiseTest), run last (after the Azure size
  * rule, so an 8192-bit key is refused before any exponentiation): a pairwise consistency test in the
@@ -106,14 +110,16 @@ export function checkRsaPairwise(k: RsaPrivateParts, bits: number, path: string)
     return;
   }
   const core = getCore();
-  const msg = crypto.getRandomValues(new Uint8Array(32));
+  const msg = new Uint8Array(32);
+  fillRandom(msg);
   let back: Uint8Array | undefined;
   try {
     const ct = core.rsaOaepEncrypt(k, msg, { hash: 'sha256' });
     back = core.rsaOaepDecrypt(k, ct, { hash: 'sha256' });
   } catch (e) {
-    // FAULT_DETECTED (m^e check), DECRYPT_FAILED or INVALID_PRIVATE_KEY: the key is not a working RSA key.
-    if (e instanceof ByokError) back = undefined;
+    // These say the key is not a working RSA key; anything else (a failed self-test, no randomness) is
+    // not about the key and is reported as itself.
+    if (e instanceof ByokError && PAIRWISE_KEY_FAILURES.includes(e.code)) back = undefined;
     else throw e;
   }
   // Accumulated, not early-exit: the decryption is secret-derived, so its comparison takes the same time
