@@ -2,42 +2,15 @@
 // RSA keys, including one whose CRT exponents are almost all zero bits; KW/KWP blobs with chosen
 // integrity failures; OAEP-encoded blocks with chosen failures; and the staging of RSA keys in the core's
 // key descriptor format (assembly/rsa/key.ts).
-import { checkPrimeSync, createCipheriv, createHash, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import { checkPrimeSync, createCipheriv, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import { modPow, oaepEncode, toBig, toBytes } from '../bench/bigint-rsa.mjs';
 
-export const E = 65537n;
-
-export const big = (b) => (b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`));
-export function bytes(x, len) {
-  const hex = x.toString(16).padStart(2 * len, '0');
-  if (hex.length > 2 * len) throw new Error('value does not fit');
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
-}
+const E = 65537n;
 const bitLen = (x) => x.toString(2).length;
 
-function modInverse(a, m) {
-  let [r0, r1, s0, s1] = [((a % m) + m) % m, m, 1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  if (r0 !== 1n) throw new Error('not invertible');
-  return ((s0 % m) + m) % m;
-}
-
-export function modPow(b, e, m) {
-  let r = 1n;
-  b %= m;
-  for (; e > 0n; e >>= 1n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-  }
-  return r;
-}
-
-/** A CRT key record {n, e, p, q, dp, dq, qi} (byte arrays) from its primes and CRT exponents. */
+/** A CRT key record {n, e, p, q, dp, dq, qi} (byte arrays) from its primes and CRT exponents (qi by Fermat: p is prime). */
 function crtKey(p, q, dp, dq) {
-  return { n: bytes(p * q, 256), e: bytes(E, 3), p: bytes(p, 128), q: bytes(q, 128), dp: bytes(dp, 128), dq: bytes(dq, 128), qi: bytes(modInverse(q, p), 128) };
+  return { n: toBytes(p * q, 256), e: toBytes(E, 3), p: toBytes(p, 128), q: toBytes(q, 128), dp: toBytes(dp, 128), dq: toBytes(dq, 128), qi: toBytes(modPow(q, p - 2n, p), 128) };
 }
 
 /** Every integer of the key at its full length (no leading zero byte): equal public sizes for all keys. */
@@ -56,26 +29,25 @@ export function randomKeys(count) {
 }
 
 /**
- * An RSA-2048 key whose CRT exponents dp and dq are 2^1020 plus a value below 2^13: 203 of their 205
- * exponent windows are zero, where a random key's are zero one time in 32. It is built from the exponent:
- * for dp = 2^1020 + r with r ≡ e^-1 (mod j), e·dp − 1 is a multiple of j, and p = (e·dp − 1)/j + 1 for
- * j near e/11.3 is a 1024-bit number with e·dp ≡ 1 (mod p − 1); a few thousand j give a prime.
+ * An RSA-2048 key whose CRT exponents dp and dq are 2^1020 plus a value below 2^16: 201 or more of their
+ * 205 exponent windows are zero, where a random key's are zero one time in 32. It is built from the
+ * exponent: for each candidate dp, every j in [4097, 5792] dividing e·dp − 1 gives p = (e·dp − 1)/j + 1,
+ * a 1024-bit number with e·dp ≡ 1 (mod p − 1); a few thousand candidates give two primes.
  */
 export function lowWeightKey() {
   const primes = [];
-  for (const extra of [0n, 1n << 700n, 1n << 900n, 1n << 1000n]) {
-    const base = (1n << 1020n) + extra;
+  const base = 1n << 1020n;
+  for (let r = 1n; primes.length < 2 && r < 1n << 16n; r += 2n) {
+    const dp = base + r;
+    const m = E * dp - 1n;
     for (let j = 4097n; j <= 5792n && primes.length < 2; j++) {
-      const r = (((modInverse(E % j, j) - base) % j) + j) % j;
-      const dp = base + r;
-      const pm1 = (E * dp - 1n) / j;
-      const p = pm1 + 1n;
-      // p ≥ 0xb6·2^1016 > √2·2^1023, so that the product of two such primes has 2048 bits.
-      if ((pm1 & 1n) === 1n || bitLen(p) !== 1024 || p >> 1016n < 0xb6n) continue;
+      if (m % j !== 0n) continue;
+      const p = m / j + 1n;
+      // p odd, and p ≥ 0xb6·2^1016 > √2·2^1023, so that the product of two such primes has 2048 bits.
+      if ((p & 1n) === 0n || bitLen(p) !== 1024 || p >> 1016n < 0xb6n) continue;
       if (primes.some((x) => x.p === p) || !checkPrimeSync(p)) continue;
       primes.push({ p, dp });
     }
-    if (primes.length === 2) break;
   }
   if (primes.length < 2) throw new Error('timing: no low-weight prime pair found');
   const [a, b] = primes[0].p > primes[1].p ? primes : [primes[1], primes[0]];
@@ -94,7 +66,7 @@ export function stageKey(core, key, at) {
     dv.setInt32(at + 8 * i + 4, key[f].length, true);
     off += (key[f].length + 15) & ~15;
   });
-  dv.setUint32(at + 48, Number(big(key.e)), true);
+  dv.setUint32(at + 48, Number(toBig(key.e)), true);
   return at;
 }
 
@@ -124,39 +96,22 @@ export function kwpBlob(kek, fault) {
 
 // ---- EME-OAEP ------------------------------------------------------------------------------------
 
-function mgf1(hash, seed, len) {
-  const out = Buffer.alloc(len);
-  for (let i = 0, off = 0; off < len; i++, off += 20) {
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(i);
-    createHash(hash).update(seed).update(c).digest().copy(out, off);
-  }
-  return out;
-}
-
 /**
  * EM = Y || maskedSeed || maskedDB (RFC 8017 7.1.1, SHA-1, empty label) of a random 32-byte message, with
  * the chosen fault: 'none', 'first-byte' (Y ≠ 0), 'lhash' (one bit of lHash flipped), 'separator' (0x02
  * where the 0x01 after the zero string belongs).
  */
 export function oaepEm(k, fault) {
-  const h = 20;
-  const db = Buffer.alloc(k - h - 1);
-  createHash('sha1').update(Buffer.alloc(0)).digest().copy(db, 0);
-  if (fault === 'lhash') db[randomInt(0, h)] ^= 1 << randomInt(0, 8);
-  const sep = db.length - 32 - 1;
-  db[sep] = fault === 'separator' ? 2 : 1;
-  randomBytes(32).copy(db, sep + 1);
-  const seed = randomBytes(h);
-  const dbMask = mgf1('sha1', seed, db.length);
-  const maskedDb = Buffer.from(db.map((b, i) => b ^ dbMask[i]));
-  const seedMask = mgf1('sha1', maskedDb, h);
-  const maskedSeed = Buffer.from(seed.map((b, i) => b ^ seedMask[i]));
-  return Uint8Array.from(Buffer.concat([Buffer.of(fault === 'first-byte' ? randomInt(1, 256) : 0), maskedSeed, maskedDb]));
+  const em = oaepEncode(k, randomBytes(32), 'sha1', randomBytes(20), (db) => {
+    if (fault === 'lhash') db[randomInt(0, 20)] ^= 1 << randomInt(0, 8);
+    if (fault === 'separator') db[db.length - 33] = 2;
+  });
+  if (fault === 'first-byte') em[0] = randomInt(1, 256);
+  return em;
 }
 
 /** RSAEP (c = m^e mod n) of an encoded block, for the OAEP decryptions through the shipped export. */
-export const rsaEncryptRaw = (key, em) => bytes(modPow(big(em), big(key.e), big(key.n)), key.n.length);
+export const rsaEncryptRaw = (key, em) => toBytes(modPow(toBig(em), toBig(key.e), toBig(key.n)), key.n.length);
 
 /** 256 inputs from make(i): a class's pool, indexed by the pick of each measurement. */
 export const pool = (make) => Array.from({ length: 256 }, (_, i) => make(i));

@@ -4,19 +4,11 @@
 // part of a message can depend on the content; and the content's text is searched for as well.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ByokError } from '../../src/errors.js';
 import { getCore } from '../../src/core/index.js';
 import { readTargetKey } from '../../src/keys/index.js';
+import { errorOf } from '../helpers/errors.js';
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ByokError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ByokError');
-}
+const messageOf = (f: () => unknown): string => errorOf(f).message;
 
 /** The message for each of two contents, which must be equal and contain neither content. */
 function sameMessage(make: (content: string) => () => unknown, contents: [string, string]): string {
