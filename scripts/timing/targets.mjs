@@ -186,11 +186,11 @@ function cbcPadding(_core, ctx) {
  * options). samples: measurements of a full run; batch: calls per measurement.
  */
 export const TARGETS = [
-  { id: 'kwp-icv', what: 'AES-KWP unwrap: valid vs wrong ICV', variant: 'shipped', batch: 1, samples: 60000, setup: kwpUnwrap('icv') },
-  { id: 'kwp-mli-high', what: 'AES-KWP unwrap: valid vs MLI above the padded length', variant: 'shipped', batch: 1, samples: 60000, setup: kwpUnwrap('mli-high') },
-  { id: 'kwp-mli-low', what: 'AES-KWP unwrap: valid vs MLI 8 or more below it', variant: 'shipped', batch: 1, samples: 60000, setup: kwpUnwrap('mli-low') },
-  { id: 'kwp-padding', what: 'AES-KWP unwrap: valid vs non-zero padding', variant: 'shipped', batch: 1, samples: 60000, setup: kwpUnwrap('padding') },
-  { id: 'kw-iv', what: 'AES-KW unwrap: valid vs wrong IV', variant: 'shipped', batch: 1, samples: 60000, setup: kwUnwrapIv },
+  { id: 'kwp-icv', what: 'AES-KWP unwrap: valid vs wrong ICV', variant: 'shipped', batch: 1, samples: 100000, setup: kwpUnwrap('icv') },
+  { id: 'kwp-mli-high', what: 'AES-KWP unwrap: valid vs MLI above the padded length', variant: 'shipped', batch: 1, samples: 100000, setup: kwpUnwrap('mli-high') },
+  { id: 'kwp-mli-low', what: 'AES-KWP unwrap: valid vs MLI 8 or more below it', variant: 'shipped', batch: 1, samples: 100000, setup: kwpUnwrap('mli-low') },
+  { id: 'kwp-padding', what: 'AES-KWP unwrap: valid vs non-zero padding', variant: 'shipped', batch: 1, samples: 100000, setup: kwpUnwrap('padding') },
+  { id: 'kw-iv', what: 'AES-KW unwrap: valid vs wrong IV', variant: 'shipped', batch: 1, samples: 100000, setup: kwUnwrapIv },
   { id: 'oaep-y', what: 'OAEP decoding: valid vs Y ≠ 0 (Manger)', variant: 'clean', batch: 1, samples: 20000, setup: oaepDecode('first-byte') },
   { id: 'oaep-lhash', what: 'OAEP decoding: valid vs wrong lHash', variant: 'clean', batch: 1, samples: 20000, setup: oaepDecode('lhash') },
   { id: 'oaep-separator', what: 'OAEP decoding: valid vs no 0x01 separator', variant: 'clean', batch: 1, samples: 20000, setup: oaepDecode('separator') },
@@ -198,7 +198,7 @@ export const TARGETS = [
   { id: 'rsa-oaep-lhash', what: 'RSA-2048 OAEP decryption: valid vs wrong lHash', variant: 'shipped', batch: 1, samples: 1000, setup: oaepDecrypt('lhash') },
   { id: 'rsa-oaep-separator', what: 'RSA-2048 OAEP decryption: valid vs no separator', variant: 'shipped', batch: 1, samples: 1000, setup: oaepDecrypt('separator') },
   { id: 'rsa-ciphertext', what: 'RSA-2048 private operation: ciphertext 0 vs random', variant: 'shipped', batch: 1, samples: 1000, setup: rsaCiphertext },
-  { id: 'rsa-exponent', what: 'RSA-2048 private operation: low-weight exponents vs random keys', variant: 'shipped', batch: 1, samples: 2000, setup: rsaExponent },
+  { id: 'rsa-exponent', what: 'RSA-2048 private operation: low-weight exponents vs random keys', variant: 'shipped', batch: 1, samples: 3000, setup: rsaExponent },
   { id: 'aes-enc-key', what: 'AES encryption (KW wrap): zero key vs random keys', variant: 'shipped', batch: 1, samples: 40000, setup: aesEncrypt('key') },
   { id: 'aes-enc-data', what: 'AES encryption (KW wrap): zero data vs random data', variant: 'shipped', batch: 1, samples: 40000, setup: aesEncrypt('data') },
   { id: 'aes-dec-key', what: 'AES decryption (CBC): zero key vs random keys', variant: 'shipped', batch: 1, samples: 40000, setup: aesDecrypt('key') },
