@@ -11,6 +11,6 @@ export interface Result {
   readonly leak: boolean;
   readonly samples: number;
 }
-export declare function loadCores(targets?: readonly string[]): Promise<Record<string, { shipped: Core; clean: Core; plant: Core }>>;
+export declare function loadCores(targets?: readonly string[], variants?: readonly ('shipped' | 'clean' | 'plant')[]): Promise<Record<string, { shipped: Core; clean: Core; plant: Core }>>;
 export declare function runOnce(base: object, core: Core, ctx: unknown, opts?: { samples?: number; plant?: readonly [number, number] }): Result;
 export declare function detect(base: object, core: Core, ctx: unknown, opts: { chunk: number; maxSamples: number; plant?: readonly [number, number] }): Result;

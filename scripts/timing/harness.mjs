@@ -7,14 +7,15 @@ import { instantiate, RELEASE_TARGETS, shippedBytes, variantBytes } from './vari
 export { THRESHOLD };
 
 /** The cores of each release target: shipped (the recorded build), clean and plant (variants.mjs). */
-export async function loadCores(targets = RELEASE_TARGETS) {
+export async function loadCores(targets = RELEASE_TARGETS, variants = ['shipped', 'clean', 'plant']) {
   const out = {};
   for (const t of targets) {
-    out[t] = {
-      shipped: instantiate(shippedBytes(t), t),
-      clean: instantiate(await variantBytes(t, 'clean'), `${t} (harness entry)`),
-      plant: instantiate(await variantBytes(t, 'plant'), `${t} (planted)`),
-    };
+    out[t] = {};
+    for (const v of variants) {
+      out[t][v] = v === 'shipped'
+        ? instantiate(shippedBytes(t), t)
+        : instantiate(await variantBytes(t, v), `${t} (${v === 'plant' ? 'planted' : 'harness entry'})`);
+    }
   }
   return out;
 }

@@ -1,10 +1,11 @@
 // What the timing harness times. Each target names the build variant it runs on (variants.mjs), the
 // calls per measurement (batch), the measurements of a full run (samples), and setup(core, ctx), which
-// returns prepare(cls) — stage a fresh input of class 0 or 1 in the core's I/O region, untimed — and
-// run() — one call on the staged input. Before timing, check(core) runs every class once through the
-// export and compares its status with the one the class must give, so a class is what it claims to be.
-// Inputs are drawn at random from pools of 256 per class (the dudect "random" class); a "fixed" class
-// repeats one special value (all-zero keys or data, the zero ciphertext, the low-weight exponent key).
+// returns prepare(cls, pick) — stage input `pick` of class 0 or 1 in the core's I/O region, untimed —,
+// run() — one call on the staged input — and the status each class must give. Before timing,
+// setupTarget runs inputs of both classes through the export and compares the statuses, so a class is what
+// it claims to be. Each class is a pool of 256 inputs: random ones (the dudect "random" class), or 256
+// copies of one special value (all-zero keys or data, the zero ciphertext, the low-weight exponent key),
+// so that staging does the same work for either class.
 //
 // The controls are the same measurements on the 'plant' variant with one planted leak switched on: the
 // harness must flag each of them, or its results on the real functions do not count.

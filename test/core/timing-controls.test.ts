@@ -14,7 +14,7 @@ import { CONTROLS, makeContext, TARGETS } from '../../scripts/timing/targets.mjs
 import { RELEASE_TARGETS } from '../../scripts/timing/variants.mjs';
 import { REPO_ROOT } from '../helpers/cli.js';
 
-const cores = await loadCores();
+const cores = await loadCores(RELEASE_TARGETS, ['shipped', 'plant']);
 const ctx = makeContext(undefined);
 
 /** Chunk and budget per control, in measurements. */
