@@ -3,14 +3,15 @@
 // has, which silently dropped the bits above 29·limbs whenever 8·k > 29·limbs (861 modulus sizes from
 // 1024 to 8192 bits), so c + 2^(29·limbs) decrypted like c: malleable ciphertexts.
 //
-// Every modulus size from 1024 to 8192 bits on the release builds, and on the debug builds (about 5x
-// slower) every size from 7 bits below to 1 bit above each limb boundary (29·limbs - 7 .. 29·limbs + 1,
+// Every modulus size from 1024 to 8192 bits on the release builds and, on the debug builds (to keep the
+// run short), every size from 7 bits below to 1 bit above each limb boundary (29·limbs - 7 .. 29·limbs + 1,
 // which holds every affected size), with c = n, n + 1, c with bits above the limbs set, c with the top bit
-// of the k bytes set, and the largest k-byte value: all must give the one DECRYPT_FAILED. Real RSA keys for 7,169 sizes would take hours to generate, so the sweep uses keys the
-// core's load checks accept but whose "primes" are not prime (p = 2q + 1 with a random odd q; the CRT
-// values are consistent, qi = p - 2). For such a key a c below n passes the comparison and fails the fault
-// check of the private operation (FAULT_DETECTED), so the status tells which side of the comparison a
-// ciphertext fell on without a valid decryption. A sample of sizes checks that c = n - 2 does reach the
+// of the k bytes set, and the largest k-byte value: all must give the one DECRYPT_FAILED. Real RSA keys for
+// 7,169 sizes would take hours to generate, so the sweep uses keys the core's load checks accept but whose
+// "primes" are not prime (p = 2q + 1 with a random odd q; the CRT values are consistent, qi = p - 2). For
+// such a key a c below n passes the comparison and fails the fault check of the private operation
+// (FAULT_DETECTED), so the status tells which side of the comparison a ciphertext fell on without a valid
+// decryption. A sample of sizes checks that c = n - 2 does reach the
 // private operation. Real keys of 2030 and 1043 bits then show the attack itself: c + 2^(29·limbs) of a
 // valid ciphertext must no longer decrypt, through rsaOaepDecrypt and rsaAesKeyUnwrap.
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 // After a rehearsal — unwrapByok and verifyByok with a test KEK's private key given as bytes (PKCS#8 DER,
-// PEM, password-protected PEM, PKCS#12) — no buffer of the JavaScript heap holds the KEK's private values (d, p, q,
-// dP, dQ, qInv) or the target's private scalar: every copy our code (or a library it calls) made was
-// wiped. Before issue 13 asn1js copied the whole PKCS#8 of the KEK twice (fromBER copies its input unless
+// PEM, password-protected PEM, PKCS#12) — no buffer of the JavaScript heap holds the KEK's private values
+// (d, p, q, dP, dQ, qInv) or the target's private scalar: every copy our code (or a library it calls)
+// made was wiped. Before issue 13 asn1js copied the whole PKCS#8 of the KEK twice (fromBER copies its input unless
 // told not to) and the copies were dropped unwiped.
 //
 // How: node:inspector's Runtime.queryObjects lists every live ArrayBuffer of the heap (the Wasm memory,
@@ -28,6 +28,8 @@ const PASSWORD = 'correct horse battery staple';
 const kek = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const target = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const kekJwk = kek.privateKey.export({ format: 'jwk' });
+const targetJwk = target.privateKey.export({ format: 'jwk' });
+
 /** DER export as an owned Uint8Array; node's own Buffer is wiped at once. */
 function der(key: typeof kek.privateKey): Uint8Array {
   const b = key.export({ type: 'pkcs8', format: 'der' });
@@ -35,7 +37,6 @@ function der(key: typeof kek.privateKey): Uint8Array {
   b.fill(0);
   return out;
 }
-const targetJwk = target.privateKey.export({ format: 'jwk' });
 
 // The secrets and the probes the scan looks for, in one store it skips. Buffer.from(base64) may land in
 // Node's pool, so each temporary is wiped at once.
@@ -56,7 +57,7 @@ const secrets: [string, Uint8Array][] = [
 
 /** 16-byte windows of each secret, big-endian and reversed (little-endian), at three offsets: views into `store`. */
 const probes: [string, Uint8Array][] = [];
-for (const [name, s] of [...secrets]) {
+for (const [name, s] of secrets) {
   const rev = store.subarray(used, used + s.length);
   rev.set(s);
   rev.reverse();
