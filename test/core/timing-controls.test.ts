@@ -19,7 +19,7 @@ const ctx = makeContext(undefined);
 
 /** Chunk and budget per control, in measurements. */
 const BUDGET: Record<string, { chunk: number; maxSamples: number }> = {
-  'plant-kwp-icv-exit': { chunk: 20_000, maxSamples: 600_000 },
+  'plant-kwp-icv-exit': { chunk: 50_000, maxSamples: 1_200_000 },
   'plant-exponent-bit': { chunk: 100, maxSamples: 4_000 },
   'plant-oaep-y-exit': { chunk: 1_000, maxSamples: 20_000 },
 };
