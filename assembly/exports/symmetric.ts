@@ -5,7 +5,7 @@
 // Leaks: lengths and algorithm ids (public). See hash/sha.ts and aes/*.ts for the primitives.
 import { AES_SCRATCH, ERR_ARG, ERR_SELFTEST, OK, ioRangeOk, ready } from "../abi";
 import { wipe } from "../ct";
-import { AES_DEC, aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
+import { AES_DEC, aesDecrypt, aesSetKey } from "../aes/aes";
 import { roundsFor } from "../aes/keysched";
 import {
   kwpUnwrapInto, kwpWrapInto, kwpWrappedLen, kwUnwrapInto, kwUnwrapSpace, kwWrapInto, kwWrappedLen,
@@ -105,23 +105,6 @@ export function aesKwpUnwrap(kekPtr: usize, kekLen: i32, inPtr: usize, inLen: i3
   const r = kwpUnwrapInto(kekPtr, kekLen, inPtr, inLen, outPtr);
   wipe(AES_SCRATCH(), AES_USED);
   return r;
-}
-
-/**
- * One AES block (ECB) in either direction, for the FIPS-197 known-answer and cross-implementation tests
- * of every build; the TypeScript API does not use it. dir 0 encrypts, 1 decrypts; returns 16.
- */
-export function aesBlockForTest(keyPtr: usize, keyLen: i32, inPtr: usize, outPtr: usize, dir: i32): i32 {
-  if (!ready()) return ERR_SELFTEST;
-  if (roundsFor(keyLen) == 0 || (dir != 0 && dir != 1)) return ERR_ARG;
-  if (!ioRangeOk(keyPtr, keyLen) || !ioRangeOk(inPtr, 16) || !ioRangeOk(outPtr, 16)) return ERR_ARG;
-  const nr = aesSetKey(keyPtr, keyLen);
-  memory.copy(AS_BLK(), inPtr, 16);
-  if (dir == 0) aesEncrypt(nr, AS_BLK());
-  else aesDecrypt(nr, AS_BLK());
-  memory.copy(outPtr, AS_BLK(), 16);
-  wipe(AES_SCRATCH(), AES_USED);
-  return 16;
 }
 
 // ---- AES-CBC decryption (password-protected key files) -------------------------------------------

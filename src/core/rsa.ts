@@ -4,12 +4,12 @@
 // every call wipes the I/O region it used, whatever happens.
 import { ByokError } from '../errors.js';
 import {
-  checkStatus, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, type IoFrame, type WasmCore,
+  checkStatus, coreExport, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, type IoFrame, type WasmCore,
 } from './instance.js';
 import type {
   CoreApi, HashName, OaepOptions, RsaAesKeyWrapOptions, RsaPrivateKey, RsaPublicKey,
 } from './types.js';
-import { expectBytes, expectHash } from './validate.js';
+import { describeValue, expectBytes, expectHash } from './validate.js';
 
 export type RsaApi = Pick<CoreApi, 'rsaOaepEncrypt' | 'rsaOaepDecrypt' | 'rsaAesKeyWrap' | 'rsaAesKeyUnwrap'>;
 
@@ -33,7 +33,11 @@ interface PrivateParts extends PublicParts {
   readonly qi: Uint8Array;
 }
 
-/** The integer without its leading zero bytes (a view, not a copy). */
+/**
+ * The integer without its leading zero bytes (a view, not a copy). Variable time in their number, which for
+ * dp, dq and qi is secret but shown by every encoding a key arrives in (minimal DER INTEGERs, unpadded JWK
+ * members); the core strips again the same way (assembly/rsa/key.ts).
+ */
 function stripZeros(b: Uint8Array): Uint8Array {
   let i = 0;
   while (i < b.length && b[i] === 0) i++;
@@ -105,7 +109,7 @@ function wrapOptions(opts: unknown): { hash: HashName; keyBytes: number } {
   const hash = expectHash('hash', o.hash, ALL_HASHES);
   const bits = o.aesKeyBits ?? 256;
   if (bits !== 128 && bits !== 192 && bits !== 256) {
-    throw new ByokError('CORE_BAD_ARGUMENT', `"aesKeyBits" expected 128, 192 or 256, got ${String(bits)}`);
+    throw new ByokError('CORE_BAD_ARGUMENT', `"aesKeyBits" expected 128, 192 or 256, got ${typeof bits === 'number' ? bits : describeValue(bits)}`);
   }
   return { hash, keyBytes: bits / 8 };
 }
@@ -132,18 +136,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function bindRsa(core: WasmCore): RsaApi {
-  type Fn = (...args: number[]) => number;
-  // Resolved on first call, so binding a core without these exports fails only when they are used.
-  const fn = (name: string): Fn => (...args: number[]): number => {
-    const f = core.exports[name];
-    if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
-    return (f as Fn)(...args);
-  };
-  const encryptFn = fn('rsaOaepEncrypt');
-  const decryptFn = fn('rsaOaepDecrypt');
-  const wrapFn = fn('rsaAesKeyWrap');
-  const unwrapFn = fn('rsaAesKeyUnwrap');
-  const montRRFn = fn('rsaMontRR');
+  const encryptFn = coreExport(core, 'rsaOaepEncrypt');
+  const decryptFn = coreExport(core, 'rsaOaepDecrypt');
+  const wrapFn = coreExport(core, 'rsaAesKeyWrap');
+  const unwrapFn = coreExport(core, 'rsaAesKeyUnwrap');
+  const montRRFn = coreExport(core, 'rsaMontRR');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   // R^2 mod n of the last two public moduli: a BYOK run wraps under one KEK, and reading an RSA target

@@ -86,8 +86,6 @@ function mismatch(want: KeyFormat, found: KeyFormat | string): ByokError {
   return new ByokError('FORMAT_MISMATCH', `format "${want}" was requested but the file holds ${found}; omit the format to detect it, or pass the right one`);
 }
 
-const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
-
 /** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } — BER allowed, so by prefix. */
 export function looksLikePkcs12(b: Uint8Array): boolean {
   if (b.length < 8 || b[0] !== 0x30) return false;
@@ -221,7 +219,7 @@ function openDer(bytes: Uint8Array): Opened {
   const pub = PUBLIC_SHAPES[shape];
   if (pub !== undefined) throw notPrivate(pub, 'DER');
   if (shape === 'unknown') {
-    throw unknownFormat(`the binary file (${bytes.length} bytes, starting ${Array.from(bytes.subarray(0, 2), hex2).join(' ')}) is not a key structure this tool knows, or not strict DER`);
+    throw unknownFormat(`the binary file (${bytes.length} bytes) is not a key structure this tool knows, or not strict DER`);
   }
   const der = bytes.slice();
   const format = shape as KeyFormat;

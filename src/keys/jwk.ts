@@ -146,10 +146,13 @@ function rsaJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
     const [p, q, dp, dq, qi] = crt as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     rsa = { n, e, d, p, q, dp, dq, qi };
   } else if (present.length === 0) {
-    rsa = completeRsaFromNed(n, e, d);
-    d.fill(0);
+    try {
+      rsa = completeRsaFromNed(n, e, d, path);
+    } finally {
+      d.fill(0);
+    }
     if (rsa === undefined) {
-      throw new ByokError('INVALID_RSA_KEY', `${path}: n, e and d do not form an RSA key (the primes cannot be recovered); export the key again from its source`, { path });
+      throw new ByokError('INVALID_RSA_KEY', `${path}: the primes of this key cannot be recovered from n, e and d (they do not form an RSA key, or one far from what key generators make); export the key with p, q, dp, dq and qi, or again from its source`, { path });
     }
   } else {
     throw malformed(path, `has ${present.join(', ')} but not all of p, q, dp, dq, qi (RFC 7518 §6.3.2: all or none)`);

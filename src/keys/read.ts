@@ -7,6 +7,7 @@
 // RSA other than 2048/3072/4096 by default (one call, clear error), and `azureChecks: false` returns the
 // parsed key so a caller can inspect it. The `azure` field of a TargetKey is kept for existing callers.
 import { ByokError } from '../errors.js';
+import { describeValue } from '../core/validate.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
 import { ed25519Pkcs8, ed25519Spki } from './ed25519.js';
@@ -40,7 +41,7 @@ function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (typeof opts !== 'object' || opts === null) throw argError('"opts" expected an object');
   const o = opts as Record<string, unknown>;
   if (o['format'] !== undefined && !FORMATS.includes(o['format'] as KeyFormat)) {
-    throw argError(`"format" expected one of ${FORMATS.join(', ')}, got ${String(o['format'])}`);
+    throw argError(`"format" expected one of ${FORMATS.join(', ')}, got ${describeValue(o['format'])}`);
   }
   if (o['password'] !== undefined && typeof o['password'] !== 'string' && !(o['password'] instanceof Uint8Array)) {
     throw argError('"password" expected string or Uint8Array');
