@@ -38,11 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(mainHelp());
     return EXIT_OK;
   }
-  if (first === '--version' || first === '-V' || first === 'version') {
-    io.stdout.write(`${TOOLKIT_NAME} ${TOOLKIT_VERSION}\n`);
-    return EXIT_OK;
-  }
-  const name = first === 'help' ? rest[0]! : first;
+  const name = first === 'help' ? rest[0]! : first === '--version' || first === '-V' ? 'version' : first;
   const command: Command | undefined = COMMANDS.find((c) => c.spec.name === name);
   const json = rest.includes('--json');
   if (!command) {

@@ -6,7 +6,7 @@ import { byok, isOneLineError, tempDir } from '../helpers/cli.js';
 import { ciphertextOf, fingerprintGroups, KID, cliSetup, type Fixtures } from './fixtures.js';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 
-const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo'];
+const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo', 'version'];
 
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixtures;
@@ -34,13 +34,24 @@ describe('help and usage', () => {
     }
   });
 
-  it('byok with no arguments prints help on stderr and exits 2; --version prints the package version', () => {
+  it('byok with no arguments prints help on stderr and exits 2; --version prints the package version and the core', () => {
     const r = byok([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: byok <command>');
-    const v = byok(['--version']);
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(v.stdout.trim()).toBe(`byok-toolkit ${pkg.version}`);
+    const recorded = readFileSync(new URL('../../assembly/core-release.sha256', import.meta.url), 'utf8');
+    for (const args of [['--version'], ['-V'], ['version']]) {
+      const v = byok(args);
+      expect(v.code).toBe(0);
+      const [first, core] = v.stdout.split('\n');
+      expect(first).toBe(`byok-toolkit ${pkg.version}`);
+      const m = /^core +Wasm (release(?:-simd)?), SHA-256 ([0-9a-f]{64})$/.exec(core!);
+      expect(m).not.toBeNull();
+      expect(recorded).toContain(`${m![2]}  ${m![1]}\n`);
+    }
+    const j = JSON.parse(byok(['--version', '--json']).stdout) as { ok: boolean; version: string; core: { build: string; sha256: string } };
+    expect(j).toMatchObject({ ok: true, version: pkg.version });
+    expect(recorded).toContain(`${j.core.sha256}  ${j.core.build}\n`);
   });
 
   it.each([

@@ -6,12 +6,19 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-// scripts/build-cli.mjs defines this in the bundled executable, whose worker is a bundle beside it; in
-// the unbundled dist/ it is undeclared (typeof gives 'undefined') and the worker is ./worker.js.
+// scripts/build-cli.mjs defines BYOK_BUNDLED_WORKER in the bundled executable, whose worker is a bundle
+// beside it; scripts/build-sea.mjs defines BYOK_WORKER_SOURCE in the single executable, which has no files
+// beside it: the worker's own bundle is embedded as source text and run with `eval`. In the unbundled
+// dist/ both are undeclared (typeof gives 'undefined') and the worker is ./worker.js.
 declare const BYOK_BUNDLED_WORKER: string | undefined;
-const WORKER_URL = typeof BYOK_BUNDLED_WORKER === 'string'
-  ? new URL(BYOK_BUNDLED_WORKER, import.meta.url)
-  : new URL('./worker.js', import.meta.url);
+declare const BYOK_WORKER_SOURCE: string | undefined;
+
+function newWorker(): Worker {
+  if (typeof BYOK_WORKER_SOURCE === 'string') return new Worker(BYOK_WORKER_SOURCE, { eval: true });
+  return new Worker(typeof BYOK_BUNDLED_WORKER === 'string'
+    ? new URL(BYOK_BUNDLED_WORKER, import.meta.url)
+    : new URL('./worker.js', import.meta.url));
+}
 
 let started: Worker[] = [];
 const exited = new WeakSet<Worker>();
@@ -32,7 +39,7 @@ export function jobsFromArgv(argv: readonly string[]): number {
 }
 
 function spawn(): Worker {
-  const w = new Worker(WORKER_URL);
+  const w = newWorker();
   w.unref();
   // A worker that fails to load reports it when claimed (its 'error' is re-emitted to the listeners then).
   w.on('error', () => undefined);

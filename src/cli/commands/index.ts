@@ -5,8 +5,9 @@ import { demoCommand } from './demo.js';
 import { inspectCommand } from './inspect.js';
 import { kekCommand } from './kek.js';
 import { unwrapCommand, verifyCommand } from './unwrap.js';
+import { versionCommand } from './version.js';
 import { wrapCommand } from './wrap.js';
 
 export const COMMANDS: readonly Command[] = [
-  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand,
+  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand, versionCommand,
 ];
