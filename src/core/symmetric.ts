@@ -10,7 +10,7 @@ import { expectBytes } from './validate.js';
 
 export type SymmetricApi = Pick<
   CoreApi,
-  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt'
+  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt' | 'aesKcv'
 >;
 
 const KEK_LENGTHS: readonly number[] = [16, 24, 32];
@@ -55,6 +55,7 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
   const kwpWrapFn = fn5('aesKwpWrap');
   const kwpUnwrapFn = fn5('aesKwpUnwrap');
   const cbcDecryptFn = fn('aesCbcDecrypt');
+  const aesBlockFn = fn('aesBlockForTest');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   function hash(name: HashName, data: Uint8Array): Uint8Array {
@@ -159,11 +160,29 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
     }
   }
 
+  /**
+   * The key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128), what HSMs print beside a
+   * key and what an AES-CBC encryption of one zero block with a zero IV gives. The core's one-block export
+   * (built for the known-answer tests) computes it in constant time and wipes its scratch.
+   */
+  function aesKcv(key: Uint8Array): Uint8Array {
+    expectBytes('key', key, KEK_LENGTHS);
+    const f = ioFrame(core);
+    try {
+      const k = f.put(key);
+      const block = f.reserve(16); // zero: reserve hands out wiped memory
+      checkStatus(aesBlockFn(k, key.length, block, block, 0), 'AES key check value');
+      return f.read(block, 3);
+    } finally {
+      f.wipe();
+    }
+  }
+
   return {
     sha1: (data) => hash('sha1', data),
     sha256: (data) => hash('sha256', data),
     sha384: (data) => hash('sha384', data),
     sha512: (data) => hash('sha512', data),
-    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt,
+    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt, aesKcv,
   };
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { syncDir } from '../files.js';
 import { claimWorkers } from './pool.js';
-import { finishRow, processRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
+import { finishRow, prepareRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
+import { openJournal } from './journal.js';
 import type { ManifestRow } from './manifest.js';
 
 export interface BatchRun {
@@ -69,6 +70,12 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     return idx;
   };
   const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+  // Journal lines first (one fsync for the chunk), then the outputs they describe.
+  const journal = openJournal(cfg.outDir);
+  const write = (idx: readonly number[], prepared: readonly PreparedRow[]): void => {
+    journal.append(prepared.flatMap((p) => (p.record === undefined ? [] : [p.record])));
+    prepared.forEach((p, i) => record(idx[i]!, finishRow(cfg, p)));
+  };
 
   // Guided chunks: a share of what remains, at most WORKER_CHUNK, so small manifests still reach the
   // workers (prestarted by main.ts) and no worker is left with a long chunk while the others are done.
@@ -95,7 +102,7 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     worker.on('message', (batch: PreparedRow[]) => {
       const idx = inFlight.shift()!;
       feed();
-      batch.forEach((r, i) => record(idx[i]!, finishRow(cfg, r)));
+      write(idx, batch);
       onProgress(done, failed);
     });
     worker.on('error', fail);
@@ -108,14 +115,18 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     feed();
   })));
 
-  for (;;) {
-    const idx = take(INLINE_CHUNK);
-    if (idx.length === 0 || failure !== undefined) break;
-    for (const i of idx) record(i, processRow(cfg, rows[i]!));
-    onProgress(done, failed);
-    await yieldToEvents(); // worker results get written, the progress bar draws
+  try {
+    for (;;) {
+      const idx = take(INLINE_CHUNK);
+      if (idx.length === 0 || failure !== undefined) break;
+      write(idx, idx.map((i) => prepareRow(cfg, rows[i]!)));
+      onProgress(done, failed);
+      await yieldToEvents(); // worker results get written, the progress bar draws
+    }
+    await workersDone;
+  } finally {
+    journal.close();
   }
-  await workersDone;
   if (failure !== undefined) throw failure;
   onProgress(done, failed);
   syncDir(cfg.outDir);

@@ -11,6 +11,7 @@ import { readInputFile, writeFileAtomic } from '../files.js';
 import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
 import { runBatch, scanOutputFolder } from '../batch/run.js';
+import { readJournal } from '../batch/journal.js';
 import { defaultJobs } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
 import { PAIRWISE_HELP } from './wrap.js';
@@ -94,6 +95,7 @@ export const batchCommand: Command = {
     }
     if (!statSync(outDir).isDirectory()) throw new ByokError('FILE_WRITE_FAILED', `${JSON.stringify(outDir)} is not a folder`);
     const { removed: stale, existing } = scanOutputFolder(outDir, rows);
+    const journal = readJournal(outDir);
 
     for (const line of kv([
       ['KEK', `RSA ${kek.bits}, ${kek.kid ?? 'kid from the manifest'}`],
@@ -104,7 +106,7 @@ export const batchCommand: Command = {
     if (stale > 0) ctx.say(`Removed ${stale} temporary file${stale === 1 ? '' : 's'} an interrupted run left behind.`);
 
     const envPassword = ctx.io.env['BYOK_PASSWORD'] === undefined ? undefined : new TextEncoder().encode(ctx.io.env['BYOK_PASSWORD']);
-    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, existing, ...(envPassword ? { envPassword } : {}) };
+    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, existing, journal, ...(envPassword ? { envPassword } : {}) };
     const startedAt = new Date();
     const bar = progressBar(ctx, rows.length);
     let run;
