@@ -73,7 +73,12 @@ export type ByokErrorCode =
   | 'INPUT_TOO_LARGE'
   | 'MANIFEST_INVALID'
   // core: RSA public key out of range (even modulus, bad public exponent)
-  | 'INVALID_PUBLIC_KEY';
+  | 'INVALID_PUBLIC_KEY'
+  // destination rules (src/formats)
+  | 'BYOK_BAD_KEY_NAME'          // not a name the destination accepts for a key (Azure: 1-127 of [0-9A-Za-z-])
+  | 'BYOK_NOT_IMPORTABLE'        // the destination the KEK belongs to does not import this key type (strict mode)
+  // command line: interrupted by a signal (src/cli)
+  | 'INTERRUPTED';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

@@ -54,7 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(renderHelp(command.spec));
       return EXIT_OK;
     }
-    const ctx = makeCtx(io, json);
+    const ctx = makeCtx(io, json, command.spec.name);
     const result = await command.run(args, ctx);
     if (json) io.stdout.write(JSON.stringify({ ok: result.exitCode === EXIT_OK, command: command.spec.name, exitCode: result.exitCode, ...result.json }, null, 2) + '\n');
     return result.exitCode;

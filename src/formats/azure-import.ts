@@ -26,6 +26,27 @@ export function checkKeyOps(kty: AzureKty, ops: readonly string[]): void {
   if (new Set(ops).size !== ops.length) throw new ByokError('BYOK_BAD_OPS', 'a key operation is listed twice: list each once');
 }
 
+/** Azure's key name rule (Key Vault and Managed HSM): 1 to 127 letters, digits and dashes. */
+const KEY_NAME = /^[0-9A-Za-z-]{1,127}$/;
+
+/** Throws BYOK_BAD_KEY_NAME, with the rule, for a name Azure refuses for a key. */
+export function checkAzureKeyName(name: string): void {
+  if (!KEY_NAME.test(name)) {
+    throw new ByokError('BYOK_BAD_KEY_NAME', `${JSON.stringify(name.slice(0, 130))} is not a name Azure accepts for a key: use 1 to 127 letters, digits and dashes (no dots, underscores or spaces)`);
+  }
+}
+
+/**
+ * What Azure would refuse at import although the .byok is well formed, as warnings: Key Vault (Premium)
+ * imports RSA and EC keys only; AES keys (oct-HSM) go to a Managed HSM. The KEK's kid names the service.
+ */
+export function importWarnings(kek: AzureKeyId, kty: AzureKty): string[] {
+  if (kty === 'oct-HSM' && kek.service === 'vault') {
+    return [`the KEK belongs to the Key Vault ${kek.instance} (${kek.host}), and Key Vault does not import AES keys (oct-HSM); only Managed HSM does: wrap the key for a Managed HSM KEK (https://<hsm>.managedhsm.azure.net/keys/…), or the import will be refused`];
+  }
+  return [];
+}
+
 /** Body of `PUT {vault}/keys/{name}?api-version=7.4` (§1.5). `key_hsm` = unpadded base64url of the file bytes. */
 export interface AzureImportRequest {
   readonly key: { readonly kty: AzureKty; readonly crv?: string; readonly key_ops: readonly string[]; readonly key_hsm: string };

@@ -6,7 +6,8 @@ import { ByokError } from '../errors.js';
 import { parseAzureKid } from '../formats/azure-kid.js';
 import { buildByok, serializeByok, type AzureByokFile } from '../formats/azure.js';
 import {
-  azImportCommand, checkKeyOps, importRequest, sdkKey, type AzureImportRequest, type AzureKty, type AzureSdkKey,
+  azImportCommand, checkAzureKeyName, checkKeyOps, importRequest, importWarnings, sdkKey,
+  type AzureImportRequest, type AzureKty, type AzureSdkKey,
 } from '../formats/azure-import.js';
 import { checkKekForAzure, type Kek } from '../kek/index.js';
 import { checkTargetForAzure, readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
@@ -26,6 +27,11 @@ export interface WrapForAzureOptions {
   readonly generator?: string;
   /** When `target` is bytes: how to read it (password, key index in a container, …). */
   readonly read?: ReadTargetKeyOptions;
+  /**
+   * Refuse (BYOK_NOT_IMPORTABLE) what would only be a warning: a .byok the destination would not import,
+   * such as an AES key for a Key Vault KEK. Default false.
+   */
+  readonly strict?: boolean;
 }
 
 export interface AzureWrapResult {
@@ -41,6 +47,8 @@ export interface AzureWrapResult {
   readonly azCommand: string;
   /** What was wrapped for whom, for display and logs (no key material). */
   readonly summary: WrapSummary;
+  /** What the destination would refuse although the file is well formed (see `strict`); usually empty. */
+  readonly warnings: readonly string[];
 }
 
 export interface WrapSummary {
@@ -82,6 +90,7 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, opti
     throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
   }
   const kid = parseAzureKid(k.kid);
+  if (options.keyName !== undefined) checkAzureKeyName(options.keyName);
   const ownsTarget = target instanceof Uint8Array;
   const t: TargetKey = ownsTarget ? readTargetKey(target, options.read) : target;
   try {
@@ -89,6 +98,8 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, opti
     const kty = t.azure.kty;
     const keyOps = options.keyOps ?? t.azure.keyOps;
     checkKeyOps(kty, keyOps);
+    const warnings = importWarnings(kid, kty);
+    if (options.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
     const ciphertext = getCore().rsaAesKeyWrap({ n: k.n, e: k.e }, t.material, { hash: 'sha1', aesKeyBits: 256 });
     const expected = k.bits / 8 + 8 * Math.ceil(t.material.length / 8) + 8;
     if (ciphertext.length !== expected) {
@@ -116,6 +127,7 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, opti
           ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
         });
       },
+      warnings,
       summary: {
         kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
         target: {

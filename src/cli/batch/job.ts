@@ -7,6 +7,8 @@ import { hex } from '@scure/base';
 import { getCore } from '../../core/index.js';
 import { ByokError } from '../../errors.js';
 import { parseByok } from '../../formats/azure.js';
+import { importWarnings } from '../../formats/azure-import.js';
+import { parseAzureKid } from '../../formats/azure-kid.js';
 import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { readTargetKey, wipeTargetKey, type TargetKey } from '../../keys/index.js';
 import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
@@ -28,6 +30,8 @@ export interface JobConfig {
   readonly pairwiseTest?: boolean;
   /** BYOK_PASSWORD as bytes, for rows without a password_file. */
   readonly envPassword?: Uint8Array;
+  /** Fail rows the destination would not import (WrapForAzureOptions.strict) instead of warning. */
+  readonly strict?: boolean;
 }
 
 export type RowStatus = 'wrapped' | 'skipped' | 'failed';
@@ -46,6 +50,8 @@ export interface RowResult {
   readonly publicKeySha256?: string;
   /** The source AES key's check value (hex, 3 bytes). */
   readonly kcv?: string;
+  /** What the destination would refuse although the output is well formed (e.g. AES for a Key Vault). */
+  readonly warnings?: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -158,8 +164,12 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
     }
     target = readRowKey(row, cfg);
     const check = keyCheck(target);
+    // Kept outputs are checked like new ones: a kept AES blob for a Key Vault is still not importable.
+    const warnings = importWarnings(parseAzureKid(kek.kid), target.azure.kty);
+    if (cfg.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
     const describe = {
       kty: target.azure.kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }), ...checkFields(check),
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
     if (!cfg.force && (cfg.existing === undefined ? exists(out) : cfg.existing.has(`${row.name}.byok`))) {
       const problem = resumeProblem(out, row.name, kek, check, cfg.journal);
@@ -186,7 +196,7 @@ export function finishRow(cfg: JobConfig, r: PreparedRow): RowResult {
     writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false, listedAbsent: cfg.existing !== undefined });
     return result;
   } catch (e) {
-    const { kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, ...base } = result;
+    const { kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, warnings: _warnings, ...base } = result;
     return failed(base, e);
   }
 }

@@ -4,6 +4,7 @@
 // columns of file names would be more code to audit than this.
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
+import { checkAzureKeyName } from '../../formats/azure-import.js';
 
 export interface ManifestRow {
   /** 1-based row number in the manifest (CSV: line of the record; JSON: array index + 1). */
@@ -17,7 +18,6 @@ export interface ManifestRow {
 }
 
 const FIELDS = ['name', 'key', 'password_file', 'kid'] as const;
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$/;
 export const MAX_MANIFEST_ROWS = 1_000_000;
 
 /** "manifest row 4 has …": `why` continues the sentence. */
@@ -39,8 +39,11 @@ export function parseManifest(text: string, path: string): ManifestRow[] {
     if (key === undefined || key === '') throw invalid(where, 'has no "key" (the key file to wrap)');
     const keyPath = resolve(base, key); // absolute paths stay absolute (normalized)
     const name = fields.name === undefined || fields.name === '' ? basename(key, extname(key)) : fields.name;
-    if (!NAME_RE.test(name)) {
-      throw invalid(where, `has the name ${JSON.stringify(name.slice(0, 60))}, which cannot be a file name: use letters, digits, '.', '_' and '-' (at most 127), starting with a letter or digit`);
+    // The name is the Azure key's name (the import plan's az commands) and the output's file name.
+    try {
+      checkAzureKeyName(name);
+    } catch {
+      throw invalid(where, `has the name ${JSON.stringify(name.slice(0, 60))}, which Azure does not accept for a key: use 1 to 127 letters, digits and dashes (set the name column)`);
     }
     const lower = name.toLowerCase(); // case-insensitive file systems would make two names one file
     const prev = seen.get(lower);

@@ -14,7 +14,7 @@ import { runBatch, scanOutputFolder } from '../batch/run.js';
 import { readJournal } from '../batch/journal.js';
 import { defaultJobs } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
-import { PAIRWISE_HELP } from './wrap.js';
+import { PAIRWISE_HELP, STRICT_HELP } from './wrap.js';
 
 const spec: CommandSpec = {
   name: 'batch',
@@ -36,6 +36,7 @@ const spec: CommandSpec = {
     jobs: { type: 'string', arg: 'N', help: `threads computing: this one and N − 1 workers (default: ${defaultJobs()},\nthe CPU count here); 1 runs everything in one thread` },
     force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
+    strict: { type: 'boolean', help: STRICT_HELP.replace('refuse (exit 1)', 'fail the rows of') },
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
   },
   examples: [
@@ -65,6 +66,17 @@ function progressBar(ctx: Ctx, total: number): { update(done: number, failed: nu
       ctx.io.stderr.write('\r' + ' '.repeat(70) + '\r');
     },
   };
+}
+
+/** Rows by warning text: a batch for one KEK gives the same warning for every AES key. */
+function groupWarnings(results: readonly RowResult[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of results) for (const w of r.warnings ?? []) out.set(w, [...(out.get(w) ?? []), r.row]);
+  return out;
+}
+
+function listRows(rows: readonly number[]): string {
+  return rows.length <= 10 ? rows.join(', ') : `${rows.slice(0, 10).join(', ')} and ${rows.length - 10} more (see the report)`;
 }
 
 export const batchCommand: Command = {
@@ -106,7 +118,8 @@ export const batchCommand: Command = {
     if (stale > 0) ctx.say(`Removed ${stale} temporary file${stale === 1 ? '' : 's'} an interrupted run left behind.`);
 
     const envPassword = ctx.io.env['BYOK_PASSWORD'] === undefined ? undefined : new TextEncoder().encode(ctx.io.env['BYOK_PASSWORD']);
-    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, existing, journal, ...(envPassword ? { envPassword } : {}) };
+    const strict = flag(v, 'strict');
+    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, strict, existing, journal, ...(envPassword ? { envPassword } : {}) };
     const startedAt = new Date();
     const bar = progressBar(ctx, rows.length);
     let run;
@@ -129,6 +142,7 @@ export const batchCommand: Command = {
       jobs,
       force,
       pairwiseTest,
+      strict,
       counts,
       rows: run.results,
     };
@@ -144,6 +158,9 @@ export const batchCommand: Command = {
       if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
     }
     ctx.say(`Report: ${reportPath}`);
+    for (const [message, rowsWith] of groupWarnings(run.results)) {
+      ctx.warn(`${rowsWith.length === 1 ? 'row' : 'rows'} ${listRows(rowsWith)}: ${message}`);
+    }
     return {
       exitCode: counts.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
       json: { report: reportPath, outDir, seconds: report.seconds, counts, failures: failures.map((f) => ({ row: f.row, name: f.name, error: f.error })) },

@@ -8,10 +8,16 @@ import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
 import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
 import { passwordSource } from '../password.js';
-import { ByokError } from '../../errors.js';
+import { ByokError, type ByokErrorCode } from '../../errors.js';
+import { checkAzureKeyName } from '../../formats/azure-import.js';
 
 export const PAIRWISE_HELP =
   'RSA keys: also encrypt a test message with the public key and decrypt it\nwith the private key (one private-key operation per key); catches a\ncomposite "prime" from a faulty generator, which the default checks cannot';
+
+export const STRICT_HELP = 'refuse (exit 1) what would only be a warning: a key the KEK\'s service does not\nimport, such as an AES key for a Key Vault KEK (Managed HSM only)';
+
+/** A wrap that is well formed but that the destination would refuse: exit 1, not bad input. */
+export const WRAP_CHECK_CODES: ReadonlySet<ByokErrorCode> = new Set<ByokErrorCode>(['BYOK_NOT_IMPORTABLE']);
 
 export const KEY_READ_OPTIONS = {
   'password-file': { type: 'string', arg: 'FILE', help: 'password of an encrypted key file (first line of FILE);\nalso BYOK_PASSWORD, else a prompt on a terminal' },
@@ -38,9 +44,10 @@ const spec: CommandSpec = {
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     ...KEY_READ_OPTIONS,
     ops: { type: 'string', arg: 'LIST', help: 'key operations, comma separated (default: RSA all six, EC sign,verify,\nAES encrypt,decrypt,wrapKey,unwrapKey)' },
-    name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command' },
+    name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command\n(Azure: 1 to 127 letters, digits and dashes)' },
     out: { type: 'string', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
     force: { type: 'boolean', help: 'replace an existing output file' },
+    strict: { type: 'boolean', help: STRICT_HELP },
   },
   examples: [
     'az keyvault key download --vault-name contoso --name KEKforBYOK --file kek.pem',
@@ -84,6 +91,7 @@ export function describeTarget(r: AzureWrapResult['summary']['target']): string 
 
 export const wrapCommand: Command = {
   spec,
+  checkCodes: WRAP_CHECK_CODES,
   async run(args, ctx) {
     const v = args.values;
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
@@ -92,6 +100,8 @@ export const wrapCommand: Command = {
     if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
     const ops = str(v, 'ops')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
+    const name = str(v, 'name');
+    if (name !== undefined) checkAzureKeyName(name); // before any file is read or a password asked for
     const kek = readKekFile(kekPath, str(v, 'kid'));
     const pw = passwordSource(str(v, 'password-file'), ctx.io);
     let transportKey: Uint8Array | undefined;
@@ -100,8 +110,8 @@ export const wrapCommand: Command = {
       const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
       let result: AzureWrapResult;
       try {
-        const name = str(v, 'name');
         result = wrapForAzure(kek, target, {
+          strict: flag(v, 'strict'),
           byokPath: out === '-' ? '<file>.byok' : out,
           ...(ops === undefined ? {} : { keyOps: ops }),
           ...(name === undefined ? {} : { keyName: name }),
@@ -127,6 +137,7 @@ export const wrapCommand: Command = {
       ctx.say();
       ctx.say('Compare the fingerprint with the one the key vault owner reads to you, then import:');
       ctx.say(`  ${result.azCommand}`);
+      for (const w of result.warnings) ctx.warn(w);
       return {
         exitCode: EXIT_OK,
         json: {
@@ -135,6 +146,7 @@ export const wrapCommand: Command = {
           kek: s.kek,
           target: s.target,
           pairwiseTest: pairwise,
+          warnings: result.warnings,
           azCommand: result.azCommand,
           importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
         },
