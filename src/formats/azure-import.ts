@@ -1,6 +1,7 @@
 // How a `.byok` file is submitted (byok-formats.md §1.5): the REST body of `PUT /keys/{name}`, the
 // `@azure/keyvault-keys` importKey argument and the `az keyvault key import` command line.
 // Pure data; this module must not depend on the Azure SDK (the library does not).
+import { expectBytes, expectRecord, expectString, expectStringList, invalid, optionalString } from '../arguments.js';
 import { ByokError } from '../errors.js';
 import { base64urlEncode } from './base64url.js';
 import type { AzureKeyId } from './azure-kid.js';
@@ -31,8 +32,8 @@ const KEY_NAME = /^[0-9A-Za-z-]{1,127}$/;
 
 /** Throws BYOK_BAD_KEY_NAME, with the rule, for a name Azure refuses for a key. */
 export function checkAzureKeyName(name: string): void {
-  if (!KEY_NAME.test(name)) {
-    throw new ByokError('BYOK_BAD_KEY_NAME', `${JSON.stringify(name.slice(0, 130))} is not a name Azure accepts for a key: use 1 to 127 letters, digits and dashes (no dots, underscores or spaces)`);
+  if (typeof name !== 'string' || !KEY_NAME.test(name)) {
+    throw new ByokError('BYOK_BAD_KEY_NAME', `${typeof name === 'string' ? JSON.stringify(name.slice(0, 130)) : 'the key name'} is not a name Azure accepts for a key: use 1 to 127 letters, digits and dashes (no dots, underscores or spaces)`);
   }
 }
 
@@ -68,7 +69,22 @@ export interface ImportDescription {
   fileBytes: Uint8Array;
 }
 
+const KTYS: readonly AzureKty[] = ['RSA-HSM', 'EC-HSM', 'oct-HSM'];
+
+function checkKty(fn: string, name: string, v: unknown): void {
+  if (!KTYS.includes(v as AzureKty)) throw invalid(fn, name, KTYS.map((k) => `"${k}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'), v);
+}
+
+function checkDescription(fn: string, d: unknown): void {
+  const o = expectRecord(fn, 'd', d);
+  checkKty(fn, 'd.kty', o['kty']);
+  optionalString(fn, 'd.crv', o['crv']);
+  expectStringList(fn, 'd.keyOps', o['keyOps']);
+  expectBytes(fn, 'd.fileBytes', o['fileBytes']);
+}
+
 export function importRequest(d: ImportDescription): AzureImportRequest {
+  checkDescription('importRequest', d);
   return {
     key: {
       kty: d.kty,
@@ -81,6 +97,7 @@ export function importRequest(d: ImportDescription): AzureImportRequest {
 }
 
 export function sdkKey(d: ImportDescription): AzureSdkKey {
+  checkDescription('sdkKey', d);
   return { kty: d.kty, ...(d.crv === undefined ? {} : { crv: d.crv }), keyOps: [...d.keyOps], t: d.fileBytes };
 }
 
@@ -96,6 +113,16 @@ export function azImportCommand(args: {
   byokPath: string;
   keyName?: string;
 }): string {
+  const fn = 'azImportCommand';
+  const a = expectRecord(fn, 'args', args);
+  const kek = expectRecord(fn, 'args.kek', a['kek']);
+  if (kek['service'] !== 'vault' && kek['service'] !== 'managedhsm') throw invalid(fn, 'args.kek', 'a parsed kid (parseAzureKid)', a['kek']);
+  expectString(fn, 'args.kek.instance', kek['instance']);
+  checkKty(fn, 'args.kty', a['kty']);
+  optionalString(fn, 'args.crv', a['crv']);
+  expectStringList(fn, 'args.keyOps', a['keyOps']);
+  expectString(fn, 'args.byokPath', a['byokPath']);
+  optionalString(fn, 'args.keyName', a['keyName']);
   const where = args.kek.service === 'managedhsm' ? ['--hsm-name', args.kek.instance] : ['--vault-name', args.kek.instance];
   const parts = [
     'az', 'keyvault', 'key', 'import', ...where,

@@ -18,6 +18,8 @@ import { OID, OTHER_KEY_ALGORITHMS } from '../keys/oids.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { isPrintableText } from '../keys/raw.js';
 import { rsaSpki } from '../keys/rsa.js';
+import { plainBytes } from '../arguments.js';
+import { hasUtf16Bom, utf16Refusal, utf16ToUtf8 } from '../keys/utf16.js';
 import { kekFingerprint } from './fingerprint.js';
 import type { Kek, KekSource, ReadKekOptions } from './types.js';
 
@@ -231,10 +233,16 @@ export function readKek(input: Uint8Array | string | object, opts: ReadKekOption
   if (opts.kid !== undefined && typeof opts.kid !== 'string') throw new ByokError('INVALID_ARGUMENT', '"kid" expected string');
   let parsed: JsonKek;
   if (input instanceof Uint8Array) {
-    const text = withoutBom(input);
-    if (isPrintableText(text)) parsed = fromText(bytesToText(text));
+    const bytes = plainBytes(input);
+    const text = withoutBom(bytes);
+    if (hasUtf16Bom(bytes)) {
+      // A DER KEK starts with 0x30: a UTF-16 byte order mark means text (az … > kek.json in PowerShell 5.1).
+      const utf8 = utf16ToUtf8(bytes);
+      if (utf8 === undefined || !isPrintableText(utf8)) throw utf16Refusal('MALFORMED_KEK', 'KEK file');
+      parsed = fromText(bytesToText(utf8));
+    } else if (isPrintableText(text)) parsed = fromText(bytesToText(text));
     else {
-      const { key, kind } = fromDer(input, 'DER');
+      const { key, kind } = fromDer(bytes, 'DER');
       parsed = { key, source: kind === 'spki' ? 'spki-der' : kind === 'pkcs1' ? 'pkcs1-der' : 'x509' };
     }
   } else if (typeof input === 'string') {

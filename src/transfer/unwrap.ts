@@ -1,10 +1,11 @@
 // unwrapByok / verifyByok: rehearsals with a test KEK whose private key you hold. In production only the
 // cloud HSM holds the KEK's private key; these prove a wrap end to end before a real ceremony.
+import { expectBytes, invalid, isRecord, isTargetKey, keyFileArg, KEY_FILE, optionsArg, TARGET } from '../arguments.js';
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError, isByokError } from '../errors.js';
 import { readingForKek, type ParsedByok } from '../formats/azure.js';
 import { readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
-import { readByok } from './read.js';
+import { byokArg } from './read.js';
 import { bitLengthVarTime, rsaComponentsFromPkcs8, wipeRsaComponents } from './rsa-components.js';
 
 export interface UnwrapOptions {
@@ -17,12 +18,32 @@ export interface UnwrapOptions {
  * Returns the wrapped material (PKCS#8 DER for RSA/EC, raw bytes for AES); the caller wipes it.
  * Every integrity failure (wrong KEK, tampered blob) is the core's single DECRYPT_FAILED error.
  */
-export function unwrapByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, options: UnwrapOptions = {}): Uint8Array {
-  const parsed = byok instanceof Uint8Array || typeof byok === 'string' ? readByok(byok) : byok;
-  const ownsKey = kekPrivateKey instanceof Uint8Array;
+const RSA_FIELDS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
+function isRsaPrivateKey(v: unknown): v is RsaPrivateKey {
+  return isRecord(v) && RSA_FIELDS.every((f) => v[f] instanceof Uint8Array);
+}
+
+/** Options objects of unwrapByok and verifyByok, with their `read` (and `readTarget`) option objects. */
+function unwrapOptions(fn: string, options: unknown): UnwrapOptions & { readonly readTarget?: ReadTargetKeyOptions } {
+  const o = optionsArg(fn, 'options', options);
+  for (const k of ['read', 'readTarget']) if (o[k] !== undefined) optionsArg(fn, `options.${k}`, o[k]);
+  return o;
+}
+
+export function unwrapByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | string | RsaPrivateKey, options: UnwrapOptions = {}): Uint8Array {
+  return unwrapChecked('unwrapByok', byokArg('unwrapByok', byok), kekPrivateKey, unwrapOptions('unwrapByok', options));
+}
+
+function unwrapChecked(fn: string, parsed: ParsedByok, kekPrivateKey: unknown, options: UnwrapOptions): Uint8Array {
+  // RSA components are the caller's; a key file is read here, and its components wiped here.
+  const ownsKey = !isRsaPrivateKey(kekPrivateKey);
+  if (ownsKey && typeof kekPrivateKey !== 'string' && !(kekPrivateKey instanceof Uint8Array)) {
+    throw invalid(fn, 'kekPrivateKey', `${KEY_FILE}, or RSA components {n, e, d, p, q, dp, dq, qi}`, kekPrivateKey);
+  }
   let priv: RsaPrivateKey;
-  if (kekPrivateKey instanceof Uint8Array) {
-    const t = readTargetKey(kekPrivateKey, options.read);
+  if (ownsKey) {
+    const t = readTargetKey(kekPrivateKey as Uint8Array | string, options.read);
     try {
       if (t.kind !== 'rsa') {
         throw new ByokError('INVALID_PRIVATE_KEY', `the KEK private key is ${t.kind === 'ec' ? 'an EC' : 'an AES'} key: give the test KEK's RSA private key`);
@@ -32,7 +53,7 @@ export function unwrapByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey
       wipeTargetKey(t);
     }
   } else {
-    priv = kekPrivateKey;
+    priv = kekPrivateKey as RsaPrivateKey;
   }
   try {
     const bits = bitLengthVarTime(priv.n);
@@ -56,6 +77,7 @@ export function unwrapByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey
  * (byok-formats.md §1.2). The caller wipes the result.
  */
 export function readUnwrappedMaterial(material: Uint8Array): TargetKey {
+  material = expectBytes('readUnwrappedMaterial', 'material', material);
   const raw = material.length === 16 || material.length === 24 || material.length === 32;
   return readTargetKey(material, raw ? { format: 'raw', rawEncoding: 'binary' } : { format: 'pkcs8' });
 }
@@ -74,13 +96,22 @@ export interface VerifyResult {
  * Opens the blob and checks it holds exactly `target`. Throws BYOK_KEY_MISMATCH when it opens to another
  * key, DECRYPT_FAILED when it does not open with this KEK.
  */
-export function verifyByok(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, target: TargetKey | Uint8Array, options: UnwrapOptions & { readonly readTarget?: ReadTargetKeyOptions } = {}): VerifyResult {
-  const material = unwrapByok(byok, kekPrivateKey, options);
-  const ownsTarget = target instanceof Uint8Array;
+export function verifyByok(
+  byok: ParsedByok | Uint8Array | string,
+  kekPrivateKey: Uint8Array | string | RsaPrivateKey,
+  target: TargetKey | Uint8Array | string,
+  options: UnwrapOptions & { readonly readTarget?: ReadTargetKeyOptions } = {},
+): VerifyResult {
+  const fn = 'verifyByok';
+  const parsed = byokArg(fn, byok);
+  const opts = unwrapOptions(fn, options);
+  const ownsTarget = !isTargetKey(target);
+  if (ownsTarget) keyFileArg(fn, 'target', target, TARGET);
+  const material = unwrapChecked(fn, parsed, kekPrivateKey, opts);
   let t: TargetKey | undefined;
   let u: TargetKey | undefined;
   try {
-    t = ownsTarget ? readTargetKey(target, options.readTarget) : target;
+    t = ownsTarget ? readTargetKey(target as Uint8Array | string, opts.readTarget) : (target as TargetKey);
     const describe = { kind: t.kind, bits: t.bits, ...(t.curve === undefined ? {} : { curve: t.curve }) };
     if (equalConstantTime(material, t.material)) return { match: 'exact', ...describe };
     try {

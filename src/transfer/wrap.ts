@@ -1,6 +1,7 @@
 // wrapForAzure: a target key wrapped for an Azure KEK, as the `.byok` object, its exact bytes and the
 // three ways to submit it (REST body, @azure/keyvault-keys importKey argument, az command line).
 // byok-formats.md §1.3: OAEP SHA-1/MGF1-SHA-1, empty label, AES-256 ephemeral key, RFC 5649 KWP.
+import { expectStringList, isTargetKey, keyFileArg, optionalBoolean, optionalString, optionsArg, TARGET } from '../arguments.js';
 import { getCore } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import { parseAzureKid } from '../formats/azure-kid.js';
@@ -83,7 +84,21 @@ function checkKekOnce(k: Kek): void {
   checkedKeks.set(k, set);
 }
 
-export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
+/** The options object, each option checked for its type (the values themselves are checked where used). */
+function wrapOptions(options: unknown): WrapForAzureOptions {
+  const fn = 'wrapForAzure';
+  const o = optionsArg(fn, 'options', options);
+  for (const k of ['kid', 'keyName', 'byokPath', 'generator'] as const) optionalString(fn, `options.${k}`, o[k]);
+  if (o['keyOps'] !== undefined) expectStringList(fn, 'options.keyOps', o['keyOps']);
+  if (o['read'] !== undefined) optionsArg(fn, 'options.read', o['read']);
+  optionalBoolean(fn, 'options.strict', o['strict']);
+  return o;
+}
+
+export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array | string, options: WrapForAzureOptions = {}): AzureWrapResult {
+  options = wrapOptions(options);
+  const ownsTarget = !isTargetKey(target);
+  if (ownsTarget) keyFileArg('wrapForAzure', 'target', target, TARGET);
   const k: Kek = toKek(kek, options.kid);
   checkKekOnce(k);
   if (k.kid === undefined) {
@@ -91,8 +106,7 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, opti
   }
   const kid = parseAzureKid(k.kid);
   if (options.keyName !== undefined) checkAzureKeyName(options.keyName);
-  const ownsTarget = target instanceof Uint8Array;
-  const t: TargetKey = ownsTarget ? readTargetKey(target, options.read) : target;
+  const t: TargetKey = ownsTarget ? readTargetKey(target as Uint8Array | string, options.read) : (target as TargetKey);
   try {
     checkTargetForAzure(t);
     const kty = t.azure.kty;

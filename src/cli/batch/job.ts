@@ -15,6 +15,7 @@ import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
 import { matchByokToKek } from '../../transfer/read.js';
 import { wrapForAzure } from '../../transfer/wrap.js';
 import { exists, readInputFile, writeFileAtomic } from '../files.js';
+import { readPasswordFile } from '../password.js';
 import type { JournalEntry } from './journal.js';
 import type { ManifestRow } from './manifest.js';
 
@@ -79,12 +80,7 @@ function kekForRow(kek: Kek, row: ManifestRow): Kek {
 function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
   let password: Uint8Array | undefined;
   if (row.passwordFile !== undefined) {
-    const raw = readInputFile(row.passwordFile, 'password file', 64 * 1024);
-    let end = raw.indexOf(0x0a);
-    if (end < 0) end = raw.length;
-    if (end > 0 && raw[end - 1] === 0x0d) end--;
-    password = Uint8Array.from(raw.subarray(0, end));
-    raw.fill(0);
+    password = readPasswordFile(row.passwordFile);
   } else if (cfg.envPassword !== undefined) {
     password = Uint8Array.from(cfg.envPassword);
   }

@@ -12,6 +12,7 @@ import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
 import { runBatch, scanOutputFolder } from '../batch/run.js';
 import { readJournal } from '../batch/journal.js';
+import { utf16ToUtf8 } from '../../keys/utf16.js';
 import { defaultJobs } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
 import { PAIRWISE_HELP, STRICT_HELP } from './wrap.js';
@@ -95,7 +96,8 @@ export const batchCommand: Command = {
     const manifestBytes = readInputFile(manifestPath, 'manifest', 256 * 1024 * 1024);
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(manifestBytes);
+      // UTF-8, or UTF-16 with a byte order mark (Windows PowerShell 5.1's Out-File and `>`)
+      text = new TextDecoder('utf-8', { fatal: true }).decode(utf16ToUtf8(manifestBytes) ?? manifestBytes);
     } catch {
       throw new ByokError('MANIFEST_INVALID', `manifest ${JSON.stringify(manifestPath)} is not UTF-8 text: save it as UTF-8 CSV or JSON`);
     }
