@@ -241,7 +241,8 @@ export function splitCiphertext(parsed: ParsedByok, kekBits: number): { oaep: Ui
 
 // Sizes of what Azure imports (§1.2, §1.6): raw AES keys, and PKCS#8 DER of EC and RSA keys as OpenSSL and
 // this toolkit write them (EC with the public key; without it they are ~70 bytes shorter). Ranges are
-// generous: a hint printed by `inspect`, never used to accept or reject anything.
+// generous: a hint printed by `inspect`, which also refuses a --kek whose reading fits none of them when
+// another reading does (a KEK of the wrong size); the library never accepts or rejects a file by them.
 const MATERIAL_SIZES: readonly { label: string; min: number; max: number }[] = [
   { label: 'AES-128 key', min: 16, max: 16 },
   { label: 'AES-192 key', min: 24, max: 24 },

@@ -195,4 +195,25 @@ describe('byok inspect', () => {
     expect(byok(['inspect', good, '--kek', fx.garbage]).code).toBe(2);
     expect(byok(['inspect', good, '--kid', KID]).code).toBe(2);
   });
+
+  it('--kek of another size: "fits" only when the blob read with that size holds a key Azure imports (bug 9)', () => {
+    // An RSA-2048 key wrapped for the 2048-bit KEK: 256 + 1232 bytes. Read with a 3072- or 4096-bit KEK the
+    // wrapped part would hold 1089–1096 or 961–968 bytes, which no importable key has.
+    const rsaBlob = tmp.path('rsa-2048-kek.byok');
+    expect(byok(['wrap', '--kek', fx.kekJson, '--key', fx.rsa, '--out', rsaBlob]).code).toBe(0);
+    for (const bits of [3072, 4096]) {
+      const kek = tmp.path(`kek-${bits}.pem`);
+      writeFileSync(kek, generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
+      const r = byok(['inspect', rsaBlob, '--kek', kek, '--kid', KID]);
+      expect(r.code, `${bits}: ${r.stdout}`).toBe(1);
+      expect(r.stdout).not.toMatch(/Fits the KEK/);
+      expect(isOneLineError(r.stderr)).toBe(true);
+      expect(r.stderr).toMatch(new RegExp(`${bits}-bit KEK.*no key Azure imports.*2048-bit KEK.*RSA-2048`));
+    }
+    // the EC blob read with a 3072-bit KEK would hold 9–16 bytes, an AES-128 key: possible, and said so
+    const k3072 = tmp.path('kek-3072.pem');
+    const r = byok(['inspect', good, '--kek', k3072, '--kid', KID]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Fits the KEK .*RSA 3072.*: read with it, the blob holds 9–16 bytes, an AES-128 key/);
+  });
 });

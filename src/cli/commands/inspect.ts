@@ -41,7 +41,15 @@ export const inspectCommand: Command = {
     for (const line of describeByok(path, bytes.length, parsed)) ctx.say(line);
     if (kek === undefined) return { exitCode: EXIT_OK, json: byokJson(parsed) };
     const reading = matchByokToKek(parsed, kek);
-    ctx.say(`Fits the KEK in ${kekPath} (RSA ${kek.bits}, SHA-256 ${kek.fingerprint.hex})${kek.kid ? '' : ' as far as size and modulus tell: that KEK file names no kid'}.`);
+    // Lengths alone allow several KEK sizes; read with this KEK's, the wrapped part must still be a key
+    // Azure imports whenever some reading is one (otherwise the layout itself says it cannot be).
+    const plausible = parsed.readings.filter((r) => r.looksLike !== undefined);
+    if (reading.looksLike === undefined && plausible.length > 0) {
+      const [lo, hi] = reading.materialLength;
+      throw new ByokError('BYOK_KEK_MISMATCH', `read with this ${kek.bits}-bit KEK the blob would hold ${lo}–${hi} bytes, which no key Azure imports has; its length fits ${plausible.map((r) => `a ${r.kekBits}-bit KEK holding ${articled(r.looksLike!)}`).join(', or ')}: check that you have the KEK named by its kid`);
+    }
+    const holds = reading.looksLike === undefined ? '' : `: read with it, the blob holds ${reading.materialLength[0]}–${reading.materialLength[1]} bytes, ${articled(reading.looksLike)}`;
+    ctx.say(`Fits the KEK in ${kekPath} (RSA ${kek.bits}, SHA-256 ${kek.fingerprint.hex})${holds}${kek.kid ? '' : '; as far as size and modulus tell: that KEK file names no kid'}.`);
     return { exitCode: EXIT_OK, json: { ...byokJson(parsed), kekMatch: { kekBits: reading.kekBits, kwpBytes: reading.kwpLength, kidChecked: kek.kid !== undefined } } };
   },
 };
