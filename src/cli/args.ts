@@ -45,7 +45,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   for (const [name, o] of Object.entries(all)) options[name] = o.short === undefined ? { type: o.type } : { type: o.type, short: o.short };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as typeof parsed;
+    parsed = parseArgs({ args: joinNegativeValues(argv, all), options, strict: true, allowPositionals: true }) as typeof parsed;
   } catch (e) {
     throw usageError(spec, describeParseError(e));
   }
@@ -59,6 +59,27 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     throw usageError(spec, `missing ${names[parsed.positionals.length]!.replace(/\?$/, '')}`);
   }
   return { values: parsed.values as ArgValues, positionals: parsed.positionals };
+}
+
+/**
+ * `--jobs -1`: parseArgs takes "-1" for an option, so the user would hear "--jobs takes no value". A
+ * string option's value that looks like a negative number is joined to it (`--jobs=-1`), so the option's
+ * own check names the rule.
+ */
+function joinNegativeValues(argv: readonly string[], all: Readonly<Record<string, OptionSpec>>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name !== undefined && all[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 function describeParseError(e: unknown): string {

@@ -5,7 +5,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byok, byokSpawn, CLI, isOneLineError, tempDir } from '../helpers/cli.js';
+import { byok, byokSpawn, CLI, isOneLineError, REPO_ROOT, tempDir } from '../helpers/cli.js';
 import { hasCommand, requireTool } from '../helpers/tools.js';
 import { ciphertextOf, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures } from './fixtures.js';
 
@@ -176,6 +176,34 @@ describe('byok batch', () => {
     expect(r.code).toBe(1);
     const rep = readReport(join(work, 'out-kid'), r.stdout);
     expect(rep.rows.map((x) => [x.name, x.status, x.error?.code ?? null])).toEqual([['rsa', 'failed', 'BYOK_KID_MISMATCH'], ['ec', 'wrapped', null]]);
+  });
+});
+
+describe('byok batch --jobs (bug 7)', () => {
+  it('more threads than Node\'s default listener limit: no warning, every row done', () => {
+    const work = tmp.path('many-jobs');
+    mkdirSync(work);
+    writeFileSync(join(work, 'm.csv'), ['name,key', ...Array.from({ length: 40 }, (_, i) => `k${i},${fx.ec}`)].join('\n'));
+    for (const jobs of ['11', '24']) {
+      const r = byok(['batch', '--kek', fx.kekJson, '--manifest', join(work, 'm.csv'), '--out-dir', join(work, `out-${jobs}`), '--jobs', jobs, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect((JSON.parse(r.stdout) as { counts: { wrapped: number } }).counts.wrapped).toBe(40);
+    }
+  });
+
+  it.each(['-1', '0', '65', '1.5', 'two', '--jobs=-3'])('refuses --jobs %s with the rule (exit 2, one line)', (v) => {
+    const args = v.startsWith('--') ? [v] : ['--jobs', v];
+    const r = byok(['batch', '--kek', fx.kekJson, '--manifest', tmp.path('none.csv'), '--out-dir', tmp.path('never'), ...args]);
+    expect(r.code).toBe(2);
+    expect(isOneLineError(r.stderr)).toBe(true);
+    expect(r.stderr).toMatch(/--jobs must be a whole number from 1 to 64, got "-?[\w.]+"/);
+  });
+
+  it('the help and the README state the same default', () => {
+    const help = byok(['batch', '--help']).stdout;
+    expect(help).toMatch(/default: the CPU count, at most 8/);
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toMatch(/default: the CPU count, at most 8/);
   });
 });
 

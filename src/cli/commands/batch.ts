@@ -13,7 +13,7 @@ import { parseManifest } from '../batch/manifest.js';
 import { runBatch, scanOutputFolder } from '../batch/run.js';
 import { readJournal } from '../batch/journal.js';
 import { utf16ToUtf8 } from '../../keys/utf16.js';
-import { defaultJobs } from '../batch/pool.js';
+import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
 import { PAIRWISE_HELP, STRICT_HELP } from './wrap.js';
 
@@ -34,7 +34,7 @@ const spec: CommandSpec = {
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     manifest: { type: 'string', arg: 'FILE', help: 'CSV or JSON list of keys' },
     'out-dir': { type: 'string', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
-    jobs: { type: 'string', arg: 'N', help: `threads computing: this one and N − 1 workers (default: ${defaultJobs()},\nthe CPU count here); 1 runs everything in one thread` },
+    jobs: { type: 'string', arg: 'N', help: `threads computing, 1 to ${MAX_JOBS}: this one and N − 1 workers\n(default: the CPU count, at most 8; ${defaultJobs()} here); 1 runs everything in one thread` },
     force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
     strict: { type: 'boolean', help: STRICT_HELP.replace('refuse (exit 1)', 'fail the rows of') },
@@ -87,7 +87,7 @@ export const batchCommand: Command = {
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
     const manifestPath = required(spec, v, 'manifest', 'the CSV or JSON list of keys');
     const outDir = resolve(required(spec, v, 'out-dir', 'the folder for the .byok files'));
-    const jobs = integer(spec, v, 'jobs', 1, 64) ?? defaultJobs();
+    const jobs = integer(spec, v, 'jobs', 1, MAX_JOBS) ?? defaultJobs();
     const force = flag(v, 'force');
     const pairwiseTest = flag(v, 'pairwise-test');
 
