@@ -10,7 +10,7 @@ import { hasCommand, requireTool } from '../helpers/tools.js';
 import { ciphertextOf, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures } from './fixtures.js';
 
 interface Report {
-  counts: { total: number; wrapped: number; skipped: number; failed: number };
+  counts: { total: number; wrapped: number; skipped: number; failed: number; notDone: number };
   rows: { row: number; name: string; status: string; out: string; kty?: string; error?: { code: string; message: string } }[];
   kek: { kid: string; fingerprint: string };
 }
@@ -76,7 +76,7 @@ describe('byok batch', () => {
     const r = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--jobs', '2', '--json']);
     expect(r.code).toBe(1);
     const report = readReport(outDir, r.stdout);
-    expect(report.counts).toEqual({ total: 7, wrapped: 5, skipped: 0, failed: 2 });
+    expect(report.counts).toEqual({ total: 7, wrapped: 5, skipped: 0, failed: 2, notDone: 0 });
     expect(report.kek.kid).toBe(KID);
     const byName = Object.fromEntries(report.rows.map((x) => [x.name, x]));
     expect(Object.keys(byName).sort()).toEqual(['aes-1', 'aes-primary', 'ec', 'missing', 'nopass', 'payments', 'signing']);
@@ -102,7 +102,7 @@ describe('byok batch', () => {
     const r = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--json']);
     expect(r.code).toBe(1);
     const report = readReport(outDir, r.stdout);
-    expect(report.counts).toEqual({ total: 7, wrapped: 0, skipped: 5, failed: 2 });
+    expect(report.counts).toEqual({ total: 7, wrapped: 0, skipped: 5, failed: 2, notDone: 0 });
     expect(statSync(join(outDir, 'signing.byok')).mtimeMs).toBe(before);
     expect(readFileSync(join(outDir, 'signing.byok')).equals(bytes)).toBe(true);
   });
@@ -112,7 +112,7 @@ describe('byok batch', () => {
     const r = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--json'], { env: { BYOK_PASSWORD: PASSWORD } });
     expect(r.code).toBe(0);
     const report = readReport(outDir, r.stdout);
-    expect(report.counts).toEqual({ total: 7, wrapped: 2, skipped: 5, failed: 0 });
+    expect(report.counts).toEqual({ total: 7, wrapped: 2, skipped: 5, failed: 0, notDone: 0 });
     expect(opensTo(join(outDir, 'nopass.byok'), fx.encryptedPublic)).toBe(true);
   });
 
@@ -132,7 +132,7 @@ describe('byok batch', () => {
     expect(t.rows.find((x) => x.name === 'aes-1')!.status).toBe('failed');
     const f = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--force', '--json'], { env: { BYOK_PASSWORD: PASSWORD } });
     expect(f.code).toBe(0);
-    expect(readReport(outDir, f.stdout).counts).toEqual({ total: 7, wrapped: 7, skipped: 0, failed: 0 });
+    expect(readReport(outDir, f.stdout).counts).toEqual({ total: 7, wrapped: 7, skipped: 0, failed: 0, notDone: 0 });
     expect(opensTo(join(outDir, 'signing.byok'), fx.rsaPublic)).toBe(true);
   });
 

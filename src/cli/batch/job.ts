@@ -35,7 +35,8 @@ export interface JobConfig {
   readonly strict?: boolean;
 }
 
-export type RowStatus = 'wrapped' | 'skipped' | 'failed';
+/** 'not-done': the run was interrupted (Ctrl-C) before the row was done; a re-run does it. */
+export type RowStatus = 'wrapped' | 'skipped' | 'failed' | 'not-done';
 
 export interface RowResult {
   readonly row: number;

@@ -7,13 +7,16 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { syncDir } from '../files.js';
 import { claimWorkers } from './pool.js';
-import { finishRow, prepareRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
+import { finishRow, outputPath, prepareRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
 import { openJournal } from './journal.js';
 import type { ManifestRow } from './manifest.js';
 
 export interface BatchRun {
+  /** Every row, in manifest order; rows an interruption left undone have status 'not-done'. */
   readonly results: RowResult[];
   readonly seconds: number;
+  /** The run was stopped through its AbortSignal (Ctrl-C). */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -52,8 +55,14 @@ const INLINE_CHUNK = 8;
  * starts at once; measured on 2 cores (before the executable was bundled), an idle main thread plus 2
  * workers was no faster than 1 thread, as loading and warming each worker took ~150 ms. This thread also
  * writes every output.
+ *
+ * `signal` stops the run (Ctrl-C): no row is started after it, the workers are terminated at once (what
+ * they were computing is abandoned: they never write), and the chunk this thread is on finishes, so every
+ * output is complete and recorded. The rows left are reported 'not-done'.
  */
-export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, onProgress: (done: number, failed: number) => void): Promise<BatchRun> {
+export async function runBatch(
+  cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, onProgress: (done: number, failed: number) => void, signal?: AbortSignal,
+): Promise<BatchRun> {
   const started = performance.now();
   const results: RowResult[] = new Array<RowResult>(rows.length);
   let done = 0;
@@ -66,6 +75,7 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
   let next = 0;
   const take = (count: number): number[] => {
     const idx: number[] = [];
+    if (signal?.aborted === true) return idx;
     while (idx.length < count && next < rows.length) idx.push(next++);
     return idx;
   };
@@ -83,6 +93,10 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
   const workerCount = Math.max(0, Math.min(jobs - 1, rows.length - 1));
   const workers: Worker[] = workerCount > 0 ? claimWorkers(workerCount) : [];
   let failure: unknown;
+  const abandon = (): void => {
+    for (const w of workers) void w.terminate();
+  };
+  signal?.addEventListener('abort', abandon, { once: true });
   const workersDone = Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
     const inFlight: number[][] = [];
     const fail = (e: unknown): void => {
@@ -107,7 +121,8 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     });
     worker.on('error', fail);
     worker.on('exit', (code) => {
-      if (inFlight.length > 0 || code !== 0) fail(new Error(`batch worker stopped unexpectedly (exit ${code})`));
+      if (signal?.aborted === true) resolve();
+      else if (inFlight.length > 0 || code !== 0) fail(new Error(`batch worker stopped unexpectedly (exit ${code})`));
       else resolve();
     });
     worker.postMessage({ cfg });
@@ -125,10 +140,17 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     }
     await workersDone;
   } finally {
+    signal?.removeEventListener('abort', abandon);
     journal.close();
   }
   if (failure !== undefined) throw failure;
   onProgress(done, failed);
   syncDir(cfg.outDir);
-  return { results, seconds: (performance.now() - started) / 1000 };
+  for (let i = 0; i < rows.length; i++) {
+    if (results[i] === undefined) {
+      const row = rows[i]!;
+      results[i] = { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row), status: 'not-done' };
+    }
+  }
+  return { results, seconds: (performance.now() - started) / 1000, interrupted: signal?.aborted === true };
 }

@@ -2,15 +2,15 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
-import { checkKekForAzure } from '../../kek/index.js';
+import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from '../../transfer/version.js';
-import { flag, integer, required, str, type CommandSpec } from '../args.js';
-import { kv, type Command, type Ctx } from '../context.js';
-import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.js';
+import { flag, integer, required, str, type ArgValues, type CommandSpec } from '../args.js';
+import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../files.js';
 import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
-import { runBatch, scanOutputFolder } from '../batch/run.js';
+import { runBatch, scanOutputFolder, type BatchRun } from '../batch/run.js';
 import { readJournal } from '../batch/journal.js';
 import { utf16ToUtf8 } from '../../keys/utf16.js';
 import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
@@ -124,48 +124,107 @@ export const batchCommand: Command = {
     const cfg: JobConfig = { kek, outDir, force, pairwiseTest, strict, existing, journal, ...(envPassword ? { envPassword } : {}) };
     const startedAt = new Date();
     const bar = progressBar(ctx, rows.length);
-    let run;
+    const stop = interruptions();
     try {
-      run = await runBatch(cfg, rows, jobs, (d, f) => bar.update(d, f));
+      let run;
+      try {
+        run = await runBatch(cfg, rows, jobs, (d, f) => bar.update(d, f), stop.signal);
+      } finally {
+        bar.end();
+        envPassword?.fill(0);
+      }
+      return finish(ctx, v, { kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted: stop.received() });
     } finally {
-      bar.end();
-      envPassword?.fill(0);
+      stop.dispose();
     }
-    const count = (s: RowResult['status']): number => run.results.filter((r) => r.status === s).length;
-    const counts = { total: rows.length, wrapped: count('wrapped'), skipped: count('skipped'), failed: count('failed') };
-    const report = {
-      tool: `${TOOLKIT_NAME} ${TOOLKIT_VERSION}`,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: Number(run.seconds.toFixed(3)),
-      kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex },
-      manifest: resolve(manifestPath),
-      outDir,
-      jobs,
-      force,
-      pairwiseTest,
-      strict,
-      counts,
-      rows: run.results,
-    };
-    const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileAtomic(reportPath, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'), { force: str(v, 'report') !== undefined && force });
-
-    const rate = (counts.wrapped + counts.skipped) / Math.max(run.seconds, 1e-6);
-    ctx.say(`Done in ${run.seconds.toFixed(2)} s: ${counts.wrapped} wrapped, ${counts.skipped} already done (kept), ${counts.failed} failed (${Math.round(rate)} keys/s).`);
-    const failures = run.results.filter((r) => r.status === 'failed');
-    if (failures.length > 0) {
-      ctx.say('Failed rows:');
-      for (const f of failures.slice(0, 20)) ctx.say(`  row ${f.row} (${f.name}): ${f.error?.message ?? 'failed'}`);
-      if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
-    }
-    ctx.say(`Report: ${reportPath}`);
-    for (const [message, rowsWith] of groupWarnings(run.results)) {
-      ctx.warn(`${rowsWith.length === 1 ? 'row' : 'rows'} ${listRows(rowsWith)}: ${message}`);
-    }
-    return {
-      exitCode: counts.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
-      json: { report: reportPath, outDir, seconds: report.seconds, counts, failures: failures.map((f) => ({ row: f.row, name: f.name, error: f.error })) },
-    };
   },
 };
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while a batch runs: the first stops it cleanly (runBatch's signal: the
+ * report is still written); a second one ends the process at once. Signal handlers run between chunks
+ * on the event loop, never inside a write, so even the second leaves no partial output.
+ */
+function interruptions(): { signal: AbortSignal; received(): NodeJS.Signals | undefined; dispose(): void } {
+  const ac = new AbortController();
+  let got: NodeJS.Signals | undefined;
+  const on = (sig: NodeJS.Signals): void => {
+    if (got !== undefined) process.exit(sig === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM);
+    got = sig;
+    ac.abort();
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: ac.signal,
+    received: () => got,
+    dispose() {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+interface Finished {
+  readonly kek: Kek;
+  readonly manifestPath: string;
+  readonly outDir: string;
+  readonly jobs: number;
+  readonly force: boolean;
+  readonly pairwiseTest: boolean;
+  readonly strict: boolean;
+  readonly startedAt: Date;
+  readonly run: BatchRun;
+  readonly interrupted: NodeJS.Signals | undefined;
+}
+
+/** The report (always, interrupted or not), then the summary and the exit code. */
+function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
+  const { kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted } = f;
+  const count = (s: RowResult['status']): number => run.results.filter((r) => r.status === s).length;
+  const counts = { total: run.results.length, wrapped: count('wrapped'), skipped: count('skipped'), failed: count('failed'), notDone: count('not-done') };
+  const report = {
+    tool: `${TOOLKIT_NAME} ${TOOLKIT_VERSION}`,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: Number(run.seconds.toFixed(3)),
+    kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex },
+    manifest: resolve(manifestPath),
+    outDir,
+    jobs,
+    force,
+    pairwiseTest,
+    strict,
+    interrupted: interrupted ?? null,
+    counts,
+    rows: run.results,
+  };
+  const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileAtomic(reportPath, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'), { force: str(v, 'report') !== undefined && force });
+  if (interrupted !== undefined) {
+    if (!ctx.json) {
+      ctx.io.stderr.write(`byok batch: interrupted: ${counts.total - counts.notDone} of ${counts.total} rows done, ${counts.notDone} not done; report: ${reportPath}; run the same command again to finish\n`);
+    }
+    return {
+      exitCode: interrupted === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM,
+      json: { interrupted, report: reportPath, outDir, seconds: report.seconds, counts },
+    };
+  }
+
+  const rate = (counts.wrapped + counts.skipped) / Math.max(run.seconds, 1e-6);
+  ctx.say(`Done in ${run.seconds.toFixed(2)} s: ${counts.wrapped} wrapped, ${counts.skipped} already done (kept), ${counts.failed} failed (${Math.round(rate)} keys/s).`);
+  const failures = run.results.filter((r) => r.status === 'failed');
+  if (failures.length > 0) {
+    ctx.say('Failed rows:');
+    for (const f of failures.slice(0, 20)) ctx.say(`  row ${f.row} (${f.name}): ${f.error?.message ?? 'failed'}`);
+    if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
+  }
+  ctx.say(`Report: ${reportPath}`);
+  for (const [message, rowsWith] of groupWarnings(run.results)) {
+    ctx.warn(`${rowsWith.length === 1 ? 'row' : 'rows'} ${listRows(rowsWith)}: ${message}`);
+  }
+  return {
+    exitCode: counts.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
+    json: { report: reportPath, outDir, seconds: report.seconds, counts, failures: failures.map((x) => ({ row: x.row, name: x.name, error: x.error })) },
+  };
+}
