@@ -47,8 +47,10 @@ export function scanOutputFolder(outDir: string, rows: readonly ManifestRow[]): 
 
 /** Most rows a worker is sent at once; two chunks are in flight per worker, so it never waits for this thread. */
 const WORKER_CHUNK = 32;
-/** Rows this thread computes between looks at the workers' results. */
+/** Most rows this thread computes between looks at the workers' results (and at Ctrl-C)… */
 const INLINE_CHUNK = 8;
+/** …and at most this long: rows behind a slow password KDF take ~1 s each, and Ctrl-C waits for the chunk. */
+const INLINE_SLICE_MS = 50;
 
 /**
  * `jobs` threads compute: this one and jobs − 1 workers. This thread has loaded everything already and
@@ -131,12 +133,20 @@ export async function runBatch(
   })));
 
   try {
-    for (;;) {
-      const idx = take(INLINE_CHUNK);
-      if (idx.length === 0 || failure !== undefined) break;
-      write(idx, idx.map((i) => prepareRow(cfg, rows[i]!)));
+    while (failure === undefined) {
+      const sliceStart = performance.now();
+      const idx: number[] = [];
+      const prepared: PreparedRow[] = [];
+      while (idx.length < INLINE_CHUNK && performance.now() - sliceStart < INLINE_SLICE_MS) {
+        const [i] = take(1);
+        if (i === undefined) break;
+        idx.push(i);
+        prepared.push(prepareRow(cfg, rows[i]!));
+      }
+      if (idx.length === 0) break;
+      write(idx, prepared);
       onProgress(done, failed);
-      await yieldToEvents(); // worker results get written, the progress bar draws
+      await yieldToEvents(); // worker results get written, the progress bar draws, a signal is seen
     }
     await workersDone;
   } finally {
