@@ -53,7 +53,8 @@ export interface AzureWrapResult {
 }
 
 export interface WrapSummary {
-  readonly kek: { readonly bits: number; readonly kid: string; readonly fingerprint: string };
+  /** fingerprint: lowercase hex of the KEK's SPKI SHA-256 (as sha256sum prints it); fingerprintGrouped: "AB12 CD34 …". */
+  readonly kek: { readonly bits: number; readonly kid: string; readonly fingerprint: string; readonly fingerprintGrouped: string };
   readonly target: {
     readonly kind: TargetKey['kind']; readonly bits: number; readonly curve?: string;
     readonly kty: AzureKty; readonly keyOps: readonly string[]; readonly format: string;
@@ -143,7 +144,7 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array | str
       },
       warnings,
       summary: {
-        kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
+        kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex, fingerprintGrouped: k.fingerprint.grouped },
         target: {
           kind: t.kind, bits: t.bits, kty, keyOps: ops, format: t.source.format,
           ...(t.curve === undefined ? {} : { curve: t.curve }),

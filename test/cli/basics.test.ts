@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byok, isOneLineError, tempDir } from '../helpers/cli.js';
-import { ciphertextOf, fingerprintGroups, KID, cliSetup, type Fixtures } from './fixtures.js';
+import { ciphertextOf, fingerprintGroups, fingerprintHex, KID, cliSetup, type Fixtures } from './fixtures.js';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 
 const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo', 'version'];
@@ -99,14 +99,16 @@ describe('byok kek', () => {
     const r = byok(['kek', fx.kekJson]);
     expect(r.code).toBe(0);
     const pub = createPublicKey(readFileSync(fx.kekPub));
-    expect(r.stdout).toContain(fingerprintGroups(pub));
+    // what `openssl pkey -pubin -outform DER | sha256sum` prints, then the same in groups to read aloud
+    expect(r.stdout).toMatch(new RegExp(`^SHA-256 +${fingerprintHex(pub)}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^in groups +${fingerprintGroups(pub)}$`, 'm'));
     expect(r.stdout).toContain(KID);
     expect(r.stdout).toMatch(/RSA 2048 bits, public exponent 65537/);
     expect(r.stdout).toMatch(/key_ops\s+\["import"\]/);
     expect(r.stdout).toMatch(/Azure would accept this KEK\./);
     const j = JSON.parse(byok(['kek', fx.kekJson, '--json']).stdout) as Record<string, unknown>;
     expect(j).toMatchObject({ ok: true, bits: 2048, kid: KID, acceptable: true, keyOps: ['import'] });
-    expect((j['fingerprint'] as { sha256Hex: string }).sha256Hex).toBe(fingerprintGroups(pub));
+    expect(j['fingerprint']).toMatchObject({ sha256Hex: fingerprintHex(pub), sha256Grouped: fingerprintGroups(pub) });
   });
 
   it('a PEM without kid is acceptable once the kid is given', () => {

@@ -15,6 +15,7 @@ import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
 import { matchByokToKek } from '../../transfer/read.js';
 import { wrapForAzure } from '../../transfer/wrap.js';
 import { exists, readInputFile, writeFileAtomic } from '../files.js';
+import { withOptionHint } from '../inputs.js';
 import { readPasswordFile } from '../password.js';
 import type { JournalEntry } from './journal.js';
 import type { ManifestRow } from './manifest.js';
@@ -44,6 +45,8 @@ export interface RowResult {
   readonly key: string;
   readonly out: string;
   readonly status: RowStatus;
+  /** The KEK kid the output is for (the KEK's, or the row's kid column). */
+  readonly kid?: string;
   readonly kty?: string;
   readonly bits?: number;
   readonly curve?: string;
@@ -95,7 +98,7 @@ function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
     if (e instanceof ByokError && e.code === 'PASSWORD_REQUIRED') {
       throw new ByokError('PASSWORD_REQUIRED', 'the key file is encrypted: give a password_file for this row or set BYOK_PASSWORD');
     }
-    throw e;
+    throw withOptionHint(e, { MULTIPLE_KEYS: 'a manifest row takes a file holding one key: export each key to a file of its own' });
   } finally {
     bytes.fill(0);
     password?.fill(0);
@@ -165,7 +168,7 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
     const warnings = importWarnings(parseAzureKid(kek.kid), target.azure.kty);
     if (cfg.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
     const describe = {
-      kty: target.azure.kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }), ...checkFields(check),
+      kid: kek.kid, kty: target.azure.kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }), ...checkFields(check),
       ...(warnings.length > 0 ? { warnings } : {}),
     };
     if (!cfg.force && (cfg.existing === undefined ? exists(out) : cfg.existing.has(`${row.name}.byok`))) {
@@ -193,7 +196,7 @@ export function finishRow(cfg: JobConfig, r: PreparedRow): RowResult {
     writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false, listedAbsent: cfg.existing !== undefined });
     return result;
   } catch (e) {
-    const { kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, warnings: _warnings, ...base } = result;
+    const { kid: _kid, kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, warnings: _warnings, ...base } = result;
     return failed(base, e);
   }
 }

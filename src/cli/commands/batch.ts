@@ -1,6 +1,6 @@
 // `byok batch`: many keys from a manifest, on worker threads, resumable.
 import { mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
 import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from '../../transfer/version.js';
@@ -12,6 +12,7 @@ import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
 import { runBatch, scanOutputFolder, type BatchRun } from '../batch/run.js';
 import { readJournal } from '../batch/journal.js';
+import { importPlan } from '../batch/plan.js';
 import { utf16ToUtf8 } from '../../keys/utf16.js';
 import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
@@ -33,9 +34,9 @@ const spec: CommandSpec = {
     kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     manifest: { type: 'string', arg: 'FILE', help: 'CSV or JSON list of keys' },
-    'out-dir': { type: 'string', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
+    'out-dir': { type: 'string', short: 'o', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
     jobs: { type: 'string', arg: 'N', help: `threads computing, 1 to ${MAX_JOBS}: this one and N − 1 workers\n(default: the CPU count, at most 8; ${defaultJobs()} here); 1 runs everything in one thread` },
-    force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
+    force: { type: 'boolean', short: 'f', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
     strict: { type: 'boolean', help: STRICT_HELP.replace('refuse (exit 1)', 'fail the rows of') },
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
@@ -188,7 +189,7 @@ function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: Number(run.seconds.toFixed(3)),
-    kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex },
+    kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped },
     manifest: resolve(manifestPath),
     outDir,
     jobs,
@@ -199,15 +200,19 @@ function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
     counts,
     rows: run.results,
   };
-  const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${stamp}.json`);
   writeFileAtomic(reportPath, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'), { force: str(v, 'report') !== undefined && force });
+  const planPath = join(dirname(reportPath), `byok-import-plan-${stamp}.sh`);
+  const plan = importPlan({ planPath, reportPath, manifestPath: resolve(manifestPath), startedAt, kek: report.kek, rows: run.results });
+  writeFileAtomic(planPath, new TextEncoder().encode(plan), { force });
   if (interrupted !== undefined) {
     if (!ctx.json) {
       ctx.io.stderr.write(`byok batch: interrupted: ${counts.total - counts.notDone} of ${counts.total} rows done, ${counts.notDone} not done; report: ${reportPath}; run the same command again to finish\n`);
     }
     return {
       exitCode: interrupted === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM,
-      json: { interrupted, report: reportPath, outDir, seconds: report.seconds, counts },
+      json: { interrupted, report: reportPath, plan: planPath, outDir, seconds: report.seconds, counts },
     };
   }
 
@@ -220,11 +225,12 @@ function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
     if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
   }
   ctx.say(`Report: ${reportPath}`);
+  ctx.say(`Import plan: ${planPath} (the az commands, and a check per key that Azure holds it; read it, then run it with sh)`);
   for (const [message, rowsWith] of groupWarnings(run.results)) {
     ctx.warn(`${rowsWith.length === 1 ? 'row' : 'rows'} ${listRows(rowsWith)}: ${message}`);
   }
   return {
     exitCode: counts.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
-    json: { report: reportPath, outDir, seconds: report.seconds, counts, failures: failures.map((x) => ({ row: x.row, name: x.name, error: x.error })) },
+    json: { report: reportPath, plan: planPath, outDir, seconds: report.seconds, counts, failures: failures.map((x) => ({ row: x.row, name: x.name, error: x.error })) },
   };
 }

@@ -1,7 +1,7 @@
 // `byok inspect FILE.byok`: what the blob says and whether it is well formed. Needs no key.
 import { ByokError, type ByokErrorCode } from '../../errors.js';
 import { matchByokToKek } from '../../transfer/read.js';
-import { str } from '../args.js';
+import { byokFileArg, IN_OPTION, str } from '../args.js';
 import { readKekFile } from '../inputs.js';
 import { parseByok, type ParsedByok } from '../../formats/azure.js';
 import type { CommandSpec } from '../args.js';
@@ -22,8 +22,9 @@ const spec: CommandSpec = {
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'also check the blob against this KEK (public key)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
+    in: IN_OPTION,
   },
-  positionals: ['FILE.byok'],
+  positionals: ['FILE.byok?'],
   examples: ['byok inspect mykey.byok', 'byok inspect mykey.byok --kek kek.json', 'byok inspect mykey.byok --json | jq .kid'],
 };
 
@@ -31,7 +32,7 @@ export const inspectCommand: Command = {
   spec,
   checkCodes: new Set<ByokErrorCode>(['BYOK_MALFORMED', 'BYOK_UNSUPPORTED', 'BYOK_BAD_CIPHERTEXT', 'BYOK_BAD_KID', 'BYOK_KID_MISMATCH', 'BYOK_KEK_MISMATCH']),
   async run(args, ctx) {
-    const path = args.positionals[0]!;
+    const path = byokFileArg(spec, args);
     const bytes = readInputFile(path, '.byok file');
     const parsed = parseByok(bytes);
     const kekPath = str(args.values, 'kek');

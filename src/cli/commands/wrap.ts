@@ -6,7 +6,7 @@ import { flag, integer, required, str, type CommandSpec } from '../args.js';
 import { kv, type Command } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
-import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
+import { readKekFile, readKeyFile, readTransportKeyFile, withOptionHint } from '../inputs.js';
 import { passwordSource } from '../password.js';
 import { ByokError, type ByokErrorCode } from '../../errors.js';
 import { checkAzureKeyName } from '../../formats/azure-import.js';
@@ -40,13 +40,13 @@ const spec: CommandSpec = {
     'out of band, and the az command that imports the file.',
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
-    key: { type: 'string', arg: 'FILE', help: 'the key to import' },
+    key: { type: 'string', short: 'k', arg: 'FILE', help: 'the key to import' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     ...KEY_READ_OPTIONS,
-    ops: { type: 'string', arg: 'LIST', help: 'key operations, comma separated (default: RSA all six, EC sign,verify,\nAES encrypt,decrypt,wrapKey,unwrapKey)' },
+    ops: { type: 'string', words: true, arg: 'OP…', help: 'key operations, as az takes them: --ops sign verify (commas work too;\ndefault: RSA all six, EC sign verify, AES encrypt decrypt wrapKey unwrapKey)' },
     name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command\n(Azure: 1 to 127 letters, digits and dashes)' },
-    out: { type: 'string', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
-    force: { type: 'boolean', help: 'replace an existing output file' },
+    out: { type: 'string', short: 'o', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
+    force: { type: 'boolean', short: 'f', help: 'replace an existing output file' },
     strict: { type: 'boolean', help: STRICT_HELP },
   },
   examples: [
@@ -98,7 +98,7 @@ export const wrapCommand: Command = {
     const keyPath = required(spec, v, 'key', 'the key file to wrap');
     const out = str(v, 'out') ?? defaultOutPath(keyPath);
     if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
-    const ops = str(v, 'ops')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const ops = str(v, 'ops')?.split(/[\s,]+/).filter((s) => s !== '');
     const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
     const name = str(v, 'name');
     if (name !== undefined) checkAzureKeyName(name); // before any file is read or a password asked for
@@ -116,6 +116,8 @@ export const wrapCommand: Command = {
           ...(ops === undefined ? {} : { keyOps: ops }),
           ...(name === undefined ? {} : { keyName: name }),
         });
+      } catch (e) {
+        throw withOptionHint(e, { BYOK_BAD_OPS: 'set them with --ops, e.g. --ops sign verify', KEK_KID_MISSING: 'give it with --kid URL' });
       } finally {
         wipeTargetKey(target);
       }
