@@ -16,20 +16,22 @@ import { importPlan } from '../batch/plan.js';
 import { utf16ToUtf8 } from '../../keys/utf16.js';
 import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
-import { PAIRWISE_HELP, STRICT_HELP } from './wrap.js';
+import { PAIRWISE_HELP } from './wrap.js';
 
 const spec: CommandSpec = {
   name: 'batch',
   summary: 'wrap many keys from a manifest, on worker threads, resumable',
-  usage: ['byok batch --kek FILE --manifest FILE --out-dir DIR [--jobs N] [--kid URL] [--force] [--pairwise-test] [--report FILE]'],
+  usage: ['byok batch --kek FILE --manifest FILE -o DIR [--jobs N] [--kid URL] [-f] [--pairwise-test] [--strict] [--report FILE]'],
   description:
     'The manifest is CSV with the header name,key,password_file,kid (only key is required; paths are\n' +
     'relative to the manifest) or a JSON array of objects with those fields. Each row becomes\n' +
-    '<name>.byok in DIR (name defaults to the key file name) or a reported error: no row is skipped\n' +
-    'silently. Encrypted keys take their row\'s password_file, else BYOK_PASSWORD.\n' +
-    'Re-running resumes: an existing output that parses and fits this KEK, kid and key is kept;\n' +
-    'any other existing output is an error unless --force. A JSON report is written to DIR\n' +
-    '(or --report FILE). Exit 1 when any row failed.',
+    '<name>.byok in DIR (the name, also the key\'s name in Azure, defaults to the key file\'s) or a reported\n' +
+    'error: no row is skipped silently. Encrypted keys take their row\'s password_file, else BYOK_PASSWORD.\n' +
+    'Beside the JSON report (in DIR, or --report FILE) goes an import plan: a sh script with the az\n' +
+    'commands and, per key, a check that Azure holds exactly that key.\n' +
+    'Re-running resumes: an output is kept only when the batch journal (DIR/byok-batch-journal.jsonl)\n' +
+    'records it as made from the key the manifest names now, for this KEK; any other existing output is an\n' +
+    'error unless --force. Ctrl-C stops cleanly (report written, exit 130). Exit 1 when any row failed.',
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
@@ -38,7 +40,7 @@ const spec: CommandSpec = {
     jobs: { type: 'string', arg: 'N', help: `threads computing, 1 to ${MAX_JOBS}: this one and N − 1 workers\n(default: the CPU count, at most 8; ${defaultJobs()} here); 1 runs everything in one thread` },
     force: { type: 'boolean', short: 'f', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
-    strict: { type: 'boolean', help: STRICT_HELP.replace('refuse (exit 1)', 'fail the rows of') },
+    strict: { type: 'boolean', help: 'fail the rows Azure would not import although they wrap: AES keys for a\nKey Vault KEK (Managed HSM only); without it they are warnings' },
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
   },
   examples: [

@@ -45,7 +45,7 @@ function describeKind(kind: string, bits: number, curve: string | undefined): st
 const unwrapSpec: CommandSpec = {
   name: 'unwrap',
   summary: 'open a .byok with a test KEK private key (rehearsals)',
-  usage: ['byok unwrap --kek-key FILE FILE.byok --out FILE|- [--force]'],
+  usage: ['byok unwrap --kek-key FILE FILE.byok -o FILE|- [-f]'],
   description:
     'Writes what the blob holds: PKCS#8 DER for RSA and EC keys, the raw bytes for AES keys (mode 0600).\n' +
     'Only for rehearsals with a KEK you generated yourself: the real KEK never leaves the Azure HSM.',
@@ -109,7 +109,7 @@ export const unwrapCommand: Command = {
 const verifySpec: CommandSpec = {
   name: 'verify',
   summary: 'check that a .byok opens to exactly a given key (rehearsals)',
-  usage: ['byok verify --kek-key FILE --key FILE FILE.byok'],
+  usage: ['byok verify --kek-key FILE -k FILE FILE.byok'],
   description:
     'Opens the blob with the test KEK private key and compares what it holds with the key file.\n' +
     'Exit 0 only when it is that key; 1 when it opens to another key or does not open with this KEK.',

@@ -14,7 +14,7 @@ import { checkAzureKeyName } from '../../formats/azure-import.js';
 export const PAIRWISE_HELP =
   'RSA keys: also encrypt a test message with the public key and decrypt it\nwith the private key (one private-key operation per key); catches a\ncomposite "prime" from a faulty generator, which the default checks cannot';
 
-export const STRICT_HELP = 'refuse (exit 1) what would only be a warning: a key the KEK\'s service does not\nimport, such as an AES key for a Key Vault KEK (Managed HSM only)';
+const STRICT_HELP = 'refuse (exit 1) a key Azure would not import although it wraps: an AES key\nfor a Key Vault KEK (Managed HSM only); without it that is a warning';
 
 /** A wrap that is well formed but that the destination would refuse: exit 1, not bad input. */
 export const WRAP_CHECK_CODES: ReadonlySet<ByokErrorCode> = new Set<ByokErrorCode>(['BYOK_NOT_IMPORTABLE']);
@@ -31,7 +31,7 @@ export const KEY_READ_OPTIONS = {
 const spec: CommandSpec = {
   name: 'wrap',
   summary: 'wrap a key for an Azure KEK into a .byok file',
-  usage: ['byok wrap --kek FILE --key FILE [--kid URL] [--out FILE|-] [options]'],
+  usage: ['byok wrap --kek FILE -k FILE [--kid URL] [-o FILE|-] [-f] [options]'],
   description:
     'Reads the KEK (az keyvault key download output, az keyvault key show JSON, JWK, certificate) and the\n' +
     'key to import (PKCS#8, PKCS#1, SEC1, PKCS#12, JWK, raw AES; encrypted or not), wraps it with\n' +
