@@ -86,6 +86,11 @@ export function keyFileArg(fn: string, name: string, v: unknown, expected = KEY_
   throw invalid(fn, name, expected, v);
 }
 
+/** Checks that `v` is a key file (bytes or text) without copying it; the reader it goes to encodes it once. */
+export function expectKeyFile(fn: string, name: string, v: unknown, expected = KEY_FILE): void {
+  if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw invalid(fn, name, expected, v);
+}
+
 /** What a target argument takes, for messages. */
 export const TARGET = `a TargetKey (as readTargetKey returns it), ${KEY_FILE}`;
 

@@ -1,6 +1,6 @@
 // unwrapByok / verifyByok: rehearsals with a test KEK whose private key you hold. In production only the
 // cloud HSM holds the KEK's private key; these prove a wrap end to end before a real ceremony.
-import { expectBytes, invalid, isRecord, isTargetKey, keyFileArg, KEY_FILE, optionsArg, TARGET } from '../arguments.js';
+import { expectBytes, expectKeyFile, invalid, isRecord, isTargetKey, KEY_FILE, optionsArg, TARGET } from '../arguments.js';
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError, isByokError } from '../errors.js';
 import { readingForKek, type ParsedByok } from '../formats/azure.js';
@@ -106,7 +106,7 @@ export function verifyByok(
   const parsed = byokArg(fn, byok);
   const opts = unwrapOptions(fn, options);
   const ownsTarget = !isTargetKey(target);
-  if (ownsTarget) keyFileArg(fn, 'target', target, TARGET);
+  if (ownsTarget) expectKeyFile(fn, 'target', target, TARGET);
   const material = unwrapChecked(fn, parsed, kekPrivateKey, opts);
   let t: TargetKey | undefined;
   let u: TargetKey | undefined;

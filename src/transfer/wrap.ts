@@ -1,7 +1,7 @@
 // wrapForAzure: a target key wrapped for an Azure KEK, as the `.byok` object, its exact bytes and the
 // three ways to submit it (REST body, @azure/keyvault-keys importKey argument, az command line).
 // byok-formats.md §1.3: OAEP SHA-1/MGF1-SHA-1, empty label, AES-256 ephemeral key, RFC 5649 KWP.
-import { expectStringList, isTargetKey, keyFileArg, optionalBoolean, optionalString, optionsArg, TARGET } from '../arguments.js';
+import { expectKeyFile, expectStringList, isTargetKey, optionalBoolean, optionalString, optionsArg, TARGET } from '../arguments.js';
 import { getCore } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import { parseAzureKid } from '../formats/azure-kid.js';
@@ -99,7 +99,7 @@ function wrapOptions(options: unknown): WrapForAzureOptions {
 export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array | string, options: WrapForAzureOptions = {}): AzureWrapResult {
   options = wrapOptions(options);
   const ownsTarget = !isTargetKey(target);
-  if (ownsTarget) keyFileArg('wrapForAzure', 'target', target, TARGET);
+  if (ownsTarget) expectKeyFile('wrapForAzure', 'target', target, TARGET);
   const k: Kek = toKek(kek, options.kid);
   checkKekOnce(k);
   if (k.kid === undefined) {
