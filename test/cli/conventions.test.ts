@@ -58,6 +58,12 @@ describe('unknown options', () => {
     expect(r.stderr).toContain(`(did you mean ${meant}?)`);
   });
 
+  it('an unknown command gets a guess too', () => {
+    const r = byok(['wrpa', '--kek', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "wrpa" \(did you mean wrap\?\)/);
+  });
+
   it('no guess when nothing is close', () => {
     const r = byok(['wrap', '--zzzzzzzz']);
     expect(r.stderr).toMatch(/unknown option --zzzzzzzz: see 'byok wrap --help'/);
