@@ -4,7 +4,7 @@
 //
 //   npm install byok-toolkit @azure/keyvault-keys @azure/identity
 //   node azure-import.mjs --vault https://contoso.vault.azure.net --kek KEKforBYOK \
-//        --key signing-key.pem --name signing-key [--password-file pw.txt] [--fingerprint "AB12 CD34 …"]
+//        --key signing-key.pem --name signing-key [--password-file pw.txt] [--fingerprint 3f2a…(64 hex digits)]
 //
 // Credentials come from @azure/identity's DefaultAzureCredential (az login, managed identity, …).
 // The key never leaves this machine unwrapped: only the .byok blob (wrapped for the vault's HSM) is sent.
@@ -45,7 +45,7 @@ export async function importByok({ client, kekName, keyBytes, keyName, password,
 }
 
 function sameFingerprint(a, b) {
-  const norm = (s) => s.replace(/[\s:]/g, '').toUpperCase();
+  const norm = (s) => s.replace(/[\s:]/g, '').toLowerCase(); // "ab12cd…", "AB12 CD34 …" and "ab:12:…" alike
   return norm(a) === norm(b);
 }
 

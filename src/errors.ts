@@ -92,7 +92,12 @@ export type ByokErrorCode =
   // key attestation (src/attest)
   | 'MALFORMED_ATTESTATION'      // not an attestation file, or its JSON, base64, PEM, certificate DER or gzip is damaged
   | 'ATTESTATION_UNSUPPORTED'    // an attestation version or format this toolkit does not verify
-  | 'ATTESTATION_FAILED';        // the attestation was read but a check failed (wrap/kek --attestation refuse)
+  | 'ATTESTATION_FAILED'         // the attestation was read but a check failed (wrap/kek --attestation refuse)
+  // destination rules (src/formats)
+  | 'BYOK_BAD_KEY_NAME'          // not a name the destination accepts for a key (Azure: 1-127 of [0-9A-Za-z-])
+  | 'BYOK_NOT_IMPORTABLE'        // the destination the KEK belongs to does not import this key type (strict mode)
+  // command line: interrupted by a signal (src/cli)
+  | 'INTERRUPTED';
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

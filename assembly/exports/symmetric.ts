@@ -5,7 +5,7 @@
 // Leaks: lengths and algorithm ids (public). See hash/sha.ts and aes/*.ts for the primitives.
 import { AES_SCRATCH, ERR_ARG, ERR_SELFTEST, OK, ioRangeOk, ready } from "../abi";
 import { wipe } from "../ct";
-import { AES_DEC, aesDecrypt, aesSetKey } from "../aes/aes";
+import { AES_DEC, AES_ENC, aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
 import { roundsFor } from "../aes/keysched";
 import {
   kwpUnwrapInto, kwpWrapInto, kwpWrappedLen, kwUnwrapInto, kwUnwrapSpace, kwWrapInto, kwWrappedLen,
@@ -139,4 +139,23 @@ export function aesCbcDecrypt(keyPtr: usize, keyLen: i32, ivPtr: usize, inPtr: u
   }
   wipe(AES_SCRATCH(), AES_USED);
   return inLen;
+}
+
+// ---- AES key check value ---------------------------------------------------------------------------
+
+/**
+ * The key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128), what HSMs print beside a
+ * key and what an AES-CBC encryption of one zero block under a zero IV begins with. The input block is
+ * fixed, so this is no ECB oracle; only 3 bytes leave the core. Writes out[0..3); returns 3.
+ */
+export function aesKcv(keyPtr: usize, keyLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (roundsFor(keyLen) == 0 || !ioRangeOk(keyPtr, keyLen) || !ioRangeOk(outPtr, 3)) return ERR_ARG;
+  const nr = aesSetKey(keyPtr, keyLen, AES_ENC);
+  const blk = AS_BLK();
+  memory.fill(blk, 0, 16);
+  aesEncrypt(nr, blk);
+  memory.copy(outPtr, blk, 3);
+  wipe(AES_SCRATCH(), AES_USED);
+  return 3;
 }

@@ -97,7 +97,7 @@ export function kekStep(onChange: () => void): KekStep {
       return;
     }
     byId('kek-size', HTMLElement).textContent = `RSA ${read.bits} bits (read as ${SOURCES[read.source] ?? read.source})`;
-    byId('kek-fingerprint', HTMLElement).textContent = read.fingerprint.hex;
+    byId('kek-fingerprint', HTMLElement).textContent = read.fingerprint.grouped; // read aloud in groups
     if (read.kid !== undefined) {
       kidInput.value = read.kid;
       kidInput.readOnly = true;

@@ -1,6 +1,7 @@
 // Where a key file's password comes from: --password-file (first line), BYOK_PASSWORD, or a no-echo
 // prompt on the terminal. Passwords are kept as bytes so they can be wiped; never printed or logged.
 import { ByokError } from '../errors.js';
+import { utf16ToUtf8 } from '../keys/utf16.js';
 import { readInputFile } from './files.js';
 
 export interface PasswordSource {
@@ -24,17 +25,31 @@ export interface PasswordIo {
   readonly stderr: NodeJS.WriteStream;
 }
 
+/**
+ * A password file's password, like OpenSSL's `-passin file:`: the first line, without its line ending,
+ * as UTF-8 (a UTF-16 file, as Windows PowerShell 5.1 writes for `"…" > pass.txt`, is transcoded). The
+ * caller wipes the result.
+ */
+export function readPasswordFile(path: string): Uint8Array {
+  const raw = readInputFile(path, 'password file', 64 * 1024);
+  const utf16 = utf16ToUtf8(raw);
+  const text = utf16 ?? raw;
+  try {
+    let end = text.indexOf(0x0a);
+    if (end < 0) end = text.length;
+    if (end > 0 && text[end - 1] === 0x0d) end--;
+    return Uint8Array.from(text.subarray(0, end));
+  } finally {
+    raw.fill(0);
+    utf16?.fill(0);
+  }
+}
+
 export function passwordSource(passwordFile: string | undefined, io: PasswordIo): PasswordSource {
   let held: Uint8Array | undefined;
   let origin: PasswordSource['origin'] = 'none';
   if (passwordFile !== undefined) {
-    const raw = readInputFile(passwordFile, 'password file', 64 * 1024);
-    // Like OpenSSL's `-passin file:`: the first line, without its line ending.
-    let end = raw.indexOf(0x0a);
-    if (end < 0) end = raw.length;
-    if (end > 0 && raw[end - 1] === 0x0d) end--;
-    held = Uint8Array.from(raw.subarray(0, end));
-    raw.fill(0);
+    held = readPasswordFile(passwordFile);
     origin = 'file';
   } else if (io.env['BYOK_PASSWORD'] !== undefined) {
     held = new TextEncoder().encode(io.env['BYOK_PASSWORD']);

@@ -10,7 +10,7 @@ import { expectBytes } from './validate.js';
 
 export type SymmetricApi = Pick<
   CoreApi,
-  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt'
+  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt' | 'aesKcv'
 >;
 
 const KEK_LENGTHS: readonly number[] = [16, 24, 32];
@@ -35,6 +35,7 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
   const kwpWrapFn = coreExport5(core, 'aesKwpWrap');
   const kwpUnwrapFn = coreExport5(core, 'aesKwpUnwrap');
   const cbcDecryptFn = coreExport(core, 'aesCbcDecrypt');
+  const aesKcvFn = coreExport(core, 'aesKcv');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   function hash(name: HashName, data: Uint8Array): Uint8Array {
@@ -139,11 +140,29 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
     }
   }
 
+  /**
+   * The key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128), what HSMs print beside a
+   * key and what an AES-CBC encryption of one zero block with a zero IV gives. The core's aesKcv export
+   * computes it in constant time, lets only those 3 bytes out and wipes its scratch.
+   */
+  function aesKcv(key: Uint8Array): Uint8Array {
+    expectBytes('key', key, KEK_LENGTHS);
+    const f = ioFrame(core);
+    try {
+      const k = f.put(key);
+      const out = f.reserve(3);
+      checkStatus(aesKcvFn(k, key.length, out), 'AES key check value');
+      return f.read(out, 3);
+    } finally {
+      f.wipe();
+    }
+  }
+
   return {
     sha1: (data) => hash('sha1', data),
     sha256: (data) => hash('sha256', data),
     sha384: (data) => hash('sha384', data),
     sha512: (data) => hash('sha512', data),
-    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt,
+    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt, aesKcv,
   };
 }

@@ -52,6 +52,8 @@ export interface CoreApi {
   aesKwpUnwrap(kek: Uint8Array, data: Uint8Array): Uint8Array;
   /** AES-CBC decryption of whole 16-byte blocks, without padding removal (password-protected key files). */
   aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ct: Uint8Array): Uint8Array;
+  /** Key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128). */
+  aesKcv(key: Uint8Array): Uint8Array;
   rsaOaepEncrypt(pub: RsaPublicKey, msg: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaOaepDecrypt(priv: RsaPrivateKey, ct: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaAesKeyWrap(pub: RsaPublicKey, target: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array;

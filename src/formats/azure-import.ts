@@ -1,6 +1,7 @@
 // What Azure imports and how a `.byok` file is submitted (byok-formats.md §1.5, §1.6): the target key types
 // Azure takes, the REST body of `PUT /keys/{name}`, the `@azure/keyvault-keys` importKey argument and the
 // `az keyvault key import` command line. Pure data; this module must not depend on the Azure SDK.
+import { expectBytes, expectRecord, expectString, expectStringList, invalid, optionalString } from '../arguments.js';
 import { ByokError } from '../errors.js';
 import type { TargetKey } from '../keys/index.js';
 import { base64urlEncode } from './base64url.js';
@@ -63,6 +64,27 @@ export function checkKeyOps(kty: AzureKty, ops: readonly string[]): void {
   if (new Set(ops).size !== ops.length) throw new ByokError('BYOK_BAD_OPS', 'a key operation is listed twice: list each once');
 }
 
+/** Azure's key name rule (Key Vault and Managed HSM): 1 to 127 letters, digits and dashes. */
+const KEY_NAME = /^[0-9A-Za-z-]{1,127}$/;
+
+/** Throws BYOK_BAD_KEY_NAME, with the rule, for a name Azure refuses for a key. */
+export function checkAzureKeyName(name: string): void {
+  if (typeof name !== 'string' || !KEY_NAME.test(name)) {
+    throw new ByokError('BYOK_BAD_KEY_NAME', `${typeof name === 'string' ? JSON.stringify(name.slice(0, 130)) : 'the key name'} is not a name Azure accepts for a key: use 1 to 127 letters, digits and dashes (no dots, underscores or spaces)`);
+  }
+}
+
+/**
+ * What Azure would refuse at import although the .byok is well formed, as warnings: Key Vault (Premium)
+ * imports RSA and EC keys only; AES keys (oct-HSM) go to a Managed HSM. The KEK's kid names the service.
+ */
+export function importWarnings(kek: AzureKeyId, kty: AzureKty): string[] {
+  if (kty === 'oct-HSM' && kek.service === 'vault') {
+    return [`the KEK belongs to the Key Vault ${kek.instance} (${kek.host}), and Key Vault does not import AES keys (oct-HSM); only Managed HSM does: wrap the key for a Managed HSM KEK (https://<hsm>.managedhsm.azure.net/keys/…), or the import will be refused`];
+  }
+  return [];
+}
+
 /** Body of `PUT {vault}/keys/{name}?api-version=7.4` (§1.5). `key_hsm` = unpadded base64url of the file bytes. */
 export interface AzureImportRequest {
   readonly key: { readonly kty: AzureKty; readonly crv?: string; readonly key_ops: readonly string[]; readonly key_hsm: string };
@@ -84,7 +106,22 @@ export interface ImportDescription {
   fileBytes: Uint8Array;
 }
 
+const KTYS: readonly AzureKty[] = ['RSA-HSM', 'EC-HSM', 'oct-HSM'];
+
+function checkKty(fn: string, name: string, v: unknown): void {
+  if (!KTYS.includes(v as AzureKty)) throw invalid(fn, name, KTYS.map((k) => `"${k}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'), v);
+}
+
+function checkDescription(fn: string, d: unknown): void {
+  const o = expectRecord(fn, 'd', d);
+  checkKty(fn, 'd.kty', o['kty']);
+  optionalString(fn, 'd.crv', o['crv']);
+  expectStringList(fn, 'd.keyOps', o['keyOps']);
+  expectBytes(fn, 'd.fileBytes', o['fileBytes']);
+}
+
 export function importRequest(d: ImportDescription): AzureImportRequest {
+  checkDescription('importRequest', d);
   return {
     key: {
       kty: d.kty,
@@ -97,6 +134,7 @@ export function importRequest(d: ImportDescription): AzureImportRequest {
 }
 
 export function sdkKey(d: ImportDescription): AzureSdkKey {
+  checkDescription('sdkKey', d);
   return { kty: d.kty, ...(d.crv === undefined ? {} : { crv: d.crv }), keyOps: [...d.keyOps], t: d.fileBytes };
 }
 
@@ -112,6 +150,16 @@ export function azImportCommand(args: {
   byokPath: string;
   keyName?: string;
 }): string {
+  const fn = 'azImportCommand';
+  const a = expectRecord(fn, 'args', args);
+  const kek = expectRecord(fn, 'args.kek', a['kek']);
+  if (kek['service'] !== 'vault' && kek['service'] !== 'managedhsm') throw invalid(fn, 'args.kek', 'a parsed kid (parseAzureKid)', a['kek']);
+  expectString(fn, 'args.kek.instance', kek['instance']);
+  checkKty(fn, 'args.kty', a['kty']);
+  optionalString(fn, 'args.crv', a['crv']);
+  expectStringList(fn, 'args.keyOps', a['keyOps']);
+  expectString(fn, 'args.byokPath', a['byokPath']);
+  optionalString(fn, 'args.keyName', a['keyName']);
   const where = args.kek.service === 'managedhsm' ? ['--hsm-name', args.kek.instance] : ['--vault-name', args.kek.instance];
   const parts = [
     'az', 'keyvault', 'key', 'import', ...where,

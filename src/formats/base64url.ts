@@ -3,6 +3,8 @@
 // a precise message, and because the browser tool has neither Buffer nor Uint8Array.toBase64 everywhere.
 // Operates on public data only (ciphertexts, JSON files): table lookups on the input are fine here.
 
+import { expectBytes, expectString } from '../arguments.js';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 const DECODE: Int16Array = (() => {
@@ -45,6 +47,7 @@ export function base64urlEncodeAscii(bytes: Uint8Array): Uint8Array {
 
 /** Unpadded base64url, as RFC 7515 and Azure's own clients write it. */
 export function base64urlEncode(bytes: Uint8Array): string {
+  expectBytes('base64urlEncode', 'bytes', bytes);
   return ASCII.decode(base64urlEncodeAscii(bytes));
 }
 
@@ -73,6 +76,7 @@ export type Base64urlResult =
  * blob has exactly one accepted spelling apart from padding.
  */
 export function base64urlDecode(text: string): Base64urlResult {
+  expectString('base64urlDecode', 'text', text);
   let body = text;
   let padded = false;
   const firstPad = text.indexOf('=');

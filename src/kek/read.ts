@@ -19,6 +19,8 @@ import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { isPrintableText } from '../keys/raw.js';
 import { rsaSpki } from '../keys/rsa.js';
 import { detectCloud, isRecord, wrongCloud } from './detect.js';
+import { plainBytes } from '../arguments.js';
+import { hasUtf16Bom, utf16Refusal, utf16ToUtf8 } from '../keys/utf16.js';
 import { kekFingerprint } from './fingerprint.js';
 import type { Kek, KekSource, ReadKekOptions } from './types.js';
 
@@ -237,9 +239,16 @@ export function parseKekInput<T extends ParsedKek>(
   advice: KekAdvice = AZURE_ADVICE,
 ): T | ParsedKek {
   if (input instanceof Uint8Array) {
-    const text = withoutBom(input);
+    const bytes = plainBytes(input);
+    if (hasUtf16Bom(bytes)) {
+      // A DER key starts with 0x30: a UTF-16 byte order mark means text (az … > kek.json in PowerShell 5.1).
+      const utf8 = utf16ToUtf8(bytes);
+      if (utf8 === undefined || !isPrintableText(utf8)) throw utf16Refusal('MALFORMED_KEK', 'KEK file');
+      return fromText(bytesToText(utf8), fromJson, what, advice);
+    }
+    const text = withoutBom(bytes);
     if (isPrintableText(text)) return fromText(bytesToText(text), fromJson, what, advice);
-    const { key, kind } = fromDer(input, 'DER', undefined, advice);
+    const { key, kind } = fromDer(bytes, 'DER', undefined, advice);
     return { key, source: kind === 'spki' ? 'spki-der' : kind === 'pkcs1' ? 'pkcs1-der' : 'x509' };
   }
   if (typeof input === 'string') return fromText(input, fromJson, what, advice);

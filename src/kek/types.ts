@@ -22,8 +22,10 @@ export const CLOUD_NAMES: Readonly<Record<Cloud, string>> = {
 export interface KekFingerprint {
   /** SHA-256 of the SubjectPublicKeyInfo DER. */
   readonly sha256: Uint8Array;
-  /** Upper-case hex in groups of four, "AB12 CD34 …", to read aloud. */
+  /** Lowercase hex without spaces: what `sha256sum` prints for the SubjectPublicKeyInfo DER. */
   readonly hex: string;
+  /** The same in upper-case groups of four, "AB12 CD34 …", to read aloud. */
+  readonly grouped: string;
   /** Standard base64 with padding (what `openssl … | base64` shows). */
   readonly base64: string;
 }

@@ -8,6 +8,9 @@
 // parsed key so a caller can inspect it. The `azure` field of a TargetKey is kept for existing callers.
 import { ByokError } from '../errors.js';
 import { describeValue } from '../core/validate.js';
+import { expectTargetKey, invalid, keyFileArg, plainBytes } from '../arguments.js';
+import { isPrintableText } from './raw.js';
+import { hasUtf16Bom, utf16Refusal, utf16ToUtf8 } from './utf16.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
 import { ed25519Pkcs8, ed25519Spki } from './ed25519.js';
@@ -31,10 +34,26 @@ function argError(problem: string): ByokError {
   return new ByokError('INVALID_ARGUMENT', problem);
 }
 
-function checkInput(input: unknown, name = 'input'): asserts input is Uint8Array {
-  if (!(input instanceof Uint8Array)) {
-    throw argError(`"${name}" expected Uint8Array (the file's bytes), got ${input === null ? 'null' : typeof input}`);
+/**
+ * A key file argument as bytes to parse: its text encoded when given as a string, UTF-16 text (with a
+ * byte order mark: Windows PowerShell 5.1) transcoded to UTF-8. `wipe` zeroes the copies made here.
+ */
+function keyFileInput(fn: string, input: unknown): { bytes: Uint8Array; wipe(): void } {
+  const given = keyFileArg(fn, 'input', input);
+  const wipeGiven = (): void => {
+    if (given.owned) given.bytes.fill(0);
+  };
+  if (!hasUtf16Bom(given.bytes)) return { bytes: given.bytes, wipe: wipeGiven };
+  const text = utf16ToUtf8(given.bytes);
+  if (text !== undefined && isPrintableText(text)) {
+    wipeGiven();
+    return { bytes: text, wipe: () => text.fill(0) };
   }
+  text?.fill(0);
+  // A binary AES key may start with FF FE by chance: it is read as one.
+  if ([16, 24, 32].includes(given.bytes.length)) return { bytes: given.bytes, wipe: wipeGiven };
+  wipeGiven();
+  throw utf16Refusal('UNKNOWN_KEY_FORMAT', 'key file');
 }
 
 function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
@@ -76,7 +95,7 @@ function passwords(password: string | Uint8Array | undefined): Passwords & { wip
   } catch {
     text = undefined; // only PKCS#12 needs the text form; it reports the password as required then
   }
-  const utf8 = password.slice();
+  const utf8 = plainBytes(password).slice(); // a copy even of a Buffer (whose slice() is a view)
   return { utf8, text, wipe: () => utf8.fill(0) };
 }
 
@@ -166,12 +185,20 @@ function buildTarget(k: NormalizedKey, source: KeySource): TargetKey {
  * `path`), UNSUPPORTED_KEY_TYPE, UNSUPPORTED_CURVE, EXPLICIT_CURVE_PARAMETERS, MULTI_PRIME_RSA,
  * INVALID_RSA_KEY, INVALID_EC_KEY, UNSUPPORTED_TARGET_SIZE, TRANSPORT_* and the pbe codes.
  */
-export function readTargetKey(input: Uint8Array, opts: ReadTargetKeyOptions = {}): TargetKey {
-  checkInput(input);
+export function readTargetKey(input: Uint8Array | string, opts: ReadTargetKeyOptions = {}): TargetKey {
   checkOptions(opts);
   if (opts.transportKey !== undefined && opts.format !== undefined && opts.format !== 'wrapped') {
     throw argError(`"transportKey" means the input is a wrapped export: use format "wrapped" (or none), not "${opts.format}"`);
   }
+  const file = keyFileInput('readTargetKey', input);
+  try {
+    return readKeyBytes(file.bytes, opts);
+  } finally {
+    file.wipe();
+  }
+}
+
+function readKeyBytes(input: Uint8Array, opts: ReadTargetKeyOptions): TargetKey {
   if (opts.format === 'wrapped' || opts.transportKey !== undefined) return readWrapped(input, opts);
   const pw = passwords(opts.password);
   let opened: Opened | undefined;
@@ -200,7 +227,7 @@ function readWrapped(input: Uint8Array, opts: ReadTargetKeyOptions): TargetKey {
   if (opts.transportKey === undefined) {
     throw new ByokError('TRANSPORT_KEY_REQUIRED', 'format "wrapped" needs the transport key the HSM wrapped the export under (option transportKey, 16/24/32 bytes)');
   }
-  const { plaintext, wrap } = unwrapTransport(input, opts.transportKey, opts.transportWrap);
+  const { plaintext, wrap } = unwrapTransport(input, plainBytes(opts.transportKey), opts.transportWrap);
   try {
     const inner = readInner(plaintext, opts);
     return { ...inner, source: { format: 'wrapped', container: wrap === 'kw' ? 'aes-kw' : 'aes-kwp', inner: inner.source.format } };
@@ -229,13 +256,14 @@ function readInner(plaintext: Uint8Array, opts: ReadTargetKeyOptions): TargetKey
  * What a file is, whether it needs a password, and which keys it holds when that is visible without
  * one — for a UI that shows a password field or a key picker. Never decrypts.
  */
-export function inspectKeyFile(input: Uint8Array): KeyFileInfo {
-  checkInput(input);
+export function inspectKeyFile(input: Uint8Array | string): KeyFileInfo {
+  const file = keyFileInput('inspectKeyFile', input);
   const none = passwords(undefined);
   let opened: Opened;
   try {
-    opened = openKeyFile(input, {}, none);
+    opened = openKeyFile(file.bytes, {}, none);
   } catch (e) {
+    file.wipe();
     if (e instanceof ByokError && e.code === 'PASSWORD_REQUIRED') return { format: 'pkcs12', encrypted: true };
     throw e;
   }
@@ -244,16 +272,20 @@ export function inspectKeyFile(input: Uint8Array): KeyFileInfo {
     return { format: opened.format, encrypted: opened.entries.some((e) => e.encrypted), keys };
   } finally {
     opened.wipe();
+    file.wipe();
   }
 }
 
 /** Every key in a file with its kind (decrypting with `password` where needed). */
-export function listKeys(input: Uint8Array, password?: string | Uint8Array): KeyListing[] {
-  checkInput(input);
+export function listKeys(input: Uint8Array | string, password?: string | Uint8Array): KeyListing[] {
+  if (password !== undefined && typeof password !== 'string' && !(password instanceof Uint8Array)) {
+    throw invalid('listKeys', 'password', 'a string or a Uint8Array (UTF-8)', password);
+  }
+  const file = keyFileInput('listKeys', input);
   const pw = passwords(password);
   let opened: Opened | undefined;
   try {
-    opened = openKeyFile(input, {}, pw);
+    opened = openKeyFile(file.bytes, {}, pw);
     return opened.entries.map((e) => ({
       index: e.index,
       ...(e.friendlyName === undefined ? {} : { friendlyName: e.friendlyName }),
@@ -262,10 +294,11 @@ export function listKeys(input: Uint8Array, password?: string | Uint8Array): Key
   } finally {
     opened?.wipe();
     pw.wipe();
+    file.wipe();
   }
 }
 
 /** Zeroes the key material of a TargetKey (call when the transfer is done). */
 export function wipeTargetKey(key: TargetKey): void {
-  key.material.fill(0);
+  expectTargetKey('wipeTargetKey', 'key', key).material.fill(0);
 }

@@ -1,6 +1,7 @@
 // wrapForAzure: a target key wrapped for an Azure KEK, as the `.byok` object, its exact bytes and the
 // three ways to submit it (REST body, @azure/keyvault-keys importKey argument, az command line).
 // byok-formats.md §1.3: OAEP SHA-1/MGF1-SHA-1, empty label, AES-256 ephemeral key, RFC 5649 KWP.
+import { expectKeyFile, expectStringList, isTargetKey, optionalBoolean, optionalString, optionsArg, TARGET } from '../arguments.js';
 import { getCore } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import { parseAzureKid } from '../formats/azure-kid.js';
@@ -9,7 +10,8 @@ import type { AzureKeyId } from '../formats/azure-kid.js';
 import { checkParts, joinParts, kwpLength, rsaAesKwp, type RsaAesKwpScheme, type WrappedParts } from '../formats/scheme.js';
 import { describeTarget, type TargetDescription } from '../formats/target.js';
 import {
-  azImportCommand, azureImportType, checkKeyOps, importRequest, sdkKey, type AzureImportRequest, type AzureKty, type AzureSdkKey,
+  azImportCommand, azureImportType, checkAzureKeyName, checkKeyOps, importRequest, importWarnings, sdkKey,
+  type AzureImportRequest, type AzureKty, type AzureSdkKey,
 } from '../formats/azure-import.js';
 import { checkKekForAzure, type Kek } from '../kek/index.js';
 import { readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
@@ -29,6 +31,11 @@ export interface WrapForAzureOptions {
   readonly generator?: string;
   /** When `target` is bytes: how to read it (password, key index in a container, …). */
   readonly read?: ReadTargetKeyOptions;
+  /**
+   * Refuse (BYOK_NOT_IMPORTABLE) what would only be a warning: a .byok the destination would not import,
+   * such as an AES key for a Key Vault KEK. Default false.
+   */
+  readonly strict?: boolean;
 }
 
 export interface AzureWrapResult {
@@ -44,10 +51,13 @@ export interface AzureWrapResult {
   readonly azCommand: string;
   /** What was wrapped for whom, for display and logs (no key material). */
   readonly summary: WrapSummary;
+  /** What the destination would refuse although the file is well formed (see `strict`); usually empty. */
+  readonly warnings: readonly string[];
 }
 
 export interface WrapSummary {
-  readonly kek: { readonly bits: number; readonly kid: string; readonly fingerprint: string };
+  /** fingerprint: lowercase hex of the KEK's SPKI SHA-256 (as sha256sum prints it); fingerprintGrouped: "AB12 CD34 …". */
+  readonly kek: { readonly bits: number; readonly kid: string; readonly fingerprint: string; readonly fingerprintGrouped: string };
   readonly target: {
     readonly kind: TargetKey['kind']; readonly bits: number; readonly curve?: string;
     readonly kty: AzureKty; readonly keyOps: readonly string[]; readonly format: string;
@@ -76,6 +86,17 @@ function checkKekOnce(k: Kek): void {
   const set = checkedKeks.get(k) ?? new Set<string>();
   set.add(kid);
   checkedKeks.set(k, set);
+}
+
+/** The options object, each option checked for its type (the values themselves are checked where used). */
+function wrapOptions(options: unknown): WrapForAzureOptions {
+  const fn = 'wrapForAzure';
+  const o = optionsArg(fn, 'options', options);
+  for (const k of ['kid', 'keyName', 'byokPath', 'generator'] as const) optionalString(fn, `options.${k}`, o[k]);
+  if (o['keyOps'] !== undefined) expectStringList(fn, 'options.keyOps', o['keyOps']);
+  if (o['read'] !== undefined) optionsArg(fn, 'options.read', o['read']);
+  optionalBoolean(fn, 'options.strict', o['strict']);
+  return o;
 }
 
 /** What an Azure wrap needs once every check has passed; the software path and a PKCS#11 source share it. */
@@ -108,14 +129,18 @@ export function prepareAzureWrap(kek: KekInput, target: TargetKey | TargetDescri
     throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
   }
   const kid = parseAzureKid(k.kid);
+  if (options.keyName !== undefined) checkAzureKeyName(options.keyName);
   const azure = azureImportType(target);
   const keyOps = options.keyOps ?? azure.keyOps;
   checkKeyOps(azure.kty, keyOps);
-  const d = isTargetKey(target) ? describeTarget(target) : target;
+  const warnings = importWarnings(kid, azure.kty);
+  if (options.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
+  const key = isTargetKey(target) ? target : undefined;
   return {
-    cloud: 'azure', algorithm: 'CKM_RSA_AES_KEY_WRAP', scheme: AZURE_SCHEME, kek: k as Kek & { kid: string }, kid, target: d,
-    ...(isTargetKey(target) ? { targetFormat: target.source.format } : {}),
-    kty: azure.kty, ...(azure.crv === undefined ? {} : { crv: azure.crv }), keyOps: [...keyOps], warnings: [], options,
+    cloud: 'azure', algorithm: 'CKM_RSA_AES_KEY_WRAP', scheme: AZURE_SCHEME, kek: k as Kek & { kid: string }, kid,
+    target: key === undefined ? (target as TargetDescription) : describeTarget(key),
+    ...(key === undefined ? {} : { targetFormat: key.source.format }),
+    kty: azure.kty, ...(azure.crv === undefined ? {} : { crv: azure.crv }), keyOps: [...keyOps], warnings, options,
   };
 }
 
@@ -149,8 +174,9 @@ function azureResult(plan: AzurePlan, ciphertext: Uint8Array): AzureWrapResult {
         ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
       });
     },
+    warnings: plan.warnings,
     summary: {
-      kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
+      kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex, fingerprintGrouped: k.fingerprint.grouped },
       target: {
         kind: t.kind, bits: t.bits, kty, keyOps: ops, format: plan.targetFormat ?? 'hsm',
         ...(t.curve === undefined ? {} : { curve: t.curve as string }),
@@ -159,14 +185,16 @@ function azureResult(plan: AzurePlan, ciphertext: Uint8Array): AzureWrapResult {
   };
 }
 
-export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
-  const ownsTarget = target instanceof Uint8Array;
+export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array | string, options: WrapForAzureOptions = {}): AzureWrapResult {
+  options = wrapOptions(options);
+  const ownsTarget = !isTargetKey(target);
+  if (ownsTarget) expectKeyFile('wrapForAzure', 'target', target, TARGET);
   let t: TargetKey | undefined;
   try {
     // The KEK is checked before the target is read, as it always was: a wrong KEK is reported first.
     const k: Kek = toKek(kek, options.kid);
     checkKekOnce(k);
-    t = ownsTarget ? readTargetKey(target, options.read) : target;
+    t = ownsTarget ? readTargetKey(target as Uint8Array | string, options.read) : (target as TargetKey);
     const plan = prepareAzureWrap(k, t, options);
     const ciphertext = getCore().rsaAesKeyWrap({ n: k.n, e: k.e }, t.material, { hash: 'sha1', aesKeyBits: 256 });
     const expected = k.bits / 8 + kwpLength(t.material.length);
@@ -177,8 +205,4 @@ export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, opti
   } finally {
     if (ownsTarget && t !== undefined) wipeTargetKey(t);
   }
-}
-
-function isTargetKey(t: TargetKey | TargetDescription): t is TargetKey {
-  return (t as Partial<TargetKey>).material instanceof Uint8Array;
 }

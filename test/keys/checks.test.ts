@@ -245,7 +245,8 @@ describe('Azure size rule, inspection, wiping, arguments', () => {
     expect(input).toEqual(rsaDer);
   });
   it('bad arguments: INVALID_ARGUMENT', () => {
-    expect(codeOf(() => readTargetKey('pem text' as unknown as Uint8Array))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => readTargetKey(42 as unknown as Uint8Array))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => readTargetKey('not a key'))).toBe('UNKNOWN_KEY_FORMAT'); // text is read as a key file's text
     expect(codeOf(() => readTargetKey(rsaDer, { format: 'pem' as never }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => readTargetKey(rsaDer, { keyIndex: -1 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => readTargetKey(rsaDer, { password: 5 as never }))).toBe('INVALID_ARGUMENT');

@@ -1,15 +1,24 @@
 // One batch row, start to end: read the key (password from the row's file or BYOK_PASSWORD), then either
-// skip an output that already exists and fits (resume), or wrap and write it atomically. prepareRow runs in
-// worker threads (or inline), finishRow writes; every outcome is a RowResult, never a throw.
+// skip an output that already exists and was made from this key for this KEK (resume, journal.ts), or
+// wrap and write it atomically. prepareRow runs in worker threads (or inline), finishRow writes; every
+// outcome is a RowResult, never a throw.
 import { join } from 'node:path';
+import { hex } from '@scure/base';
+import { getCore } from '../../core/index.js';
 import { ByokError } from '../../errors.js';
 import { parseByok } from '../../formats/azure.js';
 import { azureImportType } from '../../formats/azure-import.js';
+import { importWarnings } from '../../formats/azure-import.js';
+import { parseAzureKid } from '../../formats/azure-kid.js';
 import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { readTargetKey, wipeTargetKey, type TargetKey } from '../../keys/index.js';
+import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
 import { matchByokToKek } from '../../transfer/read.js';
 import { wrapForAzure } from '../../transfer/wrap.js';
 import { exists, readInputFile, writeFileAtomic } from '../files.js';
+import { withOptionHint } from '../inputs.js';
+import { readPasswordFile } from '../password.js';
+import type { JournalEntry } from './journal.js';
 import type { ManifestRow } from './manifest.js';
 
 export interface JobConfig {
@@ -18,13 +27,18 @@ export interface JobConfig {
   readonly force: boolean;
   /** Output names present when the run started (scanOutputFolder); without it each row stats its output. */
   readonly existing?: ReadonlySet<string>;
+  /** The output folder's journal when the run started (readJournal): what earlier runs wrote, from which key. */
+  readonly journal?: ReadonlyMap<string, JournalEntry>;
   /** Run the RSA pairwise consistency test on every key (ReadTargetKeyOptions.pairwiseTest). */
   readonly pairwiseTest?: boolean;
   /** BYOK_PASSWORD as bytes, for rows without a password_file. */
   readonly envPassword?: Uint8Array;
+  /** Fail rows the destination would not import (WrapForAzureOptions.strict) instead of warning. */
+  readonly strict?: boolean;
 }
 
-export type RowStatus = 'wrapped' | 'skipped' | 'failed';
+/** 'not-done': the run was interrupted (Ctrl-C) before the row was done; a re-run does it. */
+export type RowStatus = 'wrapped' | 'skipped' | 'failed' | 'not-done';
 
 export interface RowResult {
   readonly row: number;
@@ -32,10 +46,18 @@ export interface RowResult {
   readonly key: string;
   readonly out: string;
   readonly status: RowStatus;
+  /** The KEK kid the output is for (the KEK's, or the row's kid column). */
+  readonly kid?: string;
   readonly kty?: string;
   readonly bits?: number;
   readonly curve?: string;
   readonly bytes?: number;
+  /** SHA-256 (hex) of the source key's public key (RSA, EC): confirms the import (import plan). */
+  readonly publicKeySha256?: string;
+  /** The source AES key's check value (hex, 3 bytes). */
+  readonly kcv?: string;
+  /** What the destination would refuse although the output is well formed (e.g. AES for a Key Vault). */
+  readonly warnings?: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -63,12 +85,7 @@ function kekForRow(kek: Kek, row: ManifestRow): Kek {
 function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
   let password: Uint8Array | undefined;
   if (row.passwordFile !== undefined) {
-    const raw = readInputFile(row.passwordFile, 'password file', 64 * 1024);
-    let end = raw.indexOf(0x0a);
-    if (end < 0) end = raw.length;
-    if (end > 0 && raw[end - 1] === 0x0d) end--;
-    password = Uint8Array.from(raw.subarray(0, end));
-    raw.fill(0);
+    password = readPasswordFile(row.passwordFile);
   } else if (cfg.envPassword !== undefined) {
     password = Uint8Array.from(cfg.envPassword);
   }
@@ -82,36 +99,47 @@ function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
     if (e instanceof ByokError && e.code === 'PASSWORD_REQUIRED') {
       throw new ByokError('PASSWORD_REQUIRED', 'the key file is encrypted: give a password_file for this row or set BYOK_PASSWORD');
     }
-    throw e;
+    throw withOptionHint(e, { MULTIPLE_KEYS: 'a manifest row takes a file holding one key: export each key to a file of its own' });
   } finally {
     bytes.fill(0);
     password?.fill(0);
   }
 }
 
-/** Why an existing output cannot be kept, or undefined when it is a finished output of this row. */
-function resumeProblem(out: string, kek: Kek, target: TargetKey): string | undefined {
+/** Why an existing output cannot be kept, or undefined when this batch recorded it as made from `check` for `kek`. */
+function resumeProblem(out: string, name: string, kek: Kek, check: KeyCheck, journal: ReadonlyMap<string, JournalEntry> | undefined): string | undefined {
+  const bytes = readInputFile(out, '.byok file');
   let parsed;
   try {
-    parsed = parseByok(readInputFile(out, '.byok file'));
+    parsed = parseByok(bytes);
   } catch (e) {
     return `it is not a valid .byok (${e instanceof ByokError ? e.message : 'unreadable'})`;
   }
   if (kek.kid !== undefined && parsed.kid.kid !== kek.kid) return `it is for KEK ${parsed.kid.kid}`;
-  let kwpLength: number;
   try {
-    kwpLength = matchByokToKek(parsed, kek).kwpLength;
+    matchByokToKek(parsed, kek);
   } catch (e) {
     return e instanceof ByokError ? e.message : 'it does not fit this KEK';
   }
-  const expected = 8 * Math.ceil(target.material.length / 8) + 8;
-  if (kwpLength !== expected) return `its wrapped key is ${kwpLength - 8 - 7}–${kwpLength - 8} bytes, this key is ${target.material.length}`;
+  const entry = journal?.get(`${name}.byok`);
+  if (entry === undefined) return 'the batch journal has no record of writing it, so which key it holds cannot be told';
+  if (entry.byok !== hex.encode(getCore().sha256(bytes))) return 'it has changed since the batch wrote it';
+  if (entry.kek !== hex.encode(kek.fingerprint.sha256)) return 'the journal records it for another KEK';
+  if (entry.key.kind !== check.kind || entry.key.hex !== check.hex) return 'it was made from another key: the key file changed since';
   return undefined;
 }
 
-/** A row computed up to its output: `pending` holds the .byok bytes (not secret) still to be written. */
+function checkFields(check: KeyCheck): { publicKeySha256: string } | { kcv: string } {
+  return check.kind === 'aes-kcv' ? { kcv: check.hex } : { publicKeySha256: check.hex };
+}
+
+/**
+ * A row computed up to its output: `pending` holds the .byok bytes (not secret) still to be written, and
+ * `record` the journal line to append before they get their name.
+ */
 export interface PreparedRow extends RowResult {
   readonly pending?: Uint8Array;
+  readonly record?: JournalEntry;
 }
 
 function failed(base: Omit<RowResult, 'status'>, e: unknown): RowResult {
@@ -136,16 +164,25 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
       throw new ByokError('BYOK_BAD_KID', 'no kid for the KEK: give --kid, use a KEK file that names it, or fill the kid column');
     }
     target = readRowKey(row, cfg);
+    const check = keyCheck(target);
+    // Kept outputs are checked like new ones: a kept AES blob for a Key Vault is still not importable.
+    const kty = azureImportType(target).kty;
+    const warnings = importWarnings(parseAzureKid(kek.kid), kty);
+    if (cfg.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
     const describe = {
-      kty: azureImportType(target).kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }),
+      kid: kek.kid, kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }), ...checkFields(check),
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
     if (!cfg.force && (cfg.existing === undefined ? exists(out) : cfg.existing.has(`${row.name}.byok`))) {
-      const problem = resumeProblem(out, kek, target);
+      const problem = resumeProblem(out, row.name, kek, check, cfg.journal);
       if (problem === undefined) return { ...base, status: 'skipped', ...describe };
-      throw new ByokError('FILE_EXISTS', `${out} exists but was not made from this key for this KEK (${problem}): remove it, or re-run with --force to replace it`);
+      throw new ByokError('FILE_EXISTS', `${out} exists but cannot be kept (${problem}): remove it, or re-run with --force to replace it`);
     }
     const r = wrapForAzure(kek, target, { byokPath: out, keyName: row.name });
-    return { ...base, status: 'wrapped', ...describe, bytes: r.bytes.length, pending: r.bytes };
+    const record: JournalEntry = {
+      out: `${row.name}.byok`, byok: hex.encode(getCore().sha256(r.bytes)), kek: hex.encode(kek.fingerprint.sha256), key: check,
+    };
+    return { ...base, status: 'wrapped', ...describe, bytes: r.bytes.length, pending: r.bytes, record };
   } catch (e) {
     return failed(base, e);
   } finally {
@@ -155,17 +192,13 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
 
 /** Writes a prepared row's output atomically (fsync'd before it gets its name); the final RowResult. */
 export function finishRow(cfg: JobConfig, r: PreparedRow): RowResult {
-  const { pending, ...result } = r;
+  const { pending, record: _record, ...result } = r;
   if (pending === undefined) return result;
   try {
     writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false, listedAbsent: cfg.existing !== undefined });
     return result;
   } catch (e) {
-    const { kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, ...base } = result;
+    const { kid: _kid, kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, warnings: _warnings, ...base } = result;
     return failed(base, e);
   }
-}
-
-export function processRow(cfg: JobConfig, row: ManifestRow): RowResult {
-  return finishRow(cfg, prepareRow(cfg, row));
 }

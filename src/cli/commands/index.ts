@@ -7,8 +7,9 @@ import { inspectCommand } from './inspect.js';
 import { kekCommand } from './kek.js';
 import { serveCommand } from './serve.js';
 import { unwrapCommand, verifyCommand } from './unwrap.js';
+import { versionCommand } from './version.js';
 import { wrapCommand } from './wrap.js';
 
 export const COMMANDS: readonly Command[] = [
-  wrapCommand, inspectCommand, kekCommand, attestCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand, serveCommand,
+  wrapCommand, inspectCommand, kekCommand, attestCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand, serveCommand, versionCommand,
 ];

@@ -52,6 +52,7 @@ export const kekCommand: Command = {
       ['kty', kek.kty ?? '(not stated)'],
       ['key_ops', kek.keyOps ? JSON.stringify(kek.keyOps) : '(not stated)'],
       ['SHA-256', kek.fingerprint.hex],
+      ['in groups', kek.fingerprint.grouped],
       ['base64', kek.fingerprint.base64],
     ])) ctx.say(line);
     ctx.say();
@@ -66,7 +67,7 @@ export const kekCommand: Command = {
         kty: kek.kty ?? null,
         keyOps: kek.keyOps ?? null,
         source: kek.source,
-        fingerprint: { sha256Hex: kek.fingerprint.hex, sha256Base64: kek.fingerprint.base64 },
+        fingerprint: { sha256Hex: kek.fingerprint.hex, sha256Grouped: kek.fingerprint.grouped, sha256Base64: kek.fingerprint.base64 },
         acceptable: problem === undefined,
         attestation: attestation ? attestationJson(attestation) : null,
         ...(problem ? { problem: { code: problem.code, message: problem.message } } : {}),

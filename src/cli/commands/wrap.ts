@@ -6,13 +6,19 @@ import { flag, integer, required, str, type CommandSpec } from '../args.js';
 import { kv, type Command } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
-import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
+import { readKekFile, readKeyFile, readTransportKeyFile, withOptionHint } from '../inputs.js';
 import { passwordSource } from '../password.js';
-import { ByokError } from '../../errors.js';
+import { ByokError, type ByokErrorCode } from '../../errors.js';
+import { checkAzureKeyName } from '../../formats/azure-import.js';
 import { ATTESTATION_OPTION, attestationJson, attestationSummary, requireAttestation } from './attest.js';
 
 export const PAIRWISE_HELP =
   'RSA keys: also encrypt a test message with the public key and decrypt it\nwith the private key (one private-key operation per key); catches a\ncomposite "prime" from a faulty generator, which the default checks cannot';
+
+const STRICT_HELP = 'refuse (exit 1) a key Azure would not import although it wraps: an AES key\nfor a Key Vault KEK (Managed HSM only); without it that is a warning';
+
+/** A wrap that is well formed but that the destination would refuse: exit 1, not bad input. */
+export const WRAP_CHECK_CODES: ReadonlySet<ByokErrorCode> = new Set<ByokErrorCode>(['BYOK_NOT_IMPORTABLE', 'ATTESTATION_FAILED']);
 
 export const KEY_READ_OPTIONS = {
   'password-file': { type: 'string', arg: 'FILE', help: 'password of an encrypted key file (first line of FILE);\nalso BYOK_PASSWORD, else a prompt on a terminal' },
@@ -26,7 +32,7 @@ export const KEY_READ_OPTIONS = {
 const spec: CommandSpec = {
   name: 'wrap',
   summary: 'wrap a key for an Azure KEK into a .byok file',
-  usage: ['byok wrap --kek FILE --key FILE [--kid URL] [--out FILE|-] [options]'],
+  usage: ['byok wrap --kek FILE -k FILE [--kid URL] [-o FILE|-] [-f] [options]'],
   description:
     'Reads the KEK (az keyvault key download output, az keyvault key show JSON, JWK, certificate) and the\n' +
     'key to import (PKCS#8, PKCS#1, SEC1, PKCS#12, JWK, raw AES; encrypted or not), wraps it with\n' +
@@ -35,13 +41,14 @@ const spec: CommandSpec = {
     'out of band, and the az command that imports the file.',
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
-    key: { type: 'string', arg: 'FILE', help: 'the key to import' },
+    key: { type: 'string', short: 'k', arg: 'FILE', help: 'the key to import' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     ...KEY_READ_OPTIONS,
-    ops: { type: 'string', arg: 'LIST', help: 'key operations, comma separated (default: RSA all six, EC sign,verify,\nAES encrypt,decrypt,wrapKey,unwrapKey)' },
-    name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command' },
-    out: { type: 'string', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
-    force: { type: 'boolean', help: 'replace an existing output file' },
+    ops: { type: 'string', words: true, arg: 'OP…', help: 'key operations, as az takes them: --ops sign verify (commas work too;\ndefault: RSA all six, EC sign verify, AES encrypt decrypt wrapKey unwrapKey)' },
+    name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command\n(Azure: 1 to 127 letters, digits and dashes)' },
+    out: { type: 'string', short: 'o', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
+    force: { type: 'boolean', short: 'f', help: 'replace an existing output file' },
+    strict: { type: 'boolean', help: STRICT_HELP },
     ...ATTESTATION_OPTION,
   },
   examples: [
@@ -86,15 +93,17 @@ export function describeTarget(r: AzureWrapResult['summary']['target']): string 
 
 export const wrapCommand: Command = {
   spec,
-  checkCodes: new Set(['ATTESTATION_FAILED']),
+  checkCodes: WRAP_CHECK_CODES,
   async run(args, ctx) {
     const v = args.values;
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
     const keyPath = required(spec, v, 'key', 'the key file to wrap');
     const out = str(v, 'out') ?? defaultOutPath(keyPath);
     if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
-    const ops = str(v, 'ops')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const ops = str(v, 'ops')?.split(/[\s,]+/).filter((s) => s !== '');
     const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
+    const name = str(v, 'name');
+    if (name !== undefined) checkAzureKeyName(name); // before any file is read or a password asked for
     const kek = readKekFile(kekPath, str(v, 'kid'));
     const attestation = requireAttestation(v, kek);
     const pw = passwordSource(str(v, 'password-file'), ctx.io);
@@ -104,12 +113,14 @@ export const wrapCommand: Command = {
       const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
       let result: AzureWrapResult;
       try {
-        const name = str(v, 'name');
         result = wrapForAzure(kek, target, {
+          strict: flag(v, 'strict'),
           byokPath: out === '-' ? '<file>.byok' : out,
           ...(ops === undefined ? {} : { keyOps: ops }),
           ...(name === undefined ? {} : { keyName: name }),
         });
+      } catch (e) {
+        throw withOptionHint(e, { BYOK_BAD_OPS: 'set them with --ops, e.g. --ops sign verify', KEK_KID_MISSING: 'give it with --kid URL' });
       } finally {
         wipeTargetKey(target);
       }
@@ -132,6 +143,7 @@ export const wrapCommand: Command = {
       ctx.say();
       ctx.say('Compare the fingerprint with the one the key vault owner reads to you, then import:');
       ctx.say(`  ${result.azCommand}`);
+      for (const w of result.warnings) ctx.warn(w);
       return {
         exitCode: EXIT_OK,
         json: {
@@ -140,6 +152,7 @@ export const wrapCommand: Command = {
           kek: s.kek,
           target: s.target,
           pairwiseTest: pairwise,
+          warnings: result.warnings,
           attestation: attestation ? attestationJson(attestation) : null,
           azCommand: result.azCommand,
           importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
