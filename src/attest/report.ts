@@ -1,11 +1,14 @@
 // The words the CLI prints and the browser page shows for a verified (or refused) attestation: one list of
 // lines so both say the same thing.
+import { invalid, isRecord } from '../arguments.js';
 import type { KeyAttestationResult } from './types.js';
 
 const MARK = { pass: 'ok  ', fail: 'FAIL', info: 'note' } as const;
 
 /** Human-readable lines: the verdict, the attested key, each check, the chains with their dates. */
 export function attestationReport(r: KeyAttestationResult): string[] {
+  const v: unknown = r;
+  if (!isRecord(v) || !Array.isArray(v['checks']) || typeof v['verified'] !== 'boolean') throw invalid('attestationReport', 'r', 'a KeyAttestationResult (as verifyKeyAttestation returns it)', r);
   const provider = r.provider === 'azure' ? 'Azure Managed HSM' : 'Google Cloud KMS';
   const lines = [
     r.verified

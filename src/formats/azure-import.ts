@@ -5,6 +5,7 @@ import { expectBytes, expectRecord, expectString, expectStringList, invalid, opt
 import { ByokError } from '../errors.js';
 import type { TargetKey } from '../keys/index.js';
 import { base64urlEncode } from './base64url.js';
+import { expectDescription } from './target.js';
 import type { AzureKeyId } from './azure-kid.js';
 
 export type AzureKty = 'RSA-HSM' | 'EC-HSM' | 'oct-HSM';
@@ -27,6 +28,7 @@ type TargetShape = { readonly kind: TargetKey['kind']; readonly bits: number; re
  * (UNSUPPORTED_CURVE), AES keys other than 128/192/256 bits.
  */
 export function checkTargetForAzure(key: TargetShape): void {
+  expectDescription('checkTargetForAzure', 'key', key);
   if (key.kind === 'ed25519' || (key.kind === 'oct' && key.keyType === 'hmac')) {
     throw new ByokError(
       'UNSUPPORTED_KEY_TYPE',
@@ -46,6 +48,7 @@ export function checkTargetForAzure(key: TargetShape): void {
 
 /** The Azure key type, curve and default operations of a key Azure imports (checkTargetForAzure first). */
 export function azureImportType(key: TargetShape): { kty: AzureKty; crv?: string; keyOps: readonly string[] } {
+  expectDescription('azureImportType', 'key', key);
   checkTargetForAzure(key);
   if (key.kind === 'rsa') return { kty: 'RSA-HSM', keyOps: ALLOWED_KEY_OPS['RSA-HSM'] };
   if (key.kind === 'ec') return { kty: 'EC-HSM', crv: key.curve as string, keyOps: ALLOWED_KEY_OPS['EC-HSM'] };

@@ -11,7 +11,7 @@ import type { GcpImportMethod } from '../kek/index.js';
 import { GCP_IMPORT_METHODS } from '../kek/gcp.js';
 import { shellQuote } from './azure-import.js';
 import { oaepCapacity, rsaAesKwp, rsaOaep, type WrappingScheme } from './scheme.js';
-import { notImported, targetLabel, targetType, type TargetDescription } from './target.js';
+import { expectDescription, notImported, targetLabel, targetType, type TargetDescription } from './target.js';
 
 export { GCP_IMPORT_METHODS };
 export type { GcpImportMethod };
@@ -64,6 +64,7 @@ export function checkGcpJobState(state: string | undefined): void {
 
 /** CryptoKeyVersionAlgorithm values a key of this type and size can be imported as; the first is the default when it is the only sensible one. */
 export function gcpKeyAlgorithms(t: TargetDescription): { choices: readonly string[]; default?: string } {
+  expectDescription('gcpKeyAlgorithms', 't', t);
   switch (targetType(t)) {
     case 'aes':
       if (t.bits === 256) return { choices: ['GOOGLE_SYMMETRIC_ENCRYPTION', 'AES_256_GCM', 'AES_256_CBC', 'AES_256_CTR'], default: 'GOOGLE_SYMMETRIC_ENCRYPTION' };

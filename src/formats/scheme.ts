@@ -9,6 +9,7 @@
 //
 // k is the wrapping key's modulus length in bytes. Every cloud here uses the same hash for OAEP and MGF1,
 // an empty label and a 256-bit ephemeral key, so those are not parameters.
+import { expectBytes, invalid, isRecord } from '../arguments.js';
 import { ByokError } from '../errors.js';
 
 /** OAEP (and MGF1) hash. SHA-224 is listed because Vault accepts it; the Wasm core does not implement it. */
@@ -47,11 +48,44 @@ export const HASH_BYTES: Readonly<Record<OaepHash, number>> = { sha1: 20, sha224
 
 const HASH_NAMES: Readonly<Record<OaepHash, string>> = { sha1: 'SHA-1', sha224: 'SHA-224', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
-export const rsaAesKwp = (oaepHash: OaepHash): RsaAesKwpScheme => ({ mechanism: 'rsa-aes-kwp', oaepHash, aesKeyBits: 256 });
-export const rsaOaep = (oaepHash: OaepHash): RsaOaepScheme => ({ mechanism: 'rsa-oaep', oaepHash });
+// ---- argument checks (these are public: a PKCS#11 source or a caller's own mechanism hands them values) ----
+
+const HASHES = Object.keys(HASH_BYTES) as readonly OaepHash[];
+
+function expectHash(fn: string, name: string, v: unknown): OaepHash {
+  if (typeof v !== 'string' || !(HASHES as readonly string[]).includes(v)) throw invalid(fn, name, `one of ${HASHES.join(', ')}`, v);
+  return v as OaepHash;
+}
+
+/** A scheme as rsaAesKwp / rsaOaep make it. */
+export function expectScheme(fn: string, name: string, v: unknown): WrappingScheme {
+  const ok = isRecord(v) && (HASHES as readonly unknown[]).includes(v['oaepHash'])
+    && (v['mechanism'] === 'rsa-oaep' || (v['mechanism'] === 'rsa-aes-kwp' && v['aesKeyBits'] === 256));
+  if (!ok) throw invalid(fn, name, 'a WrappingScheme (rsaAesKwp(hash) or rsaOaep(hash))', v);
+  return v as unknown as WrappingScheme;
+}
+
+/** Parts as a mechanism hands them over: the mechanism's name and its byte arrays. */
+export function expectParts(fn: string, name: string, v: unknown): WrappedParts {
+  const ok = isRecord(v) && (v['mechanism'] === 'rsa-oaep'
+    ? v['ciphertext'] instanceof Uint8Array
+    : v['mechanism'] === 'rsa-aes-kwp' && v['encryptedKey'] instanceof Uint8Array && v['wrappedTarget'] instanceof Uint8Array);
+  if (!ok) throw invalid(fn, name, "WrappedParts ({ mechanism: 'rsa-aes-kwp', encryptedKey, wrappedTarget } or { mechanism: 'rsa-oaep', ciphertext })", v);
+  return v as unknown as WrappedParts;
+}
+
+/** A whole number of bits or bytes in [min, 2^20]: RSA moduli and key sizes are far below the cap. */
+export function expectCount(fn: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 1 << 20) throw invalid(fn, name, `a whole number from ${min}`, v);
+  return v;
+}
+
+export const rsaAesKwp = (oaepHash: OaepHash): RsaAesKwpScheme => ({ mechanism: 'rsa-aes-kwp', oaepHash: expectHash('rsaAesKwp', 'oaepHash', oaepHash), aesKeyBits: 256 });
+export const rsaOaep = (oaepHash: OaepHash): RsaOaepScheme => ({ mechanism: 'rsa-oaep', oaepHash: expectHash('rsaOaep', 'oaepHash', oaepHash) });
 
 /** "RSA-OAEP SHA-256 + AES-256 key wrap with padding (CKM_RSA_AES_KEY_WRAP)" — for summaries and messages. */
 export function describeScheme(s: WrappingScheme): string {
+  expectScheme('describeScheme', 's', s);
   const h = HASH_NAMES[s.oaepHash];
   return s.mechanism === 'rsa-oaep'
     ? `RSA-OAEP ${h} (MGF1 ${h}, empty label) of the key itself`
@@ -60,11 +94,13 @@ export function describeScheme(s: WrappingScheme): string {
 
 /** The most RSAES-OAEP carries under a k-byte modulus (RFC 8017 §7.1.1: k − 2·hLen − 2). */
 export function oaepCapacity(kekBits: number, hash: OaepHash): number {
+  expectCount('oaepCapacity', 'kekBits', kekBits, 1);
+  expectHash('oaepCapacity', 'hash', hash);
   return Math.max(0, Math.ceil(kekBits / 8) - 2 * HASH_BYTES[hash] - 2);
 }
 
 /** RFC 5649 output length for n bytes of input: 8·ceil(n/8) + 8. */
-export const kwpLength = (n: number): number => 8 * Math.ceil(n / 8) + 8;
+export const kwpLength = (n: number): number => 8 * Math.ceil(expectCount('kwpLength', 'n', n, 0) / 8) + 8;
 
 function malformed(problem: string): ByokError {
   return new ByokError('WRAPPED_KEY_MALFORMED', problem);
@@ -77,6 +113,10 @@ function malformed(problem: string): ByokError {
  * byok-formats.md §3.3) is caught here by length for most inputs.
  */
 export function checkParts(scheme: WrappingScheme, kekBits: number, parts: WrappedParts, materialLength?: number): void {
+  expectScheme('checkParts', 'scheme', scheme);
+  expectCount('checkParts', 'kekBits', kekBits, 1);
+  expectParts('checkParts', 'parts', parts);
+  if (materialLength !== undefined) expectCount('checkParts', 'materialLength', materialLength, 0);
   const k = Math.ceil(kekBits / 8);
   if (parts.mechanism !== scheme.mechanism) throw malformed(`the wrapped parts are ${parts.mechanism} where the scheme is ${scheme.mechanism}`);
   if (parts.mechanism === 'rsa-oaep') {
@@ -97,6 +137,7 @@ export function checkParts(scheme: WrappingScheme, kekBits: number, parts: Wrapp
 
 /** The bytes a cloud receives for the parts: encryptedKey ‖ wrappedTarget, or the OAEP ciphertext. */
 export function joinParts(parts: WrappedParts): Uint8Array {
+  expectParts('joinParts', 'parts', parts);
   if (parts.mechanism === 'rsa-oaep') return parts.ciphertext.slice();
   const out = new Uint8Array(parts.encryptedKey.length + parts.wrappedTarget.length);
   out.set(parts.encryptedKey, 0);
@@ -109,6 +150,9 @@ export function joinParts(parts: WrappedParts): Uint8Array {
  * WRAPPED_KEY_MALFORMED when no wrap under a key of that size can have this length.
  */
 export function splitParts(scheme: WrappingScheme, blob: Uint8Array, kekBits: number): WrappedParts {
+  expectScheme('splitParts', 'scheme', scheme);
+  expectBytes('splitParts', 'blob', blob);
+  expectCount('splitParts', 'kekBits', kekBits, 1);
   const k = Math.ceil(kekBits / 8);
   if (scheme.mechanism === 'rsa-oaep') {
     if (blob.length !== k) throw malformed(`the wrapped key is ${blob.length} bytes; RSA-OAEP under a ${kekBits}-bit wrapping key gives exactly ${k}: wrong file, or wrong wrapping key`);

@@ -110,6 +110,7 @@ export function vaultImportCommand(a: VaultImportArgs): string {
 
 /** The blob of a ciphertext file (for rehearsals): standard padded base64, surrounding whitespace allowed. */
 export function parseVaultCiphertext(input: Uint8Array | string): Uint8Array {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new ByokError('INVALID_ARGUMENT', '"wrapped" expected the Vault ciphertext file: its bytes (Uint8Array) or text (string)');
   const text = (typeof input === 'string' ? input : new TextDecoder().decode(input)).trim();
   try {
     return base64.decode(text);

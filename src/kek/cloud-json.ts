@@ -102,6 +102,7 @@ export function readCloudKek<T extends ParsedKek>(
   input: unknown, opts: ReadWrappingKeyOptions, cloud: Exclude<Cloud, 'azure'>,
   fromJson: (obj: Record<string, unknown>) => T, what: string, advice: KekAdvice,
 ): { kek: Kek; json: T | undefined } {
+  if (typeof opts !== 'object' || opts === null) throw new ByokError('INVALID_ARGUMENT', `"opts" expected an object, got ${opts === null ? 'null' : typeof opts}`);
   if (opts.kid !== undefined) throw new ByokError('INVALID_ARGUMENT', `a kid names an Azure KEK; ${CLOUD_NAMES[cloud]} wrapping keys have none`);
   const parsed = parseKekInput(input, fromJson, what, advice);
   return { kek: cloudKek(parsed, cloud), json: parsed.source.startsWith(`${cloud}-`) ? (parsed as T) : undefined };

@@ -32,6 +32,7 @@ import {
   type WrappingKey,
 } from '../kek/index.js';
 import { readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
+import { expectPlanAndParts } from './plan-args.js';
 import { softwareWrap } from './software.js';
 import {
   completeAzureWrap, prepareAzureWrap, wrapForAzure, type AzurePlan, type AzureWrapResult, type WrapForAzureOptions,
@@ -341,6 +342,7 @@ function summaryOf(plan: CloudPlan, importAs: string, id?: string): CloudWrapSum
 }
 
 export function completeAwsWrap(plan: AwsPlan, parts: WrappedParts): AwsWrapResult {
+  expectPlanAndParts('completeAwsWrap', plan, parts, 'aws');
   checkParts(plan.scheme, plan.kek.bits, parts);
   const bytes = joinParts(parts);
   const o = plan.options;
@@ -369,6 +371,7 @@ export function completeAwsWrap(plan: AwsPlan, parts: WrappedParts): AwsWrapResu
 }
 
 export function completeGcpWrap(plan: GcpPlan, parts: WrappedParts): GcpWrapResult {
+  expectPlanAndParts('completeGcpWrap', plan, parts, 'gcp');
   checkParts(plan.scheme, plan.kek.bits, parts);
   const bytes = joinParts(parts);
   const o = plan.options;
@@ -399,6 +402,7 @@ export function completeGcpWrap(plan: GcpPlan, parts: WrappedParts): GcpWrapResu
 }
 
 export function completeOciWrap(plan: OciPlan, parts: WrappedParts): OciWrapResult {
+  expectPlanAndParts('completeOciWrap', plan, parts, 'oci');
   checkParts(plan.scheme, plan.kek.bits, parts);
   const blob = joinParts(parts);
   const wrappedImportKey = ociWrappedImportKey(blob, plan.algorithm);
@@ -427,6 +431,7 @@ export function completeOciWrap(plan: OciPlan, parts: WrappedParts): OciWrapResu
 }
 
 export function completeVaultWrap(plan: VaultPlan, parts: WrappedParts): VaultWrapResult {
+  expectPlanAndParts('completeVaultWrap', plan, parts, 'vault');
   checkParts(plan.scheme, plan.kek.bits, parts);
   const ciphertext = vaultCiphertext(joinParts(parts));
   const o = plan.options;
@@ -481,6 +486,7 @@ export function completeWrap(plan: VaultPlan, parts: WrappedParts): VaultWrapRes
 export function completeWrap(plan: WrapPlan, parts: WrappedParts): WrapResult;
 /** The cloud's bytes and submission forms for the parts a mechanism made under `plan`. */
 export function completeWrap(plan: WrapPlan, parts: WrappedParts): WrapResult {
+  expectPlanAndParts('completeWrap', plan, parts, undefined);
   switch (plan.cloud) {
     case 'azure': return completeAzureWrap(plan, parts);
     case 'aws': return completeAwsWrap(plan, parts);

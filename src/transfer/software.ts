@@ -2,7 +2,8 @@
 // key and the OAEP seeds never leave its memory. A PKCS#11 source produces the same parts on a token instead.
 import { getCore, type HashName, type RsaPrivateKey, type RsaPublicKey } from '../core/index.js';
 import { ByokError, isByokError } from '../errors.js';
-import { kwpLength, splitParts, type OaepHash, type WrappedParts, type WrappingScheme } from '../formats/scheme.js';
+import { expectBytes, invalid, isRecord } from '../arguments.js';
+import { expectCount, expectScheme, kwpLength, splitParts, type OaepHash, type WrappedParts, type WrappingScheme } from '../formats/scheme.js';
 
 function coreHash(h: OaepHash): HashName {
   if (h === 'sha224') {
@@ -13,6 +14,10 @@ function coreHash(h: OaepHash): HashName {
 
 /** Wraps `material` under the RSA public key `kek` of `kekBits` with `scheme`, in the Wasm core. */
 export function softwareWrap(scheme: WrappingScheme, kek: RsaPublicKey, kekBits: number, material: Uint8Array): WrappedParts {
+  expectScheme('softwareWrap', 'scheme', scheme);
+  if (!isRecord(kek) || !(kek['n'] instanceof Uint8Array) || !(kek['e'] instanceof Uint8Array)) throw invalid('softwareWrap', 'kek', 'an RSA public key { n, e } (big-endian Uint8Array)', kek);
+  expectCount('softwareWrap', 'kekBits', kekBits, 1);
+  expectBytes('softwareWrap', 'material', material);
   const hash = coreHash(scheme.oaepHash);
   const core = getCore();
   const k = Math.ceil(kekBits / 8);
@@ -33,6 +38,8 @@ export function softwareWrap(scheme: WrappingScheme, kek: RsaPublicKey, kekBits:
  * integrity failure is the one DECRYPT_FAILED error. The caller wipes the result.
  */
 export function softwareUnwrap(scheme: WrappingScheme, priv: RsaPrivateKey, blob: Uint8Array, what: string): Uint8Array {
+  expectScheme('softwareUnwrap', 'scheme', scheme);
+  if (typeof what !== 'string') throw invalid('softwareUnwrap', 'what', 'a string naming the file, for messages', what);
   const hash = coreHash(scheme.oaepHash);
   try {
     return scheme.mechanism === 'rsa-oaep'

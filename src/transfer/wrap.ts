@@ -1,14 +1,14 @@
 // wrapForAzure: a target key wrapped for an Azure KEK, as the `.byok` object, its exact bytes and the
 // three ways to submit it (REST body, @azure/keyvault-keys importKey argument, az command line).
 // byok-formats.md §1.3: OAEP SHA-1/MGF1-SHA-1, empty label, AES-256 ephemeral key, RFC 5649 KWP.
-import { expectKeyFile, expectStringList, isTargetKey, optionalBoolean, optionalString, optionsArg, TARGET } from '../arguments.js';
+import { expectKeyFile, expectStringList, invalid, isTargetKey, optionalBoolean, optionalString, optionsArg, TARGET } from '../arguments.js';
 import { getCore } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import { parseAzureKid } from '../formats/azure-kid.js';
 import { buildByok, serializeByok, type AzureByokFile } from '../formats/azure.js';
 import type { AzureKeyId } from '../formats/azure-kid.js';
 import { checkParts, joinParts, kwpLength, rsaAesKwp, type RsaAesKwpScheme, type WrappedParts } from '../formats/scheme.js';
-import { describeTarget, type TargetDescription } from '../formats/target.js';
+import { describeTarget, expectDescription, type TargetDescription } from '../formats/target.js';
 import {
   azImportCommand, azureImportType, checkAzureKeyName, checkKeyOps, importRequest, importWarnings, sdkKey,
   type AzureImportRequest, type AzureKty, type AzureSdkKey,
@@ -16,6 +16,7 @@ import {
 import { checkKekForAzure, type Kek } from '../kek/index.js';
 import { readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
 import { toKek, type KekInput } from './kek-input.js';
+import { expectPlanAndParts } from './plan-args.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from './version.js';
 
 export interface WrapForAzureOptions {
@@ -123,6 +124,8 @@ export const AZURE_SCHEME: RsaAesKwpScheme = rsaAesKwp('sha1');
  * without producing anything. `target` is a TargetKey or, for a key inside an HSM, its description.
  */
 export function prepareAzureWrap(kek: KekInput, target: TargetKey | TargetDescription, options: WrapForAzureOptions = {}): AzurePlan {
+  if (!isTargetKey(target)) expectDescription('prepareAzureWrap', 'target', target);
+  if (typeof options !== 'object' || options === null) throw invalid('prepareAzureWrap', 'options', 'an object', options);
   const k: Kek = toKek(kek, options.kid);
   checkKekOnce(k);
   if (k.kid === undefined) {
@@ -146,6 +149,7 @@ export function prepareAzureWrap(kek: KekInput, target: TargetKey | TargetDescri
 
 /** The `.byok` and its submission forms for the parts of CKM_RSA_AES_KEY_WRAP made under `plan`. */
 export function completeAzureWrap(plan: AzurePlan, parts: WrappedParts): AzureWrapResult {
+  expectPlanAndParts('completeAzureWrap', plan, parts, 'azure');
   checkParts(plan.scheme, plan.kek.bits, parts);
   return azureResult(plan, joinParts(parts));
 }

@@ -7,6 +7,9 @@ import * as lib from '../../src/index.js';
 import { ByokError } from '../../src/errors.js';
 import { errorOf } from '../helpers/errors.js';
 import { nodeOpen, publicOfPkcs8, spkiDer } from '../cli/fixtures.js';
+import { azureAttestation, preparePki, testAnchors, testRoots } from '../helpers/attestation.js';
+
+await preparePki();
 
 const KID = 'https://contoso-hsm.managedhsm.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
 const kekPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -18,11 +21,38 @@ const ecBytes = new TextEncoder().encode(ecPem);
 const kek = lib.readKek(kekPem, { kid: KID });
 const wrapped = lib.wrapForAzure(kek, ecBytes);
 const parsed = lib.readByok(wrapped.bytes);
-const priv = {
-  n: kek.n, e: kek.e, d: new Uint8Array(1), p: new Uint8Array(1), q: new Uint8Array(1), dp: new Uint8Array(1), dq: new Uint8Array(1), qi: new Uint8Array(1),
-};
 const pub = { n: kek.n, e: kek.e };
 const aes = new Uint8Array(32).fill(7);
+// The other clouds: a bare 4096-bit wrapping key fits every algorithm each of them offers.
+const cloudPair = generateKeyPairSync('rsa', { modulusLength: 4096 });
+const cloudPem = cloudPair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+const cloudPrivPem = cloudPair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const cloudPub = lib.readKek(cloudPem);
+const cloudJwk = cloudPair.privateKey.export({ format: 'jwk' });
+const b64u = (k: 'n' | 'e' | 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi'): Uint8Array => new Uint8Array(Buffer.from(cloudJwk[k]!, 'base64url'));
+const cloudPriv = { n: b64u('n'), e: b64u('e'), d: b64u('d'), p: b64u('p'), q: b64u('q'), dp: b64u('dp'), dq: b64u('dq'), qi: b64u('qi') };
+const ecTarget = lib.readTargetKey(ecBytes);
+const ecDescription = lib.describeTarget(ecTarget);
+// OCI imports no EC key: an AES-256 JWK for it.
+const aesJwk = new TextEncoder().encode(JSON.stringify({ kty: 'oct', k: Buffer.from(aes).toString('base64url') }));
+const aesDescription = lib.describeTarget(lib.readTargetKey(aesJwk));
+const kwp = lib.rsaAesKwp('sha256');
+const kwpParts = lib.softwareWrap(kwp, cloudPub, 4096, ecTarget.material);
+const awsOpts = { algorithm: 'RSA_AES_KEY_WRAP_SHA_256' } as const;
+const awsWrapped = lib.wrapForAws(cloudPem, ecBytes, awsOpts);
+const azurePlan = lib.prepareAzureWrap(kek, ecDescription);
+const azureParts = lib.softwareWrap(azurePlan.scheme, kek, 2048, ecTarget.material);
+const awsPlan = lib.prepareAwsWrap(cloudPem, ecDescription, awsOpts);
+const gcpOpts = { algorithm: 'RSA_OAEP_4096_SHA256_AES_256' } as const;
+const gcpPlan = lib.prepareGcpWrap(cloudPem, ecDescription, gcpOpts);
+const ociOpts = { algorithm: 'RSA_OAEP_AES_SHA256' } as const;
+const ociPlan = lib.prepareOciWrap(cloudPem, aesDescription, ociOpts);
+const ociParts = lib.softwareWrap(kwp, cloudPub, 4096, aes);
+const vaultOpts = { algorithm: 'sha256' } as const;
+const vaultPlan = lib.prepareVaultWrap(cloudPem, ecDescription, vaultOpts);
+const attestation = azureAttestation().json;
+const attestOpts = { roots: [testRoots()], anchors: testAnchors() };
+const attested = lib.verifyKeyAttestation(attestation, attestOpts);
 
 // Valid arguments for each function: each position in turn is replaced by every bad value below.
 type Call = readonly unknown[];
@@ -45,6 +75,7 @@ const VALID: Readonly<Record<string, Call>> = {
   inspectKeyFile: [ecBytes],
   listKeys: [ecBytes, 'pw'],
   wipeTargetKey: [lib.readTargetKey(ecBytes)],
+  azureImportType: [ecTarget],
   checkTargetForAzure: [lib.readTargetKey(ecBytes)],
   wrapForAzure: [kek, ecBytes, { keyName: 'k' }],
   defaultGenerator: [],
@@ -55,6 +86,56 @@ const VALID: Readonly<Record<string, Call>> = {
   readUnwrappedMaterial: [aes],
   toKek: [kek, KID],
   isKek: [kek],
+  rsaAesKwp: ['sha256'],
+  rsaOaep: ['sha1'],
+  describeScheme: [kwp],
+  oaepCapacity: [2048, 'sha256'],
+  kwpLength: [32],
+  checkParts: [kwp, 4096, kwpParts],
+  joinParts: [kwpParts],
+  splitParts: [kwp, lib.joinParts(kwpParts), 4096],
+  describeTarget: [ecTarget],
+  targetLabel: [ecDescription],
+  targetType: [ecDescription],
+  gcpKeyAlgorithms: [ecDescription],
+  readWrappingKey: [cloudPem, { cloud: 'aws' }],
+  toWrappingKey: [cloudPem, 'aws'],
+  wrappingKeyCloud: [cloudPem],
+  readAwsWrappingKey: [cloudPem, {}],
+  readGcpWrappingKey: [cloudPem, {}],
+  readOciWrappingKey: [cloudPem, {}],
+  readVaultWrappingKey: [cloudPem, {}],
+  verifyKeyAttestation: [attestation, attestOpts],
+  attestationReport: [attested],
+  prepareAzureWrap: [kek, ecDescription, {}],
+  completeAzureWrap: [azurePlan, azureParts],
+  wrapFor: ['aws', cloudPem, ecBytes, awsOpts],
+  wrapForAws: [cloudPem, ecBytes, awsOpts],
+  wrapForGcp: [cloudPem, ecBytes, gcpOpts],
+  wrapForOci: [cloudPem, aesJwk, ociOpts],
+  wrapForVault: [cloudPem, ecBytes, vaultOpts],
+  prepareWrap: ['aws', cloudPem, ecDescription, awsOpts],
+  completeWrap: [awsPlan, kwpParts],
+  prepareAwsWrap: [cloudPem, ecDescription, awsOpts],
+  prepareGcpWrap: [cloudPem, ecDescription, gcpOpts],
+  prepareOciWrap: [cloudPem, aesDescription, ociOpts],
+  prepareVaultWrap: [cloudPem, ecDescription, vaultOpts],
+  completeAwsWrap: [awsPlan, kwpParts],
+  completeGcpWrap: [gcpPlan, kwpParts],
+  completeOciWrap: [ociPlan, ociParts],
+  completeVaultWrap: [vaultPlan, kwpParts],
+  unwrapFor: ['aws', awsWrapped.bytes, cloudPrivPem, awsOpts],
+  unwrapForAws: [awsWrapped.bytes, cloudPrivPem, awsOpts],
+  unwrapForGcp: [lib.wrapForGcp(cloudPem, ecBytes, gcpOpts).bytes, cloudPrivPem, gcpOpts],
+  unwrapForOci: [lib.wrapForOci(cloudPem, aesJwk, ociOpts).bytes, cloudPrivPem, ociOpts],
+  unwrapForVault: [lib.wrapForVault(cloudPem, ecBytes, vaultOpts).ciphertext, cloudPrivPem, vaultOpts],
+  verifyFor: ['aws', awsWrapped.bytes, cloudPrivPem, ecBytes, awsOpts],
+  verifyForAws: [awsWrapped.bytes, cloudPrivPem, ecBytes, awsOpts],
+  verifyForGcp: [lib.wrapForGcp(cloudPem, ecBytes, gcpOpts).bytes, cloudPrivPem, ecBytes, gcpOpts],
+  verifyForOci: [lib.wrapForOci(cloudPem, aesJwk, ociOpts).bytes, cloudPrivPem, aesJwk, ociOpts],
+  verifyForVault: [lib.wrapForVault(cloudPem, ecBytes, vaultOpts).ciphertext, cloudPrivPem, ecBytes, vaultOpts],
+  softwareWrap: [kwp, cloudPub, 4096, ecTarget.material],
+  softwareUnwrap: [kwp, cloudPriv, lib.joinParts(kwpParts), 'the key'],
   'core.init': [],
   'core.initSync': [],
   'core.getCore': [],
@@ -64,15 +145,16 @@ const VALID: Readonly<Record<string, Call>> = {
   'core.sha384': [new Uint8Array(1)],
   'core.sha512': [new Uint8Array(1)],
   'core.aesKwWrap': [aes, new Uint8Array(16)],
-  'core.aesKwUnwrap': [aes, new Uint8Array(24)],
+  'core.aesKwUnwrap': [aes, lib.core.aesKwWrap(aes, new Uint8Array(16))],
   'core.aesKwpWrap': [aes, new Uint8Array(5)],
-  'core.aesKwpUnwrap': [aes, new Uint8Array(16)],
+  'core.aesKwpUnwrap': [aes, lib.core.aesKwpWrap(aes, new Uint8Array(5))],
   'core.aesCbcDecrypt': [aes, new Uint8Array(16), new Uint8Array(16)],
   'core.aesKcv': [aes],
   'core.rsaOaepEncrypt': [pub, new Uint8Array(4), { hash: 'sha1' }],
-  'core.rsaOaepDecrypt': [priv, new Uint8Array(256), { hash: 'sha1' }],
+  'core.rsaOaepDecrypt': [cloudPriv, lib.core.rsaOaepEncrypt(cloudPub, new Uint8Array(4), { hash: 'sha1' }), { hash: 'sha1' }],
   'core.rsaAesKeyWrap': [pub, aes, { hash: 'sha1' }],
-  'core.rsaAesKeyUnwrap': [priv, new Uint8Array(296), { hash: 'sha1' }],
+  'core.rsaAesKeyUnwrap': [cloudPriv, lib.core.rsaAesKeyWrap(cloudPub, aes, { hash: 'sha1' }), { hash: 'sha1' }],
+  'core.rsaPublicRaw': [pub, new Uint8Array(256)],
 };
 
 const BAD: readonly unknown[] = [undefined, null, 0, -1, 1.5, NaN, true, 'x', '', {}, [], [1], new Uint8Array(0), () => 1, Symbol('s'), 10n];
@@ -87,6 +169,20 @@ function functions(): [string, (...a: unknown[]) => unknown][] {
 describe('every exported function', () => {
   it('has valid arguments listed here (add a new export to VALID in this file)', () => {
     expect(functions().map(([k]) => k).filter((k) => !(k in VALID))).toEqual([]);
+  });
+
+  it('succeeds with the valid arguments listed here (so each bad one below is the only thing wrong)', async () => {
+    const failed: string[] = [];
+    for (const [name, fn] of functions()) {
+      if (name === 'ByokError' || name.startsWith('core.init')) continue;
+      try {
+        const r = fn(...VALID[name]!);
+        if (r instanceof Promise) await r;
+      } catch (e) {
+        failed.push(`${name}: ${(e as Error).message}`);
+      }
+    }
+    expect(failed).toEqual([]);
   });
 
   it('fails with a ByokError, never a TypeError or RangeError, whatever argument is wrong', async () => {
