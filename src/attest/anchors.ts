@@ -3,14 +3,13 @@
 // expired in 2025 and was re-issued in 2024 with the same key; both certificates verify the same cards.
 //
 // Azure's bundle does not include the Marvell root and Google's chains include neither root, so the
-// toolkit carries the LS1 and Hawksbill root certificates (src/attest/builtin-roots.ts); others (LS2, a
+// toolkit carries the LS1 and Hawksbill root certificates (src/attest/builtin-roots.ts, per provider); others (LS2, a
 // re-issued certificate) the user gives (`roots`, `byok attest --roots FILE`). Whatever certificate
 // carries the key, only its key's hash decides whether it is trusted, and only its key is used.
 //
 // Microsoft's owner root is per Managed HSM pool and self-signed (§1): it cannot be pinned here. A user who
 // has its fingerprint from another channel pins it with `anchors.microsoft` (`--owner-root SHA256`).
 import { ByokError } from '../errors.js';
-import { GOOGLE_HAWKSBILL_ROOT_PEM, MARVELL_LS1_ROOT_PEM } from './builtin-roots.js';
 
 /** Marvell LiquidSecurity roots: LS1 (localca.liquidsecurity.cavium.com, RSA-2048) and LS2 (RSA-4096). */
 export const MARVELL_ROOT_PINS: readonly string[] = [
@@ -22,12 +21,6 @@ export const MARVELL_ROOT_PINS: readonly string[] = [
 export const GOOGLE_ROOT_PINS: readonly string[] = [
   '11fa0c80423f28ee497a189bed4f7043629be7a7642d20eee9347a73c1ff46e8',
 ];
-
-/**
- * Root certificates carried by the toolkit itself, tried before the caller's `roots` (PEM text). A
- * certificate listed here is still trusted only through its key's pin above.
- */
-export const BUILT_IN_ROOTS: readonly string[] = [MARVELL_LS1_ROOT_PEM, GOOGLE_HAWKSBILL_ROOT_PEM];
 
 /** A pin list in canonical form: lower-case hex, 64 digits, spaces and colons dropped. */
 export function normalizePins(pins: readonly string[], what: string): string[] {

@@ -23,7 +23,7 @@ import { ecSpki, uncompressedPoint } from '../keys/ec.js';
 import { CURVES } from '../keys/oids.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { rsaSpki } from '../keys/rsa.js';
-import { BUILT_IN_ROOTS, GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
+import { GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
 import { ATTR, attribute, parseMarvellBlob, type MarvellBlob, type MarvellObject } from './blob.js';
 import { bitLength, hex, sameBytes, short, stripZeros } from './bytes.js';
 import { buildChains } from './chains.js';
@@ -178,7 +178,7 @@ export function verifyAttestationWith(
   const spec = providers.find((p) => p.name === att.provider)!;
   const kek = kekOf(opts.kek);
   if (opts.roots !== undefined && !Array.isArray(opts.roots)) throw new ByokError('INVALID_ARGUMENT', '"roots" expected an array of PEM strings or DER bytes');
-  const roots = withoutRepeats([...rootsFrom(BUILT_IN_ROOTS, 'built-in roots'), ...rootsFrom(opts.roots ?? [], 'roots')]);
+  const roots = withoutRepeats([...rootsFrom(spec.builtInRoots, 'built-in roots'), ...rootsFrom(opts.roots ?? [], 'roots')]);
   const at = opts.at ?? new Date();
   const chains = buildChains({
     bundle: att.certificates,

@@ -5,7 +5,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_ROOTS, GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS } from '../../src/attest/anchors.js';
+import { GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS } from '../../src/attest/anchors.js';
+import { AZURE } from '../../src/attest/azure.js';
+import { GCP } from '../../src/attest/gcp.js';
 import { attestationReport, verifyKeyAttestation } from '../../src/index.js';
 import { readVector } from '../helpers/vectors.js';
 
@@ -32,7 +34,8 @@ describe('a real Google Cloud HSM key attestation', () => {
   });
 
   it('verifies with no roots given: the toolkit carries these two (src/attest/builtin-roots.ts, the same bytes)', () => {
-    expect(BUILT_IN_ROOTS).toEqual(roots);
+    expect(GCP.builtInRoots).toEqual(roots);
+    expect(AZURE.builtInRoots).toEqual([marvellRoot]);
     const r = verifyKeyAttestation(JSON.stringify({ attestation: attestationOf(gz) }));
     expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(r.verified).toBe(true);
