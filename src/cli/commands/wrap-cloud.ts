@@ -16,11 +16,12 @@ import { exists, writeFileAtomic } from '../files.js';
 
 export type OtherCloud = Exclude<Cloud, 'azure'>;
 
-const EXTENSIONS: Readonly<Record<OtherCloud, string>> = { aws: '.aws.bin', gcp: '.gcp.bin', oci: '.oci.json', vault: '.vault.b64' };
+/** The extension of each cloud's file (`byok wrap` default output, `byok batch` outputs). */
+export const CLOUD_EXTENSIONS: Readonly<Record<OtherCloud, string>> = { aws: '.aws.bin', gcp: '.gcp.bin', oci: '.oci.json', vault: '.vault.b64' };
 
 /** Default output: the key file's name with the cloud's extension, beside it. */
 export function defaultCloudOut(keyPath: string, cloud: OtherCloud): string {
-  return join(dirname(keyPath), `${basename(keyPath, extname(keyPath))}${EXTENSIONS[cloud]}`);
+  return join(dirname(keyPath), `${basename(keyPath, extname(keyPath))}${CLOUD_EXTENSIONS[cloud]}`);
 }
 
 /** AWS: the ImportToken goes beside the EncryptedKeyMaterial, `x.aws.bin` → `x.aws.ImportToken.bin`. */
