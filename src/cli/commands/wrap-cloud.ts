@@ -4,12 +4,8 @@ import { unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { base64 } from '@scure/base';
 import { ByokError } from '../../errors.js';
-import { awsAlgorithm, checkAwsWrappingKey } from '../../formats/aws.js';
-import { checkGcpJobState, checkGcpWrappingKey, gcpMethod } from '../../formats/gcp.js';
-import { checkOciWrappingKey, ociAlgorithm } from '../../formats/oci.js';
-import { checkVaultWrappingKey, vaultHashFunction } from '../../formats/vault.js';
 import { CLOUD_NAMES, type Cloud, type WrappingKey } from '../../kek/index.js';
-import type { CloudWrapResult, WrapOptions } from '../../transfer/index.js';
+import { checkWrappingKeyFor, type CloudWrapResult, type WrapOptions } from '../../transfer/index.js';
 import { str, type ArgValues } from '../args.js';
 import { kv, type Ctx } from '../context.js';
 import { exists, writeFileAtomic } from '../files.js';
@@ -31,28 +27,10 @@ export function tokenPathFor(out: string): string {
 
 /**
  * The wrapping key's own checks and the algorithm name, before the key file is read (perhaps with a password
- * prompt): the same functions prepareWrap calls first.
+ * prompt): the checks prepareWrap makes first.
  */
 export function checkKekStage(cloud: OtherCloud, kek: WrappingKey, algorithm: string | undefined): void {
-  switch (cloud) {
-    case 'aws':
-      checkAwsWrappingKey(kek.bits);
-      awsAlgorithm(algorithm);
-      return;
-    case 'gcp': {
-      const job = kek.cloud === 'gcp' ? kek.gcp : {};
-      checkGcpJobState(job.state);
-      checkGcpWrappingKey(kek.bits, gcpMethod(job.importMethod, algorithm));
-      return;
-    }
-    case 'oci':
-      checkOciWrappingKey(kek.bits);
-      ociAlgorithm(algorithm);
-      return;
-    default:
-      checkVaultWrappingKey(kek.bits);
-      vaultHashFunction(algorithm);
-  }
+  checkWrappingKeyFor(cloud, kek, algorithm === undefined ? {} : { algorithm });
 }
 
 export interface CloudOutputs {
