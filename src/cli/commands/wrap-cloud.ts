@@ -6,6 +6,7 @@ import { base64 } from '@scure/base';
 import { ByokError } from '../../errors.js';
 import { CLOUD_NAMES, type Cloud, type WrappingKey } from '../../kek/index.js';
 import { checkWrappingKeyFor, type CloudWrapResult, type WrapOptions } from '../../transfer/index.js';
+import { namedWrapOptions } from '../../transfer/cloud-options.js';
 import { str, type ArgValues } from '../args.js';
 import { kv, type Ctx } from '../context.js';
 import { exists, writeFileAtomic } from '../files.js';
@@ -60,24 +61,14 @@ export function cloudOutputs(cloud: OtherCloud, kek: WrappingKey, keyPath: strin
 
 /** prepareWrap's options for the cloud, from the command line. */
 export function cloudWrapOptions(cloud: OtherCloud, values: ArgValues, o: CloudOutputs): WrapOptions {
-  const algorithm = str(values, 'algorithm');
-  const name = str(values, 'name');
-  const path = o.out === '-' ? undefined : o.out;
-  const common = { ...(algorithm === undefined ? {} : { algorithm }) };
-  switch (cloud) {
-    case 'aws': {
-      const keyId = str(values, 'key-id');
-      return { ...common, ...(keyId === undefined ? {} : { keyId }), ...(path === undefined ? {} : { materialPath: path }), ...(o.tokenPath === undefined ? {} : { tokenPath: o.tokenPath }) };
-    }
-    case 'gcp': {
-      const keyAlgorithm = str(values, 'key-algorithm');
-      return { ...common, ...(name === undefined ? {} : { keyName: name }), ...(keyAlgorithm === undefined ? {} : { keyAlgorithm }), ...(path === undefined ? {} : { wrappedKeyPath: path }) };
-    }
-    case 'oci':
-      return { ...common, ...(name === undefined ? {} : { displayName: name }), ...(path === undefined ? {} : { wrappedKeyPath: path }) };
-    default:
-      return { ...common, ...(name === undefined ? {} : { keyName: name }), ...(path === undefined ? {} : { ciphertextPath: path }) };
-  }
+  const get = (k: string): { [x: string]: string } => {
+    const v = str(values, k);
+    return v === undefined ? {} : { [k === 'key-id' ? 'keyId' : k === 'key-algorithm' ? 'keyAlgorithm' : k]: v };
+  };
+  return namedWrapOptions(cloud, {
+    ...get('algorithm'), ...get('name'), ...get('key-id'), ...get('key-algorithm'),
+    ...(o.out === '-' ? {} : { path: o.out }), ...(o.tokenPath === undefined ? {} : { tokenPath: o.tokenPath }),
+  });
 }
 
 /**
