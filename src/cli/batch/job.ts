@@ -2,6 +2,7 @@
 // skip an output that already exists and was made from this key for this KEK (resume, journal.ts), or
 // wrap and write it atomically. prepareRow runs in worker threads (or inline), finishRow writes; every
 // outcome is a RowResult, never a throw.
+import { unlinkSync } from 'node:fs';
 import { hex } from '@scure/base';
 import { getCore } from '../../core/index.js';
 import { ByokError } from '../../errors.js';
@@ -10,7 +11,6 @@ import { azureImportType } from '../../formats/azure-import.js';
 import { importWarnings } from '../../formats/azure-import.js';
 import { parseAzureKid } from '../../formats/azure-kid.js';
 import { checkKekForAzure, type Kek } from '../../kek/index.js';
-import { unlinkSync } from 'node:fs';
 import { wipeTargetKey, type TargetKey } from '../../keys/index.js';
 import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
 import { matchByokToKek } from '../../transfer/read.js';
@@ -19,10 +19,10 @@ import { exists, readInputFile, writeFileAtomic } from '../files.js';
 import type { OtherCloud } from '../commands/wrap-cloud.js';
 import { prepareCloudRow } from './cloud-job.js';
 import type { JournalEntry } from './journal.js';
+import type { ManifestRow } from './manifest.js';
 import { checkFields, failed, journalProblem, outputPath, readRowKey } from './row-key.js';
 
 export { outputName, outputPath } from './row-key.js';
-import type { ManifestRow } from './manifest.js';
 
 export interface JobConfig {
   /** The KEK (Azure), or the --kek wrapping key (other clouds; rows may name their own). */

@@ -46,8 +46,10 @@ export const kekCommand: Command = {
     if (cloud !== 'azure') {
       refuseOptions(spec, args.values, cloud, ['kid'], 'Azure');
       const k = readCloudKekFile(path, cloud);
-      requireAttestation(args.values, k);
-      return reportCloudKek(cloud, k, ctx);
+      const attested = requireAttestation(args.values, k);
+      if (attested) for (const line of [...attestationReport(attested), '']) ctx.say(line);
+      const r = reportCloudKek(cloud, k, ctx);
+      return { ...r, json: { ...r.json, attestation: attested ? attestationJson(attested) : null } };
     }
     const kek = readKekFile(path, str(args.values, 'kid'));
     const attestation = requireAttestation(args.values, kek);

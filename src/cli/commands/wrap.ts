@@ -1,4 +1,6 @@
-// `byok wrap`: one key → one .byok for an Azure KEK.
+// `byok wrap`: one key → one .byok for an Azure KEK, or the file another cloud imports (--for, or the cloud its
+// wrapping-key JSON names: wrap-cloud.ts). Every destination takes the same path: prepareWrap → makeParts →
+// completeWrap.
 import { basename, dirname, extname, join } from 'node:path';
 import { wipeTargetKey, type ReadTargetKeyOptions } from '../../keys/index.js';
 import { completeWrap, prepareWrap, softwareWrap, type CloudWrapResult, type WrapPlan } from '../../transfer/index.js';
@@ -128,9 +130,8 @@ export function makeParts(plan: WrapPlan, target: TargetKey): WrappedParts {
   return softwareWrap(plan.scheme, { n: plan.kek.n, e: plan.kek.e }, plan.kek.bits, target.material);
 }
 
-/** Every check and refusal, the parts, the cloud's bytes: the one path of every destination. */
-function wrapWith<P extends WrapPlan>(prepare: (t: TargetKey) => P, target: TargetKey): ReturnType<typeof completeWrap> {
-  const plan = prepare(target);
+/** Every check and refusal (in the plan), the parts, the cloud's bytes: the one path of every destination. */
+function wrapWith(plan: WrapPlan, target: TargetKey): ReturnType<typeof completeWrap> {
   return completeWrap(plan, makeParts(plan, target));
 }
 
@@ -176,7 +177,7 @@ async function runAzure(v: ArgValues, kekPath: string, ctx: Ctx): Promise<Comman
         ...(ops === undefined ? {} : { keyOps: ops }),
         ...(name === undefined ? {} : { keyName: name }),
       };
-      result = wrapWith((t) => prepareWrap('azure', kek, t, options), target) as AzureWrapResult;
+      result = wrapWith(prepareWrap('azure', kek, target, options), target) as AzureWrapResult;
     } catch (e) {
       throw withOptionHint(e, { BYOK_BAD_OPS: 'set them with --ops, e.g. --ops sign verify', KEK_KID_MISSING: 'give it with --kid URL' });
     } finally {
@@ -240,7 +241,7 @@ async function runCloud(v: ArgValues, cloud: OtherCloud, kekPath: string, ctx: C
     const target = await readKeyFile(keyPath, 'key file', { ...readOpts, azureChecks: false, ...(transportKey ? { transportKey } : {}) }, pw);
     let result: CloudWrapResult;
     try {
-      result = wrapWith((t) => prepareWrap(cloud, kek, t, options), target) as CloudWrapResult;
+      result = wrapWith(prepareWrap(cloud, kek, target, options), target) as CloudWrapResult;
     } finally {
       wipeTargetKey(target);
     }
