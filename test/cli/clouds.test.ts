@@ -205,6 +205,25 @@ describe.skipIf(!HAVE_OPENSSL)('byok wrap --for: the file each cloud takes opens
   });
 });
 
+describe.skipIf(!HAVE_OPENSSL)('byok unwrap --for: a rehearsal that fails', () => {
+  it('the wrong algorithm or the wrong test key: exit 1, one line, no file; a file of the wrong shape: exit 2', () => {
+    const dir = tmp.path('unwrap-fail');
+    mkdirSync(dir);
+    const wrapped = join(dir, 'm.bin');
+    expect(byok(['wrap', '--kek', kekFile['gcp']!, '--key', key['P-256']!.file, '--out', wrapped]).code).toBe(0);
+    const base = ['unwrap', '--for', 'gcp', '--in', wrapped, '--out', join(dir, 'back.der')];
+    for (const [kekKey, alg] of [[kek[3072]!.privPem, 'RSA_OAEP_3072_SHA1_AES_256'], [w('other3072.pem', generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string), 'RSA_OAEP_3072_SHA256_AES_256']] as const) {
+      const r = byok([...base, '--kek-key', kekKey, '--algorithm', alg]);
+      expect([alg, r.code, isOneLineError(r.stderr)]).toEqual([alg, 1, true]);
+      expect(r.stderr).toMatch(/does not open with this wrapping private key and algorithm/);
+    }
+    // A direct method's blob is exactly k bytes: this one cannot be one (WRAPPED_KEY_MALFORMED, bad input).
+    const shape = byok([...base, '--kek-key', kek[3072]!.privPem, '--algorithm', 'RSA_OAEP_3072_SHA256']);
+    expect([shape.code, isOneLineError(shape.stderr)]).toEqual([2, true]);
+    expect(readdirSync(dir)).toEqual(['m.bin']);
+  });
+});
+
 describe('byok kek --for: size, fingerprint, validity, algorithms', () => {
   it('AWS JSON: inferred, the ARN, ParametersValidTo, the token size and the four algorithms', () => {
     const r = byok(['kek', kekFile['aws']!, '--json']);
@@ -265,6 +284,7 @@ function refusals(): [string, string[], string][] {
     ['truncated Vault JSON', wrap('vault', w('vault-cut.json', readFileSync(kekFile['vault']!, 'utf8').slice(0, 200)), 'P-256'), 'MALFORMED_KEK'],
     ['a private key in the Vault JSON', wrap(undefined, vaultPriv, 'P-256'), 'MALFORMED_KEK'],
     ['an RSA-1024 key in the OCI JSON', wrap(undefined, w('oci-1024.json', ociCliJson(small)), 'aes256'), 'KEK_UNSUPPORTED_SIZE'],
+    ['AWS JSON with --out - (the token needs a file)', [...wrap('aws', 'aws', 'P-256', '--algorithm', 'RSAES_OAEP_SHA_256'), '--out', '-'], 'USAGE'],
     ['--key-type with another word', wrap('vault', 'vault', 'hmac32', '--key-type', 'des'), 'USAGE'],
     ['--for with an unknown cloud', wrap('ibm', 'vault', 'hmac32'), 'USAGE'],
     ['an Azure option with --for vault', wrap('vault', 'vault', 'aes256', '--kid', 'https://x.vault.azure.net/keys/k/0123456789abcdef0123456789abcdef'), 'USAGE'],
@@ -280,13 +300,14 @@ describe.skipIf(!HAVE_OPENSSL)('what the cloud would refuse: exit 2, one line, n
       const out = args.includes('--out') ? [] : ['--out', join(dir, 'out.bin')];
       const text = byok([...args, ...out]);
       expect([label, text.code, isOneLineError(text.stderr), text.stdout]).toEqual([label, 2, true, '']);
-      const j = JSON.parse(byok([...args, ...out, '--json']).stdout) as { ok: boolean; error: { code: string; message: string } };
+      // (--out - and --json both claim stdout: that refusal is checked in text only)
+      const j = args.includes('-') ? { ok: false, error: { code: 'USAGE', message: text.stderr } } : JSON.parse(byok([...args, ...out, '--json']).stdout) as { ok: boolean; error: { code: string; message: string } };
       expect([label, j.ok, j.error.code]).toEqual([label, false, code]);
       if (code === 'KEK_WRONG_CLOUD') expect(j.error.message).toMatch(/comes from (HashiCorp Vault|AWS KMS)/);
       expect([label, readdirSync(dir)]).toEqual([label, []]);
       seen.push(code);
     }
-    expect(existsSync(join(dir, 'out.bin.ImportToken.bin'))).toBe(false);
+    expect(existsSync(join(dir, 'out.ImportToken.bin'))).toBe(false);
     console.log(`clouds CLI: ${seen.length} refusals, each exit 2 with one line and no file`);
   }, 120_000);
 });
