@@ -143,6 +143,17 @@ describe.skipIf(!HAVE_OPENSSL)('byok batch --for aws: kek and algorithm columns,
     const forced = byok([...args, '--force']);
     expect(forced.code).toBe(0);
     expect(reportOf(dir, forced.stdout).counts).toMatchObject({ wrapped: 4, failed: 0 });
+    // A crash between a row's two writes leaves its token without its material (the token goes first): the next
+    // run keeps a token that is exactly the row's and writes the material; another file there is refused.
+    unlinkSync(join(dir, 'signing.aws.bin'));
+    unlinkSync(join(dir, 'rsa-1.aws.bin'));
+    writeFileSync(join(dir, 'rsa-1.aws.ImportToken.bin'), 'not this row\'s token');
+    const crashed = reportOf(dir, byok(args).stdout);
+    expect(crashed.counts).toMatchObject({ wrapped: 1, skipped: 2, failed: 1 });
+    expect(crashed.rows.find((x) => x.name === 'signing')!.status).toBe('wrapped');
+    expect(readFileSync(join(dir, 'signing.aws.ImportToken.bin')).equals(keks['aws']!.token!)).toBe(true);
+    expect(crashed.rows.find((x) => x.name === 'rsa-1')!.error!.message).toMatch(/holds another ImportToken/);
+    expect(readdirSync(dir).includes('rsa-1.aws.bin')).toBe(false);
   }, 120_000);
 
   it('rows without a wrapping key fail alone; the kek column is refused for Azure, the kid column for the others', () => {

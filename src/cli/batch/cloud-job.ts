@@ -2,6 +2,7 @@
 // thread, else --kek) and algorithm, the same wrap as `byok wrap --for` (prepareWrap → makeParts →
 // completeWrap), and resume by the journal. AWS rows whose wrapping-key JSON carries an ImportToken get it
 // written beside the output (`<name>.aws.ImportToken.bin`), the token first, so no output is left without it.
+import { basename } from 'node:path';
 import { hex } from '@scure/base';
 import { getCore } from '../../core/index.js';
 import { ByokError } from '../../errors.js';
@@ -39,6 +40,17 @@ function rowKek(cfg: JobConfig, cloud: OtherCloud, row: ManifestRow): WrappingKe
   return k;
 }
 
+/**
+ * A token file already there without its output: a run that crashed between the two writes left it (the token is
+ * written first). It is kept when it holds exactly this row's token; any other file is not replaced without --force.
+ */
+function keptToken(cfg: JobConfig, tokenOut: string, token: Uint8Array): boolean {
+  if (cfg.force || !(cfg.existing === undefined ? exists(tokenOut) : cfg.existing.has(basename(tokenOut)))) return false;
+  const have = readInputFile(tokenOut, 'ImportToken file', 1024 * 1024);
+  if (have.length === token.length && have.every((b, i) => b === token[i])) return true;
+  throw new ByokError('FILE_EXISTS', `${tokenOut} exists and holds another ImportToken than this row's wrapping key: remove it, or re-run with --force to replace it`);
+}
+
 export function prepareCloudRow(cfg: JobConfig, cloud: OtherCloud, row: ManifestRow): PreparedRow {
   const out = outputPath(cfg.outDir, row, cloud);
   const base = { row: row.row, name: row.name, key: row.key, out };
@@ -72,7 +84,7 @@ export function prepareCloudRow(cfg: JobConfig, cloud: OtherCloud, row: Manifest
     const record: JournalEntry = { out: name, byok: hex.encode(getCore().sha256(r.bytes)), kek: hex.encode(kek.fingerprint.sha256), key: check };
     return {
       ...base, status: 'wrapped', ...describe, bytes: r.bytes.length, pending: r.bytes, record,
-      ...(token === undefined ? {} : { pendingToken: token.slice() }),
+      ...(token === undefined || keptToken(cfg, tokenOut!, token) ? {} : { pendingToken: token.slice() }),
     };
   } catch (e) {
     return failed(base, e);
