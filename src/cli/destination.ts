@@ -53,10 +53,10 @@ export function destinationOf(spec: CommandSpec, values: ArgValues, kekPath: str
 }
 
 /** A wrapping-key file for AWS, Google Cloud, OCI or Vault: the cloud's JSON, or a PEM/DER public key. */
-export function readCloudKekFile(path: string, cloud: Exclude<Cloud, 'azure'>, now?: Date): WrappingKey {
+export function readCloudKekFile(path: string, cloud: Exclude<Cloud, 'azure'>): WrappingKey {
   const bytes = readInputFile(path, 'wrapping-key file', 1024 * 1024);
   try {
-    return readWrappingKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { cloud, ...(now === undefined ? {} : { now }) });
+    return readWrappingKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { cloud });
   } catch (e) {
     throw aboutFile(e, 'wrapping-key file', path);
   }
@@ -66,7 +66,7 @@ export function readCloudKekFile(path: string, cloud: Exclude<Cloud, 'azure'>, n
 export function refuseOptions(spec: CommandSpec, values: ArgValues, cloud: Cloud, names: readonly string[], forWhat: string): void {
   for (const n of names) {
     if (values[n] !== undefined) {
-      throw new ByokError('USAGE', `--${n} is for ${forWhat}, not --for ${cloud}: drop it (see 'byok ${spec.name} --help')`);
+      throw new ByokError('USAGE', `--${n} is for ${forWhat}, and this ${spec.name} is for ${cloud}${values['for'] === undefined ? ' (no --for, and the KEK file names no other cloud): drop it, or give --for' : ': drop it'} (see 'byok ${spec.name} --help')`);
     }
   }
 }
