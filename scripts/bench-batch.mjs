@@ -4,6 +4,11 @@
 // and print keys per second for both and the ratio. Targets: >= 2,000 keys/s and >= 50x the loop.
 //
 //   npm run bench:batch [-- --keys 1000 --kek-bits 4096 --jobs N --openssl-keys 1000 --out-dir DIR --disk-dir DIR]
+//   npm run bench:batch -- --for aws|gcp|oci|vault [--keys 1000 --jobs N --runs 3]
+//
+// With --for, `byok batch --for CLOUD` and the Azure batch run alternately on the same keys and wrapping key
+// (each cloud's RSA-AES scheme: the formats differ only in the OAEP hash and the encoding), every output is
+// opened with node:crypto, and the ratio of the cloud's rate to Azure's is printed (issue 12: within 10%).
 //
 // Both tools write to a memory file system (/dev/shm) when there is one, to time the tools rather than
 // the disk; `byok batch` is then run again with its outputs on the disk's temporary folder, and the cost
@@ -32,6 +37,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'out-dir': { type: 'string' },
     'disk-dir': { type: 'string' },
+    for: { type: 'string' },
   },
 });
 const N = Number(values.keys);
@@ -62,9 +68,9 @@ writeFileSync(manifest, ['name,key', ...keyFiles.map((f) => `${f.replace(/\.pem$
 
 // ---- checks: only correct outputs count ------------------------------------------------------------
 const kekKey = createPrivateKey(readFileSync(kekPriv));
-function open(ciphertext) {
+function open(ciphertext, oaepHash = 'sha1') {
   const k = KEK_BITS / 8;
-  const aes = privateDecrypt({ key: kekKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, ciphertext.subarray(0, k));
+  const aes = privateDecrypt({ key: kekKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, ciphertext.subarray(0, k));
   const d = createDecipheriv('id-aes256-wrap-pad', aes, Buffer.from('A65959A6', 'hex'));
   return Buffer.concat([d.update(ciphertext.subarray(k)), d.final()]);
 }
@@ -111,22 +117,69 @@ function createCost(dir) {
   return ms;
 }
 
-function timeByok(base) {
+function timeByok(base, runCount = RUNS, args = ['--kid', KID], check = (dir) => checkOutputs(dir, N, 'byok batch')) {
   const runs = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < runCount; run++) {
     rmSync(base, { recursive: true, force: true });
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'batch', '--kek', kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', base, '--jobs', String(JOBS), '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'batch', '--kek', kekPub, ...args, '--manifest', manifest, '--out-dir', base, '--jobs', String(JOBS), '--json'], { encoding: 'utf8' });
     const wall = (performance.now() - t0) / 1000;
     if (r.status !== 0) {
       console.error(r.stdout, r.stderr);
       throw new Error(`byok batch failed with exit ${r.status}`);
     }
     const inner = JSON.parse(r.stdout).seconds;
-    checkOutputs(base, N, 'byok batch');
+    check(base);
     runs.push({ wall, inner });
   }
   return { runs, best: runs.reduce((a, b) => (b.wall < a.wall ? b : a)) };
+}
+
+// ---- --for CLOUD: the cloud's batch against Azure's, alternately, on the same keys ---------------------
+if (values.for !== undefined) {
+  const cloud = values.for;
+  const alg = { aws: 'RSA_AES_KEY_WRAP_SHA_256', gcp: `RSA_OAEP_${KEK_BITS}_SHA256_AES_256`, oci: 'RSA_OAEP_AES_SHA256', vault: 'SHA256' }[cloud];
+  const ext = { aws: '.aws.bin', gcp: '.gcp.bin', oci: '.oci.json', vault: '.vault.b64' }[cloud];
+  if (alg === undefined) {
+    console.error(`bench:batch: --for takes aws, gcp, oci or vault, not ${JSON.stringify(cloud)}`);
+    process.exit(2);
+  }
+  const checkCloud = (dir) => {
+    const stride = Math.max(1, Math.floor(N / 25));
+    for (let i = 0; i < N; i += stride) {
+      const name = keyFiles[i].replace(/\.pem$/, '');
+      const file = readFileSync(join(dir, `${name}${ext}`));
+      const blob = cloud === 'oci' ? Buffer.from(JSON.parse(file.toString('utf8')).keyMaterial, 'base64') : cloud === 'vault' ? Buffer.from(file.toString('ascii'), 'base64') : file;
+      const pub = createPublicKey(createPrivateKey({ key: open(blob, 'sha256'), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+      const want = createPublicKey(readFileSync(join(keyDir, keyFiles[i]))).export({ type: 'spki', format: 'der' });
+      if (!pub.equals(want)) throw new Error(`byok batch --for ${cloud}: ${name}${ext} does not open to its key`);
+    }
+    const n = readdirSync(dir).filter((f) => f.endsWith(ext)).length;
+    if (n !== N) throw new Error(`byok batch --for ${cloud}: ${n} outputs for ${N} keys`);
+  };
+  const azureRuns = [];
+  const cloudRuns = [];
+  for (let run = 0; run < RUNS; run++) { // alternate, so a busy moment of the machine hits both
+    azureRuns.push(...timeByok(join(scratch, 'out-azure'), 1).runs);
+    cloudRuns.push(...timeByok(join(scratch, `out-${cloud}`), 1, ['--for', cloud, '--algorithm', alg], checkCloud).runs);
+  }
+  const bestOf = (runs) => runs.reduce((a, b) => (b.wall < a.wall ? b : a));
+  const [a, c] = [bestOf(azureRuns), bestOf(cloudRuns)];
+  const pad = (x, n) => String(x).padEnd(n);
+  console.log('');
+  console.log(`byok batch --for ${cloud} against Azure — ${N} RSA-2048 PKCS#8 PEM keys, ${KEK_BITS}-bit wrapping key, --jobs ${JOBS}, best of ${RUNS}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}; Node ${process.version}; outputs on ${scratch}`);
+  console.log('');
+  console.log(`${pad('', 54)}${pad('seconds', 10)}${pad('keys/s', 9)}in-process keys/s`);
+  console.log(`${pad('byok batch (Azure .byok, OAEP SHA-1)', 54)}${pad(a.wall.toFixed(3), 10)}${pad(Math.round(N / a.wall), 9)}${Math.round(N / a.inner)}`);
+  console.log(`${pad(`byok batch --for ${cloud} (${alg})`, 54)}${pad(c.wall.toFixed(3), 10)}${pad(Math.round(N / c.wall), 9)}${Math.round(N / c.inner)}`);
+  console.log('');
+  const ratio = a.wall / c.wall;
+  console.log(`ratio ${cloud} / Azure: ${ratio.toFixed(2)} (wall), ${(a.inner / c.inner).toFixed(2)} (in-process); target within 10%: ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
+  console.log(`all runs (wall s): Azure ${azureRuns.map((r) => r.wall.toFixed(3)).join(', ')}; ${cloud} ${cloudRuns.map((r) => r.wall.toFixed(3)).join(', ')}`);
+  if (!values['out-dir']) rmSync(scratch, { recursive: true, force: true });
+  if (diskScratch !== undefined) rmSync(diskScratch, { recursive: true, force: true });
+  process.exit(0);
 }
 
 const outBase = join(scratch, 'out-byok');

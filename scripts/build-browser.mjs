@@ -155,7 +155,9 @@ export async function buildPage({ wasm = 'scalar', maxBytes = MAX_PAGE_BYTES } =
   const style = css.code.trimEnd();
   if (/<\/style/i.test(style)) throw new Error('the styles contain "</style"');
 
-  let html = readFileSync(join(browserDir, 'page.html'), 'utf8');
+  // The template's indentation is for its readers: dropped here (~0.8 KB of the budget). Safe because no
+  // <pre> or <textarea> of the template holds text (the script fills them) and no attribute value spans lines.
+  let html = readFileSync(join(browserDir, 'page.html'), 'utf8').replace(/^[ \t]+/gm, '');
   html = replaceOnce(html, '__CSP__', csp(sha256b64(script), sha256b64(style)));
   html = replaceOnce(html, '__VERSION__', `${pkg.name} ${pkg.version}`);
   html = replaceOnce(html, '/*__STYLE__*/', style);

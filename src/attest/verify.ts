@@ -31,7 +31,7 @@ import { readAttestationInput, type PublicKeyRef } from './input.js';
 import { describeEncoding, pkcs1Verify } from './pkcs1.js';
 import type { ProviderSpec } from './provider.js';
 import {
-  fail, note, pass, type AttestationCheck, type AttestedKey, type AttestedObject, type KeyAttestationResult,
+  fail, note, pass, type AttestationCheck, type AttestationProvider, type AttestedKey, type AttestedObject, type KeyAttestationResult,
   type VerifyKeyAttestationOptions,
 } from './types.js';
 import { parseCertificate, type Certificate } from './x509.js';
@@ -167,10 +167,16 @@ interface ReadBlob {
  * Verifies a key attestation offline with the given providers' readers (clouds.ts has the library's
  * verifyKeyAttestation, with all of them). Never throws for a failed check: read `verified` and `checks`.
  */
+/**
+ * `builtInRoots`: the root certificates (PEM) carried for each provider, tried before the caller's. The
+ * library passes src/attest/builtin-roots.ts; the browser page passes none (its budget), and asks for the
+ * roots file instead.
+ */
 export function verifyAttestationWith(
   providers: readonly ProviderSpec[],
   input: Uint8Array | string | object,
   opts: VerifyKeyAttestationOptions = {},
+  builtInRoots: Partial<Record<AttestationProvider, readonly string[]>> = {},
 ): KeyAttestationResult {
   if (typeof opts !== 'object' || opts === null) throw new ByokError('INVALID_ARGUMENT', '"opts" expected an object');
   if (opts.at !== undefined && !(opts.at instanceof Date && !Number.isNaN(opts.at.getTime()))) throw new ByokError('INVALID_ARGUMENT', '"at" expected a valid Date');
@@ -178,7 +184,7 @@ export function verifyAttestationWith(
   const spec = providers.find((p) => p.name === att.provider)!;
   const kek = kekOf(opts.kek);
   if (opts.roots !== undefined && !Array.isArray(opts.roots)) throw new ByokError('INVALID_ARGUMENT', '"roots" expected an array of PEM strings or DER bytes');
-  const roots = withoutRepeats([...rootsFrom(spec.builtInRoots, 'built-in roots'), ...rootsFrom(opts.roots ?? [], 'roots')]);
+  const roots = withoutRepeats([...rootsFrom(builtInRoots[spec.name] ?? [], 'built-in roots'), ...rootsFrom(opts.roots ?? [], 'roots')]);
   const at = opts.at ?? new Date();
   const chains = buildChains({
     bundle: att.certificates,

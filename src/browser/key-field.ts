@@ -28,11 +28,12 @@ export interface KeyFieldOptions {
   readonly describe: (target: TargetKey | undefined) => void;
 }
 
-/** "RSA-3072 private key", "EC P-256 private key", "AES-256 key". */
-export function describeKind(t: { readonly kind: TargetKey['kind']; readonly bits: number; readonly curve?: string | undefined }): string {
+/** "RSA-3072 private key", "EC P-256 private key", "Ed25519 private key", "AES-256 key", "HMAC-384 key". */
+export function describeKind(t: { readonly kind: TargetKey['kind']; readonly bits: number; readonly curve?: string | undefined; readonly keyType?: string | undefined }): string {
   if (t.kind === 'rsa') return `RSA-${t.bits} private key`;
   if (t.kind === 'ec') return `EC ${t.curve ?? `${t.bits}-bit`} private key`;
-  return `AES-${t.bits} key`;
+  if (t.kind === 'ed25519') return 'Ed25519 private key';
+  return `${t.keyType === 'hmac' ? 'HMAC' : 'AES'}-${t.bits} key`;
 }
 
 export function keyField(opts: KeyFieldOptions): KeyField {

@@ -1,8 +1,12 @@
-// Steps 2 and 3: the key to import and the Wrap button. Wrapping is the library's wrapForAzure (the same
-// call the CLI makes), the .byok is downloaded as <name>.byok, the az command is shown, and then the key,
-// its password and the file field are cleared from the page.
+// Steps 2 and 3: the key to import and the Wrap button. Wrapping is the library's wrapForAzure, or wrapFor
+// for the other clouds (the calls the CLI makes); the file is downloaded as <name>.byok (<name>.aws.bin and
+// <name>.aws.ImportToken.bin, .gcp.bin, .oci.json, .vault.b64), the import command is shown, and then the
+// key, its password and the file field are cleared from the page.
 import { ByokError } from '../errors.js';
-import { wrapForAzure } from '../transfer/index.js';
+import type { Kek } from '../kek/index.js';
+import { namedWrapOptions } from '../transfer/cloud-options.js';
+import { wrapFor, wrapForAzure, type CloudWrapResult } from '../transfer/index.js';
+import { EXTENSIONS } from './clouds.js';
 import { byId, errorText, setError, show } from './dom.js';
 import { downloadBytes } from './download.js';
 import type { KekStep } from './kek-step.js';
@@ -50,21 +54,32 @@ export function wrapStep(kek: KekStep): WrapStep {
       show(result, false);
       const from = t.source.format + (t.source.friendlyName === undefined ? '' : `, "${t.source.friendlyName}"`);
       byId('key-found', HTMLElement).textContent = `${describeKind(t)} (read as ${from})`;
-      const az = t.azure;
-      byId('key-kty', HTMLElement).textContent = az === undefined ? 'none: Azure does not import this key type' : az.crv === undefined ? az.kty : `${az.kty}, curve ${az.crv}`;
-      byId('key-ops', HTMLElement).textContent = az?.keyOps.join(' ') ?? '';
+      describeImport();
       nameInput.value = keyNameFromFile(key.fileName ?? '');
       setError('key-name', undefined);
     },
   });
 
+  /** The destination's words for the key: Azure's kty and operations, or what another cloud imports it as. */
+  function describeImport(): void {
+    const t = key.target;
+    if (t === undefined) return;
+    // Azure's words; another cloud's (what it imports the key as, or why not) come with the wrap.
+    const azure = kek.cloud === 'azure';
+    for (const id of ['key-kty-label', 'key-kty', 'key-ops-label', 'key-ops']) show(byId(id, HTMLElement), azure);
+    const az = t.azure;
+    byId('key-kty', HTMLElement).textContent = az === undefined ? 'none: Azure does not import this key type' : az.crv === undefined ? az.kty : `${az.kty}, curve ${az.crv}`;
+    byId('key-ops', HTMLElement).textContent = az?.keyOps.join(' ') ?? '';
+  }
+
   function update(): void {
-    const missing = [kek.kek === undefined ? 'the KEK with its kid' : '', key.target === undefined ? 'the key' : '']
+    describeImport();
+    const missing = [kek.kek === undefined ? (kek.cloud === 'azure' ? 'the KEK with its kid' : 'the wrapping key and its algorithm') : '', key.target === undefined ? 'the key' : '']
       .filter((s) => s !== '');
     button.disabled = !ready || missing.length > 0;
     hint.textContent = missing.length > 0
       ? `Load ${missing.join(' and ')} first.`
-      : 'Wrapping happens in this page; the .byok file is saved by your browser as a download.';
+      : `Wrapping happens in this page; the ${kek.cloud === 'azure' ? '.byok file is' : 'file to import is'} saved by your browser as a download.`;
   }
 
   nameInput.addEventListener('input', () => setError('key-name', undefined));
@@ -85,14 +100,28 @@ export function wrapStep(kek: KekStep): WrapStep {
     performance.mark('byok-wrap-start');
     let bytes: Uint8Array | undefined;
     try {
-      const fileName = `${name}.byok`;
-      const r = wrapForAzure(k, target, { keyName: name, byokPath: fileName });
-      bytes = r.bytes;
-      downloadBytes(bytes, fileName);
+      const cloud = kek.cloud;
+      let saved: string;
+      if (cloud === 'azure') {
+        const fileName = `${name}.byok`;
+        const r = wrapForAzure(k as Kek, target, { keyName: name, byokPath: fileName });
+        bytes = r.bytes;
+        downloadBytes(bytes, fileName);
+        saved = `Saved ${fileName} (${bytes.length} bytes): your ${describeKind(r.summary.target)}, wrapped for KEK ${r.summary.kek.kid}.`;
+        command.textContent = r.azCommand;
+      } else {
+        const token = `${name}.aws.ImportToken.bin`;
+        const r = wrapFor(cloud, k, target, namedWrapOptions(cloud, {
+          name, path: `${name}${EXTENSIONS[cloud]}`, tokenPath: token, ...(kek.algorithm === '' ? {} : { algorithm: kek.algorithm }),
+        })) as CloudWrapResult;
+        bytes = r.bytes;
+        downloadBytes(bytes, `${name}${EXTENSIONS[cloud]}`);
+        if (r.cloud === 'aws' && r.importToken !== undefined) downloadBytes(r.importToken, token);
+        saved = `Saved ${name}${EXTENSIONS[cloud]} (${bytes.length} bytes${r.cloud === 'aws' && r.importToken !== undefined ? `; and ${token}` : ''}): your ${describeKind(target)}, for ${r.summary.kek.id ?? 'the wrapping key'} with ${r.algorithm}, to import as ${r.summary.target.importAs}.${r.warnings.map((w) => ` Warning: ${w}`).join('')}`;
+        command.textContent = r.command;
+      }
       performance.mark('byok-wrap-done');
-      const what = describeKind(r.summary.target);
-      done.textContent = `Saved ${fileName} (${bytes.length} bytes): your ${what}, wrapped for KEK ${r.summary.kek.kid}.`;
-      command.textContent = r.azCommand;
+      done.textContent = saved;
       show(result, true);
       // Drop the key: zero it and its file, empty the fields (the KEK is public and stays for the next key).
       key.clear();

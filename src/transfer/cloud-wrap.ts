@@ -302,6 +302,17 @@ function vaultTargetStage(s: KekStage<VaultPlan>, target: WrapTarget): VaultPlan
   return { ...s, target: d, ...(format === undefined ? {} : { targetFormat: format }), vaultType: vaultKeyType(d, s.options.keyType) };
 }
 
+/**
+ * The checks of a wrap for `cloud` that need only the wrapping key and the algorithm name — its size for the
+ * cloud, the algorithm (required, or the Google job's), the job's state — before any key is read. Returns the
+ * algorithm and the wrapping key's validity warnings. prepareWrap makes the same checks first.
+ */
+export function checkWrappingKeyFor(cloud: Exclude<Cloud, 'azure'>, kek: WrappingKeyInput, options: CloudWrapOptions = {}): { algorithm: string; scheme: WrappingScheme; warnings: readonly string[] } {
+  checkCloud(cloud);
+  const s = cloud === 'aws' ? awsKekStage(kek, options) : cloud === 'gcp' ? gcpKekStage(kek, options) : cloud === 'oci' ? ociKekStage(kek, options) : vaultKekStage(kek, options);
+  return { algorithm: s.algorithm, scheme: s.scheme, warnings: s.warnings };
+}
+
 export function prepareAwsWrap(kek: WrappingKeyInput, target: WrapTarget, options: AwsWrapOptions = {}): AwsPlan {
   return awsTargetStage(awsKekStage(kek, options), target);
 }

@@ -4,7 +4,7 @@ export {
   type AzurePlan, type AzureWrapResult, type WrapForAzureOptions, type WrapSummary,
 } from './wrap.js';
 export {
-  wrapFor, wrapForAws, wrapForGcp, wrapForOci, wrapForVault, prepareWrap, completeWrap,
+  wrapFor, wrapForAws, wrapForGcp, wrapForOci, wrapForVault, prepareWrap, completeWrap, checkWrappingKeyFor,
   prepareAwsWrap, prepareGcpWrap, prepareOciWrap, prepareVaultWrap, completeAwsWrap, completeGcpWrap, completeOciWrap, completeVaultWrap,
   type AwsPlan, type AwsWrapOptions, type AwsWrapResult, type CloudPlan, type CloudWrapOptions, type CloudWrapResult, type CloudWrapSummary,
   type GcpPlan, type GcpWrapOptions, type GcpWrapResult, type OciPlan, type OciWrapOptions, type OciWrapResult,

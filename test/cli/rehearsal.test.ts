@@ -123,7 +123,7 @@ describe('byok verify', () => {
 });
 
 describe('byok demo', () => {
-  it('runs with no arguments and no network, wraps and verifies three keys, exits 0 quickly', () => {
+  it('runs with no arguments and no network, wraps and verifies three keys for Azure and four files for the other clouds, exits 0 quickly', () => {
     const home = tempDir('byok-demo-test-');
     try {
       const started = performance.now();
@@ -131,9 +131,10 @@ describe('byok demo', () => {
       const seconds = (performance.now() - started) / 1000;
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
-      for (const step of ['1. The KEK', '2. The keys to import', '3. Wrap each', '4. Verify', '5. Try next']) expect(r.stdout).toContain(step);
-      expect(r.stdout.match(/✓/g)).toHaveLength(3);
-      expect(r.stdout).toMatch(/Done in \d+\.\d s: 3 keys wrapped and verified\./);
+      for (const step of ['1. The KEK', '2. The keys to import', '3. Wrap each', '4. Verify', '5. The other clouds', '6. Try next']) expect(r.stdout).toContain(step);
+      expect(r.stdout.match(/✓/g)).toHaveLength(3 + 4);
+      for (const cloud of ['AWS KMS', 'Google Cloud KMS', 'OCI Vault', 'HashiCorp Vault / OpenBao transit']) expect(r.stdout).toContain(`✓ ${cloud}: `);
+      expect(r.stdout).toMatch(/Done in \d+\.\d s: 3 keys wrapped and verified for Azure, and 4 files for the other clouds\./);
       console.log(`byok demo took ${seconds.toFixed(2)} s (process start included)`);
       expect(seconds).toBeLessThan(10); // "a second or two" on a quiet machine; generous for shared CI
       const dirs = readdirSync(home.dir).filter((d) => d.startsWith('byok-demo-'));
@@ -144,9 +145,17 @@ describe('byok demo', () => {
         expect(statSync(join(d, `${name}.byok`)).mode & 0o777).toBe(0o600);
         expect(byok(['verify', '--kek-key', join(d, 'kek-private.pem'), '--key', join(d, name === 'aes-256' ? 'aes-256.key' : `${name}.pem`), join(d, `${name}.byok`)]).code).toBe(0);
       }
-      const j = JSON.parse(byok(['demo', '--json'], { env: { TMPDIR: home.dir } }).stdout) as { ok: boolean; keys: { verified: string; nodeCryptoMatch: boolean }[] };
+      // ...and so do the other clouds' files (byok verify --for, with the test wrapping key's private half)
+      const kekPriv = join(d, 'other-clouds-kek-private.pem');
+      for (const [file, cloud, bits, key] of [['rsa-3072.aws.bin', 'aws', 2048, 'rsa-3072.pem'], ['ec-p256.gcp.bin', 'gcp', 4096, 'ec-p256.pem'], ['aes-256.oci.json', 'oci', 2048, 'aes-256.key'], ['ec-p256.vault.b64', 'vault', 4096, 'ec-p256.pem']] as const) {
+        writeFileSync(kekPriv, bits === 2048 ? readFileSync(join(d, 'kek-private.pem')) : readFileSync(join(d, 'wrapping-key-4096-private.pem')));
+        const alg = cloud === 'aws' ? ['--algorithm', 'RSA_AES_KEY_WRAP_SHA_256'] : cloud === 'gcp' ? ['--algorithm', 'RSA_OAEP_4096_SHA256_AES_256'] : [];
+        expect([file, byok(['verify', '--for', cloud, '--kek-key', kekPriv, '--key', join(d, key), '--in', join(d, file), ...alg]).code]).toEqual([file, 0]);
+      }
+      const j = JSON.parse(byok(['demo', '--json'], { env: { TMPDIR: home.dir } }).stdout) as { ok: boolean; keys: { verified: string; nodeCryptoMatch: boolean }[]; clouds: { cloud: string; verified: string; nodeCryptoMatch: boolean }[] };
       expect(j.ok).toBe(true);
       expect(j.keys.map((k) => [k.verified, k.nodeCryptoMatch])).toEqual([['exact', true], ['exact', true], ['exact', true]]);
+      expect(j.clouds.map((k) => [k.cloud, k.verified, k.nodeCryptoMatch])).toEqual([['aws', 'exact', true], ['gcp', 'exact', true], ['oci', 'exact', true], ['vault', 'exact', true]]);
     } finally {
       home.cleanup();
     }

@@ -115,6 +115,7 @@ const VALID: Readonly<Record<string, Call>> = {
   wrapForOci: [cloudPem, aesJwk, ociOpts],
   wrapForVault: [cloudPem, ecBytes, vaultOpts],
   prepareWrap: ['aws', cloudPem, ecDescription, awsOpts],
+  checkWrappingKeyFor: ['gcp', cloudPem, gcpOpts],
   completeWrap: [awsPlan, kwpParts],
   prepareAwsWrap: [cloudPem, ecDescription, awsOpts],
   prepareGcpWrap: [cloudPem, ecDescription, gcpOpts],

@@ -2,7 +2,7 @@
 // skip an output that already exists and was made from this key for this KEK (resume, journal.ts), or
 // wrap and write it atomically. prepareRow runs in worker threads (or inline), finishRow writes; every
 // outcome is a RowResult, never a throw.
-import { join } from 'node:path';
+import { unlinkSync } from 'node:fs';
 import { hex } from '@scure/base';
 import { getCore } from '../../core/index.js';
 import { ByokError } from '../../errors.js';
@@ -11,18 +11,28 @@ import { azureImportType } from '../../formats/azure-import.js';
 import { importWarnings } from '../../formats/azure-import.js';
 import { parseAzureKid } from '../../formats/azure-kid.js';
 import { checkKekForAzure, type Kek } from '../../kek/index.js';
-import { readTargetKey, wipeTargetKey, type TargetKey } from '../../keys/index.js';
+import { wipeTargetKey, type TargetKey } from '../../keys/index.js';
 import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
 import { matchByokToKek } from '../../transfer/read.js';
 import { wrapForAzure } from '../../transfer/wrap.js';
 import { exists, readInputFile, writeFileAtomic } from '../files.js';
-import { withOptionHint } from '../inputs.js';
-import { readPasswordFile } from '../password.js';
+import type { OtherCloud } from '../commands/wrap-cloud.js';
+import { prepareCloudRow } from './cloud-job.js';
 import type { JournalEntry } from './journal.js';
 import type { ManifestRow } from './manifest.js';
+import { checkFields, failed, journalProblem, outputPath, readRowKey } from './row-key.js';
+
+export { outputName, outputPath } from './row-key.js';
 
 export interface JobConfig {
-  readonly kek: Kek;
+  /** The KEK (Azure), or the --kek wrapping key (other clouds; rows may name their own). */
+  readonly kek?: Kek;
+  /** The destination when not Azure (batch --for). */
+  readonly cloud?: OtherCloud;
+  /** Other clouds: the --algorithm for rows without an algorithm column. */
+  readonly algorithm?: string;
+  /** --key-type: what raw symmetric keys are. */
+  readonly keyType?: 'aes' | 'hmac';
   readonly outDir: string;
   readonly force: boolean;
   /** Output names present when the run started (scanOutputFolder); without it each row stats its output. */
@@ -56,13 +66,18 @@ export interface RowResult {
   readonly publicKeySha256?: string;
   /** The source AES key's check value (hex, 3 bytes). */
   readonly kcv?: string;
+  /** The source HMAC key's check value: HMAC-SHA256(key, 0^32), first 3 bytes (hex). */
+  readonly hmacKcv?: string;
+  /** Other clouds: the wrapping algorithm, what the key is imported as, the wrapping key's fingerprint, the import command. */
+  readonly algorithm?: string;
+  readonly importAs?: string;
+  readonly kekFingerprint?: string;
+  readonly command?: string;
+  /** AWS: the ImportToken file written beside the output. */
+  readonly importToken?: string;
   /** What the destination would refuse although the output is well formed (e.g. AES for a Key Vault). */
   readonly warnings?: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
-}
-
-export function outputPath(outDir: string, row: ManifestRow): string {
-  return join(outDir, `${row.name}.byok`);
 }
 
 // One KEK record per kid, checked once: wrapForAzure remembers checked records by identity.
@@ -82,30 +97,6 @@ function kekForRow(kek: Kek, row: ManifestRow): Kek {
   return k;
 }
 
-function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
-  let password: Uint8Array | undefined;
-  if (row.passwordFile !== undefined) {
-    password = readPasswordFile(row.passwordFile);
-  } else if (cfg.envPassword !== undefined) {
-    password = Uint8Array.from(cfg.envPassword);
-  }
-  const bytes = readInputFile(row.key, 'key file');
-  try {
-    return readTargetKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
-      ...(password === undefined ? {} : { password }),
-      ...(cfg.pairwiseTest === true ? { pairwiseTest: true } : {}),
-    });
-  } catch (e) {
-    if (e instanceof ByokError && e.code === 'PASSWORD_REQUIRED') {
-      throw new ByokError('PASSWORD_REQUIRED', 'the key file is encrypted: give a password_file for this row or set BYOK_PASSWORD');
-    }
-    throw withOptionHint(e, { MULTIPLE_KEYS: 'a manifest row takes a file holding one key: export each key to a file of its own' });
-  } finally {
-    bytes.fill(0);
-    password?.fill(0);
-  }
-}
-
 /** Why an existing output cannot be kept, or undefined when this batch recorded it as made from `check` for `kek`. */
 function resumeProblem(out: string, name: string, kek: Kek, check: KeyCheck, journal: ReadonlyMap<string, JournalEntry> | undefined): string | undefined {
   const bytes = readInputFile(out, '.byok file');
@@ -121,16 +112,7 @@ function resumeProblem(out: string, name: string, kek: Kek, check: KeyCheck, jou
   } catch (e) {
     return e instanceof ByokError ? e.message : 'it does not fit this KEK';
   }
-  const entry = journal?.get(`${name}.byok`);
-  if (entry === undefined) return 'the batch journal has no record of writing it, so which key it holds cannot be told';
-  if (entry.byok !== hex.encode(getCore().sha256(bytes))) return 'it has changed since the batch wrote it';
-  if (entry.kek !== hex.encode(kek.fingerprint.sha256)) return 'the journal records it for another KEK';
-  if (entry.key.kind !== check.kind || entry.key.hex !== check.hex) return 'it was made from another key: the key file changed since';
-  return undefined;
-}
-
-function checkFields(check: KeyCheck): { publicKeySha256: string } | { kcv: string } {
-  return check.kind === 'aes-kcv' ? { kcv: check.hex } : { publicKeySha256: check.hex };
+  return journalProblem(bytes, `${name}.byok`, kek, check, journal, 'KEK');
 }
 
 /**
@@ -139,14 +121,9 @@ function checkFields(check: KeyCheck): { publicKeySha256: string } | { kcv: stri
  */
 export interface PreparedRow extends RowResult {
   readonly pending?: Uint8Array;
+  /** AWS: the ImportToken to write beside the output first (its own copy: it is transferred from a worker). */
+  readonly pendingToken?: Uint8Array;
   readonly record?: JournalEntry;
-}
-
-function failed(base: Omit<RowResult, 'status'>, e: unknown): RowResult {
-  const error = e instanceof ByokError
-    ? { code: e.code, message: e.message }
-    : { code: 'INTERNAL', message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
-  return { ...base, status: 'failed', error };
 }
 
 /**
@@ -155,11 +132,12 @@ function failed(base: Omit<RowResult, 'status'>, e: unknown): RowResult {
  * which would otherwise stall a worker's core.
  */
 export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
+  if (cfg.cloud !== undefined) return prepareCloudRow(cfg, cfg.cloud, row);
   const out = outputPath(cfg.outDir, row);
   const base = { row: row.row, name: row.name, key: row.key, out };
   let target: TargetKey | undefined;
   try {
-    const kek = kekForRow(cfg.kek, row);
+    const kek = kekForRow(cfg.kek!, row);
     if (kek.kid === undefined) {
       throw new ByokError('BYOK_BAD_KID', 'no kid for the KEK: give --kid, use a KEK file that names it, or fill the kid column');
     }
@@ -192,13 +170,29 @@ export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
 
 /** Writes a prepared row's output atomically (fsync'd before it gets its name); the final RowResult. */
 export function finishRow(cfg: JobConfig, r: PreparedRow): RowResult {
-  const { pending, record: _record, ...result } = r;
+  const { pending, pendingToken, record: _record, ...result } = r;
   if (pending === undefined) return result;
+  const opts = { force: cfg.force, syncDir: false, listedAbsent: cfg.existing !== undefined };
+  let tokenWritten = false;
   try {
-    writeFileAtomic(r.out, pending, { force: cfg.force, syncDir: false, listedAbsent: cfg.existing !== undefined });
+    if (pendingToken !== undefined && r.importToken !== undefined) {
+      writeFileAtomic(r.importToken, pendingToken, opts);
+      tokenWritten = true;
+    }
+    writeFileAtomic(r.out, pending, opts);
     return result;
   } catch (e) {
-    const { kid: _kid, kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, warnings: _warnings, ...base } = result;
+    if (tokenWritten) {
+      try {
+        unlinkSync(r.importToken!); // no half result: the token goes with its material
+      } catch {
+        /* the original error matters */
+      }
+    }
+    const {
+      kid: _kid, kty: _kty, bits: _bits, curve: _curve, bytes: _bytes, status: _status, warnings: _warnings,
+      command: _command, importToken: _importToken, ...base
+    } = result;
     return failed(base, e);
   }
 }

@@ -1,5 +1,7 @@
 // Batch manifests: CSV with the header `name,key,password_file,kid` (any column order; only `key` is
 // required) or a JSON array of objects with those fields. Paths are relative to the manifest's folder.
+// For the other clouds (batch --for) two more columns: `kek`, the row's wrapping-key file (AWS issues a
+// wrapping key and token per KMS key), and `algorithm`; rows without them use --kek and --algorithm.
 // The CSV reader is a small RFC 4180 reader (quotes, doubled quotes, CRLF): a dependency for four
 // columns of file names would be more code to audit than this.
 import { basename, dirname, extname, resolve } from 'node:path';
@@ -15,9 +17,15 @@ export interface ManifestRow {
   readonly key: string;
   readonly passwordFile?: string;
   readonly kid?: string;
+  /** Absolute path of the row's wrapping-key file (other clouds than Azure). */
+  readonly kek?: string;
+  /** The row's wrapping algorithm (other clouds than Azure). */
+  readonly algorithm?: string;
 }
 
-const FIELDS = ['name', 'key', 'password_file', 'kid'] as const;
+const FIELDS = ['name', 'key', 'password_file', 'kid', 'kek', 'algorithm'] as const;
+/** Columns only batch --for aws|gcp|oci|vault reads, and the one only Azure reads. */
+const CLOUD_FIELDS = ['kek', 'algorithm'] as const;
 export const MAX_MANIFEST_ROWS = 1_000_000;
 
 /** "manifest row 4 has …": `why` continues the sentence. */
@@ -32,7 +40,7 @@ const MAX_LISTED = 20;
  * Parses a manifest file's text. `path` decides CSV or JSON (by content, then extension) and the base folder.
  * Every row problem is reported at once (one error listing them), so one run shows everything to fix.
  */
-export function parseManifest(text: string, path: string): ManifestRow[] {
+export function parseManifest(text: string, path: string, azure = true): ManifestRow[] {
   const base = dirname(resolve(path));
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   const problems: string[] = [];
@@ -50,11 +58,17 @@ export function parseManifest(text: string, path: string): ManifestRow[] {
     }
     const keyPath = resolve(base, key); // absolute paths stay absolute (normalized)
     const name = fields.name === undefined || fields.name === '' ? basename(key, extname(key)) : fields.name;
-    // The name is the Azure key's name (the import plan's az commands) and the output's file name.
+    // The name is the Azure key's name (the import plan's az commands) and the output's file name; the
+    // other clouds take it as the file name only, under the same rule (safe in every file system and shell).
     try {
       checkAzureKeyName(name);
     } catch {
-      problems.push(`${where} has the name ${JSON.stringify(name.slice(0, 60))}, which Azure does not accept for a key: use 1 to 127 letters, digits and dashes (set the name column)`);
+      problems.push(`${where} has the name ${JSON.stringify(name.slice(0, 60))}, which ${azure ? 'Azure does not accept for a key' : 'is not a safe output name'}: use 1 to 127 letters, digits and dashes (set the name column)`);
+      continue;
+    }
+    const misplaced = azure ? CLOUD_FIELDS.find((f) => (fields[f] ?? '') !== '') : (fields.kid ?? '') !== '' ? 'kid' : undefined;
+    if (misplaced !== undefined) {
+      problems.push(`${where} fills the ${misplaced} column, which is for ${azure ? 'batch --for aws|gcp|oci|vault' : 'Azure'}: empty it`);
       continue;
     }
     const lower = name.toLowerCase(); // case-insensitive file systems would make two names one file
@@ -66,10 +80,14 @@ export function parseManifest(text: string, path: string): ManifestRow[] {
     seen.set(lower, row);
     const pw = fields.password_file;
     const kid = fields.kid;
+    const kek = fields.kek;
+    const algorithm = fields.algorithm;
     rows.push({
       row, name, key: keyPath,
       ...(pw === undefined || pw === '' ? {} : { passwordFile: resolve(base, pw) }),
       ...(kid === undefined || kid === '' ? {} : { kid }),
+      ...(kek === undefined || kek === '' ? {} : { kek: resolve(base, kek) }),
+      ...(algorithm === undefined || algorithm === '' ? {} : { algorithm }),
     });
   }
   if (problems.length === 1) throw invalid('', problems[0]!);
@@ -87,7 +105,7 @@ function fromJson(text: string, problems: string[]): RawRow[] {
   try {
     data = JSON.parse(text);
   } catch {
-    throw invalid('', 'is not valid JSON (expected an array of {"name","key","password_file","kid"} objects)');
+    throw invalid('', 'is not valid JSON (expected an array of {"name","key","password_file","kid","kek","algorithm"} objects)');
   }
   if (!Array.isArray(data)) throw invalid('', 'is not a JSON array');
   const out: RawRow[] = [];
@@ -122,7 +140,7 @@ function fromCsv(text: string, problems: string[]): RawRow[] {
   const cols = header.cells.map((c) => c.trim());
   for (const c of cols) {
     if (!(FIELDS as readonly string[]).includes(c)) {
-      throw invalid('header', `has unknown column ${JSON.stringify(c.slice(0, 40))}: the header is name,key,password_file,kid (key required)`);
+      throw invalid('header', `has unknown column ${JSON.stringify(c.slice(0, 40))}: the header is name,key,password_file,kid (key required; kek and algorithm for batch --for)`);
     }
   }
   if (!cols.includes('key')) throw invalid('header', 'has no "key" column: the header is name,key,password_file,kid');

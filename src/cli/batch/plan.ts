@@ -86,3 +86,45 @@ export function importPlan(p: PlanInput): string {
     ...p.rows.flatMap((r) => [...rowLines(r, planDir), '']),
   ].join('\n');
 }
+
+export interface CloudPlanInput extends Omit<PlanInput, 'kek'> {
+  readonly cloud: string;
+}
+
+/**
+ * The plan of `batch --for aws|gcp|oci|vault`: per row done, the command that imports its file (placeholders
+ * in <angle brackets> where only you know the value) and the fingerprint of the wrapping key it was made for;
+ * the key's check value to compare with what the cloud shows after the import, where it shows one.
+ */
+export function cloudImportPlan(p: CloudPlanInput): string {
+  const planDir = dirname(p.planPath);
+  const done = p.rows.filter((r) => r.status === 'wrapped' || r.status === 'skipped');
+  return [
+    '#!/bin/sh',
+    `# Import plan written by ${TOOLKIT_NAME} ${TOOLKIT_VERSION} (byok batch --for ${p.cloud}, ${p.startedAt.toISOString()}): ${done.length} of ${p.rows.length} rows.`,
+    `# Manifest ${p.manifestPath}; report ${relative(planDir, p.reportPath) || p.reportPath}`,
+    '#',
+    "# For each key: the command that imports its file. Compare each wrapping key's fingerprint with the",
+    '# one the cloud shows, fill in the <placeholders>, read it, then run it from any folder: sh <this file>.',
+    'set -eu',
+    'cd "$(dirname "$0")"',
+    '',
+    ...p.rows.flatMap((r) => {
+      const head = `# row ${r.row}: ${r.name}`;
+      if (r.status !== 'wrapped' && r.status !== 'skipped') {
+        return [`${head}: not in this plan (${r.status === 'failed' ? `failed: ${r.error?.message ?? 'see the report'}` : 'not done: run the batch again'})`.replace(/\n/g, ' '), ''];
+      }
+      const check = r.publicKeySha256 !== undefined ? `public key SHA-256 ${r.publicKeySha256}` : r.kcv !== undefined ? `AES key check value ${r.kcv}` : `HMAC-SHA256(key, 0^32) check value ${r.hmacKcv ?? ''}`;
+      // The commands name the files as the batch wrote them (absolute paths): made relative to the plan.
+      const command = (r.command ?? '').split(r.out).join(relative(planDir, r.out) || r.out)
+        .split(r.importToken ?? '\0').join(r.importToken === undefined ? '' : relative(planDir, r.importToken) || r.importToken);
+      return [
+        `${head}: ${r.importAs ?? ''} with ${r.algorithm ?? ''}, from ${r.key}`,
+        `# wrapping key SHA-256 ${r.kekFingerprint ?? ''}; ${check}`,
+        ...(r.warnings ?? []).map((w) => `# warning: ${w}`),
+        command,
+        '',
+      ];
+    }),
+  ].join('\n');
+}

@@ -3,11 +3,12 @@
 // each fsync'd before it gets its name, so a worker never idles on a disk flush; the output folder is
 // fsync'd once at the end.
 import { readdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { tokenPathFor, type OtherCloud } from '../commands/wrap-cloud.js';
 import type { Worker } from 'node:worker_threads';
 import { syncDir } from '../files.js';
 import { claimWorkers } from './pool.js';
-import { finishRow, outputPath, prepareRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
+import { finishRow, outputName, outputPath, prepareRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
 import { openJournal } from './journal.js';
 import type { ManifestRow } from './manifest.js';
 
@@ -25,12 +26,15 @@ export interface BatchRun {
  * output ever existed), and returns the names present, so rows need no stat of their own (a missed race
  * still cannot overwrite: the final link() refuses an existing name).
  */
-export function scanOutputFolder(outDir: string, rows: readonly ManifestRow[]): { removed: number; existing: Set<string> } {
-  const names = new Set(rows.map((r) => `${r.name}.byok`));
+export function scanOutputFolder(outDir: string, rows: readonly ManifestRow[], cloud?: OtherCloud): { removed: number; existing: Set<string> } {
+  const names = new Set(rows.flatMap((r) => {
+    const name = outputName(r, cloud);
+    return cloud === 'aws' ? [name, basename(tokenPathFor(name))] : [name];
+  }));
   const existing = new Set<string>();
   let removed = 0;
   for (const f of readdirSync(outDir)) {
-    const m = /^\.(.+\.byok)\.\d+\.[0-9a-f]{12}\.tmp$/.exec(f);
+    const m = /^\.(.+)\.\d+\.[0-9a-f]{12}\.tmp$/.exec(f);
     if (m && names.has(m[1]!)) {
       try {
         unlinkSync(join(outDir, f));
@@ -159,7 +163,7 @@ export async function runBatch(
   for (let i = 0; i < rows.length; i++) {
     if (results[i] === undefined) {
       const row = rows[i]!;
-      results[i] = { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row), status: 'not-done' };
+      results[i] = { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row, cfg.cloud), status: 'not-done' };
     }
   }
   return { results, seconds: (performance.now() - started) / 1000, interrupted: signal?.aborted === true };

@@ -20,6 +20,6 @@ parentPort!.on('message', (msg: { cfg: JobConfig } | ManifestRow[] | null) => {
   }
   const prepared = msg.map((r) => prepareRow(cfg!, r));
   // The main thread writes the outputs (see prepareRow); hand the bytes over rather than copy them.
-  const buffers = new Set(prepared.flatMap((p) => (p.pending === undefined ? [] : [p.pending.buffer as ArrayBuffer])));
+  const buffers = new Set(prepared.flatMap((p) => [p.pending, p.pendingToken].flatMap((b) => (b === undefined ? [] : [b.buffer as ArrayBuffer]))));
   parentPort!.postMessage(prepared, [...buffers]);
 });

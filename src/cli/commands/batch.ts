@@ -16,13 +16,19 @@ import { importPlan } from '../batch/plan.js';
 import { utf16ToUtf8 } from '../../keys/utf16.js';
 import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
-import { PAIRWISE_HELP, WRAP_CHECK_CODES } from './wrap.js';
+import { KEY_READ_OPTIONS, PAIRWISE_HELP, readOptionsFrom, WRAP_CHECK_CODES } from './wrap.js';
+import { checkKekStage, type OtherCloud } from './wrap-cloud.js';
+import { destinationOf, FOR_OPTION, readCloudKekFile, refuseOptions } from '../destination.js';
+import { cloudImportPlan } from '../batch/plan.js';
 import { ATTESTATION_OPTION, attestationJson, attestationSummary, requireAttestation } from './attest.js';
 
 const spec: CommandSpec = {
   name: 'batch',
   summary: 'wrap many keys from a manifest, on worker threads, resumable',
-  usage: ['byok batch --kek FILE --manifest FILE -o DIR [--jobs N] [--kid URL] [-f] [--pairwise-test] [--strict] [--report FILE]'],
+  usage: [
+    'byok batch --kek FILE --manifest FILE -o DIR [--jobs N] [--kid URL] [-f] [--pairwise-test] [--strict] [--report FILE]',
+    'byok batch --for aws|gcp|oci|vault [--kek FILE] [--algorithm ALG] --manifest FILE -o DIR [--jobs N] [-f] [--report FILE]',
+  ],
   description:
     'The manifest is CSV with the header name,key,password_file,kid (only key is required; paths are\n' +
     'relative to the manifest) or a JSON array of objects with those fields. Each row becomes\n' +
@@ -32,9 +38,16 @@ const spec: CommandSpec = {
     'commands and, per key, a check that Azure holds exactly that key.\n' +
     'Re-running resumes: an output is kept only when the batch journal (DIR/byok-batch-journal.jsonl)\n' +
     'records it as made from the key the manifest names now, for this KEK; any other existing output is an\n' +
-    'error unless --force. Ctrl-C stops cleanly (report written, exit 130). Exit 1 when any row failed.',
+    'error unless --force. Ctrl-C stops cleanly (report written, exit 130). Exit 1 when any row failed.\n' +
+    'Other clouds (--for, or inferred from the --kek JSON): the manifest may add the columns kek (the\n' +
+    "row's wrapping-key file: AWS issues a wrapping key and token per KMS key) and algorithm; rows without\n" +
+    'them use --kek and --algorithm. Outputs are <name>.aws.bin (with <name>.aws.ImportToken.bin),\n' +
+    '.gcp.bin, .oci.json or .vault.b64; the import plan lists each import command.',
   options: {
-    kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
+    ...FOR_OPTION,
+    kek: { type: 'string', arg: 'FILE', help: "the Azure KEK (public key), or the cloud's wrapping key for rows\nwithout a kek column" },
+    algorithm: { type: 'string', arg: 'ALG', help: 'other clouds: the wrapping algorithm for rows without an algorithm\ncolumn (as byok wrap --algorithm)' },
+    'key-type': { ...KEY_READ_OPTIONS['key-type'], help: 'what the raw, hex, base64 or JWK oct keys of the manifest are: aes\n(default for 16, 24, 32 bytes) or hmac; other keys are read as they are' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     manifest: { type: 'string', arg: 'FILE', help: 'CSV or JSON list of keys' },
     'out-dir': { type: 'string', short: 'o', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
@@ -90,16 +103,28 @@ export const batchCommand: Command = {
   checkCodes: WRAP_CHECK_CODES,
   async run(args, ctx) {
     const v = args.values;
-    const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
+    const cloud = destinationOf(spec, v, str(v, 'kek'));
+    if (cloud === 'azure') refuseOptions(spec, v, cloud, ['algorithm'], 'the other clouds');
+    else refuseOptions(spec, v, cloud, ['kid', 'strict'], 'Azure');
+    const kekPath = cloud === 'azure' ? required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem') : str(v, 'kek');
     const manifestPath = required(spec, v, 'manifest', 'the CSV or JSON list of keys');
     const outDir = resolve(required(spec, v, 'out-dir', 'the folder for the .byok files'));
     const jobs = integer(spec, v, 'jobs', 1, MAX_JOBS) ?? defaultJobs();
     const force = flag(v, 'force');
     const pairwiseTest = flag(v, 'pairwise-test');
+    const keyType = readOptionsFrom(v, spec).keyType;
+    const algorithm = str(v, 'algorithm');
 
-    const kek = readKekFile(kekPath, str(v, 'kid'));
-    checkKekForAzure(kek, { requireKid: false }); // the kid may still come from the manifest
-    const attestation = requireAttestation(v, kek);
+    let kek: Kek | undefined;
+    if (cloud === 'azure') {
+      kek = readKekFile(kekPath!, str(v, 'kid'));
+      checkKekForAzure(kek, { requireKid: false }); // the kid may still come from the manifest
+    } else if (kekPath !== undefined) {
+      const k = readCloudKekFile(kekPath, cloud);
+      checkKekStage(cloud, k, algorithm);
+      kek = k;
+    }
+    const attestation = kek === undefined ? requireNoAttestation(v) : requireAttestation(v, kek);
     const manifestBytes = readInputFile(manifestPath, 'manifest', 256 * 1024 * 1024);
     let text: string;
     try {
@@ -108,19 +133,19 @@ export const batchCommand: Command = {
     } catch {
       throw new ByokError('MANIFEST_INVALID', `manifest ${JSON.stringify(manifestPath)} is not UTF-8 text: save it as UTF-8 CSV or JSON`);
     }
-    const rows = parseManifest(text, manifestPath);
+    const rows = parseManifest(text, manifestPath, cloud === 'azure');
     try {
       mkdirSync(outDir, { recursive: true, mode: 0o700 });
     } catch {
       throw new ByokError('FILE_WRITE_FAILED', `cannot create the output folder ${JSON.stringify(outDir)}: check the path and permissions`);
     }
     if (!statSync(outDir).isDirectory()) throw new ByokError('FILE_WRITE_FAILED', `${JSON.stringify(outDir)} is not a folder`);
-    const { removed: stale, existing } = scanOutputFolder(outDir, rows);
+    const other = cloud === 'azure' ? undefined : cloud;
+    const { removed: stale, existing } = scanOutputFolder(outDir, rows, other);
     const journal = readJournal(outDir);
 
     for (const line of kv([
-      ['KEK', `RSA ${kek.bits}, ${kek.kid ?? 'kid from the manifest'}`],
-      ['', `SHA-256 fingerprint ${kek.fingerprint.hex}`],
+      ...kekLines(cloud, kek),
       ['Manifest', `${manifestPath}: ${rows.length} key${rows.length === 1 ? '' : 's'} → ${outDir} (${jobs} job${jobs === 1 ? '' : 's'})`],
       ['Checks', `every key's relations and sizes${pairwiseTest ? '; RSA keys also a pairwise test' : ''}`],
     ])) ctx.say(line);
@@ -129,7 +154,10 @@ export const batchCommand: Command = {
 
     const envPassword = ctx.io.env['BYOK_PASSWORD'] === undefined ? undefined : new TextEncoder().encode(ctx.io.env['BYOK_PASSWORD']);
     const strict = flag(v, 'strict');
-    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, strict, existing, journal, ...(envPassword ? { envPassword } : {}) };
+    const cfg: JobConfig = {
+      ...(kek === undefined ? {} : { kek }), outDir, force, pairwiseTest, strict, existing, journal, ...(envPassword ? { envPassword } : {}),
+      ...(other === undefined ? {} : { cloud: other }), ...(algorithm === undefined ? {} : { algorithm }), ...(keyType === undefined ? {} : { keyType }),
+    };
     const startedAt = new Date();
     const bar = progressBar(ctx, rows.length);
     const stop = interruptions();
@@ -141,7 +169,7 @@ export const batchCommand: Command = {
         bar.end();
         envPassword?.fill(0);
       }
-      return finish(ctx, v, { kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted: stop.received(), attestation });
+      return finish(ctx, v, { cloud: other, kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted: stop.received(), attestation });
     } finally {
       stop.dispose();
     }
@@ -173,8 +201,22 @@ function interruptions(): { signal: AbortSignal; received(): NodeJS.Signals | un
   };
 }
 
+/** The header's wrapping-key lines. */
+function kekLines(cloud: string, kek: Kek | undefined): [string, string][] {
+  if (kek === undefined) return [['Wrapping key', `${cloud}: each row's kek column`]];
+  if (cloud === 'azure') return [['KEK', `RSA ${kek.bits}, ${kek.kid ?? 'kid from the manifest'}`], ['', `SHA-256 fingerprint ${kek.fingerprint.hex}`]];
+  return [['Wrapping key', `${cloud}, RSA ${kek.bits} (rows without a kek column)`], ['', `SHA-256 fingerprint ${kek.fingerprint.hex}`]];
+}
+
+/** Without a --kek there is no key to check an attestation against. */
+function requireNoAttestation(v: ArgValues): undefined {
+  if (str(v, 'attestation') !== undefined) throw new ByokError('USAGE', '--attestation needs --kek: the attestation is checked against that wrapping key');
+  return undefined;
+}
+
 interface Finished {
-  readonly kek: Kek;
+  readonly cloud: OtherCloud | undefined;
+  readonly kek: Kek | undefined;
   readonly manifestPath: string;
   readonly outDir: string;
   readonly jobs: number;
@@ -189,7 +231,7 @@ interface Finished {
 
 /** The report (always, interrupted or not), then the summary and the exit code. */
 function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
-  const { kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted, attestation } = f;
+  const { cloud, kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted, attestation } = f;
   const count = (s: RowResult['status']): number => run.results.filter((r) => r.status === s).length;
   const counts = { total: run.results.length, wrapped: count('wrapped'), skipped: count('skipped'), failed: count('failed'), notDone: count('not-done') };
   const report = {
@@ -197,7 +239,8 @@ function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: Number(run.seconds.toFixed(3)),
-    kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped },
+    ...(cloud === undefined ? {} : { cloud }),
+    kek: kek === undefined ? null : { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped },
     manifest: resolve(manifestPath),
     outDir,
     jobs,
@@ -213,7 +256,8 @@ function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
   const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${stamp}.json`);
   writeFileAtomic(reportPath, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'), { force: str(v, 'report') !== undefined && force });
   const planPath = join(dirname(reportPath), `byok-import-plan-${stamp}.sh`);
-  const plan = importPlan({ planPath, reportPath, manifestPath: resolve(manifestPath), startedAt, kek: report.kek, rows: run.results });
+  const planInput = { planPath, reportPath, manifestPath: resolve(manifestPath), startedAt, rows: run.results };
+  const plan = cloud === undefined ? importPlan({ ...planInput, kek: report.kek! }) : cloudImportPlan({ ...planInput, cloud });
   writeFileAtomic(planPath, new TextEncoder().encode(plan), { force });
   if (interrupted !== undefined) {
     if (!ctx.json) {
@@ -234,7 +278,9 @@ function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
     if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
   }
   ctx.say(`Report: ${reportPath}`);
-  ctx.say(`Import plan: ${planPath} (the az commands, and a check per key that Azure holds it; read it, then run it with sh)`);
+  ctx.say(cloud === undefined
+    ? `Import plan: ${planPath} (the az commands, and a check per key that Azure holds it; read it, then run it with sh)`
+    : `Import plan: ${planPath} (the import commands; fill in the <placeholders>, read it, then run it with sh)`);
   for (const [message, rowsWith] of groupWarnings(run.results)) {
     ctx.warn(`${rowsWith.length === 1 ? 'row' : 'rows'} ${listRows(rowsWith)}: ${message}`);
   }

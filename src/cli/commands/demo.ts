@@ -1,9 +1,8 @@
 // `byok demo`: a whole rehearsal on this machine, no arguments, no network. A test KEK stands in for the
 // Azure KEK; an RSA-3072, an EC P-256 and an AES-256 key are wrapped with our Wasm core, then each .byok
-// is opened twice: by our core (verifyByok) and independently by node:crypto (OpenSSL).
-import {
-  constants, createDecipheriv, generateKeyPair, generateKeyPairSync, privateDecrypt, randomBytes, type KeyObject,
-} from 'node:crypto';
+// is opened twice: by our core (verifyByok) and independently by node:crypto (OpenSSL). Then the same keys
+// go to AWS KMS, Google Cloud KMS, OCI Vault and Vault transit (demo-clouds.ts), checked the same way.
+import { generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import type { Command } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
 import { shellQuote } from '../../formats/azure-import.js';
+import { demoClouds, openWithNodeCrypto } from './demo-clouds.js';
 
 const spec: CommandSpec = {
   name: 'demo',
@@ -26,7 +26,9 @@ const spec: CommandSpec = {
   description:
     'Generates a test KEK (RSA-2048, standing in for the Azure KEK) and three keys to import (RSA-3072,\n' +
     'EC P-256, AES-256) in a new temporary folder, wraps each into a .byok with the Wasm core, and checks\n' +
-    'each by opening it again: with the core, and independently with node:crypto (OpenSSL).\n' +
+    'each by opening it again: with the core, and independently with node:crypto (OpenSSL). Then wraps\n' +
+    'them for AWS KMS, Google Cloud KMS, OCI Vault and Vault transit with test wrapping keys, checked the\n' +
+    'same way, and prints the command that would import each file.\n' +
     'The folder is kept so you can try the other commands on it.',
   options: {},
   examples: ['byok demo'],
@@ -35,17 +37,6 @@ const spec: CommandSpec = {
 const generateKeyPairAsync = promisify(generateKeyPair);
 // A made-up, well-formed key id: the demo vault does not exist.
 const DEMO_KID = 'https://byok-demo.vault.azure.net/keys/demo-kek/0123456789abcdef0123456789abcdef';
-
-/** Opens a blob with node:crypto only: OAEP-SHA1 with the KEK private key, then id-aes256-wrap-pad. */
-function openWithNodeCrypto(kekPrivate: KeyObject, kekBytes: number, ciphertext: Uint8Array): Buffer {
-  const aes = privateDecrypt({ key: kekPrivate, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, ciphertext.subarray(0, kekBytes));
-  try {
-    const d = createDecipheriv('id-aes256-wrap-pad', aes, Buffer.from('A65959A6', 'hex'));
-    return Buffer.concat([d.update(ciphertext.subarray(kekBytes)), d.final()]);
-  } finally {
-    aes.fill(0);
-  }
-}
 
 export const demoCommand: Command = {
   spec,
@@ -57,7 +48,10 @@ export const demoCommand: Command = {
     say('Nothing leaves this machine; every key here is a throw-away test key.');
     say();
 
-    // Key generation runs on libuv's threads in parallel: RSA-3072 dominates.
+    // Key generation runs on libuv's threads in parallel. The other clouds' RSA-4096 test wrapping key (Vault
+    // takes no other size) is the slowest: it is started first and awaited only after the Azure steps.
+    const rsa4096Pending = generateKeyPairAsync('rsa', { modulusLength: 4096 });
+    rsa4096Pending.catch(() => undefined); // awaited below; no unhandled rejection if an Azure step throws first
     const [kekPair, rsaPair] = await Promise.all([
       generateKeyPairAsync('rsa', { modulusLength: 2048 }),
       generateKeyPairAsync('rsa', { modulusLength: 3072 }),
@@ -94,6 +88,7 @@ export const demoCommand: Command = {
 
     say('3. Wrap each for the KEK: RSA-OAEP (SHA-1) of a fresh AES-256 key, then AES key wrap with padding');
     const results: Record<string, unknown>[] = [];
+    let clouds: Record<string, unknown>[] = [];
     const read: TargetKey[] = [];
     const kekPrivateDer = new Uint8Array(kekPair.privateKey.export({ type: 'pkcs8', format: 'der' }));
     try {
@@ -120,7 +115,7 @@ export const demoCommand: Command = {
         const target = read[i]!;
         const parsed = readByok(readFileSync(res['byok'] as string));
         const ours = verifyByok(parsed, kekPrivateDer, target);
-        const opened = openWithNodeCrypto(kekPair.privateKey, kek.bits / 8, parsed.ciphertext);
+        const opened = openWithNodeCrypto(kekPair.privateKey, kek.bits, parsed.ciphertext, 'sha1');
         const independent = opened.equals(target.material);
         opened.fill(0);
         res['verified'] = ours.match;
@@ -128,6 +123,10 @@ export const demoCommand: Command = {
         if (!independent) throw new Error(`node:crypto opened ${res['name'] as string}.byok to different bytes`);
         say(`     ✓ ${String(res['name']).padEnd(9)} Wasm core: ${ours.match === 'exact' ? 'exactly the original key' : 'the same key'}; node:crypto (OpenSSL): identical bytes`);
       }
+      say();
+      say('5. The other clouds: the same keys for AWS KMS, Google Cloud KMS, OCI Vault and Vault transit');
+      say("   (byok wrap --for aws|gcp|oci|vault; in real life --kek is the JSON each cloud's CLI prints)");
+      clouds = demoClouds(dir, { rsa2048: kekPair, rsa4096: await rsa4096Pending }, new Map(targets.map((t, i) => [t.name, read[i]!])), write, say);
     } finally {
       kekPrivateDer.fill(0);
       for (const t of read) wipeTargetKey(t);
@@ -135,7 +134,7 @@ export const demoCommand: Command = {
     say();
 
     const first = results[0]!;
-    say('5. Try next');
+    say('6. Try next');
     say(`     byok inspect ${shellQuote(first['byok'] as string)}`);
     say(`     byok verify --kek-key ${shellQuote(kekPrivatePath)} --key ${shellQuote(String(results[1]!['key']))} ${shellQuote(String(results[1]!['byok']))}`);
     say('   In Azure, this is the command that would import the first key:');
@@ -143,10 +142,10 @@ export const demoCommand: Command = {
     say(`   The README walks through the whole Azure workflow. Remove the demo folder with: rm -r ${shellQuote(dir)}`);
     say();
     const seconds = (performance.now() - started) / 1000;
-    say(`Done in ${seconds.toFixed(1)} s: 3 keys wrapped and verified.`);
+    say(`Done in ${seconds.toFixed(1)} s: 3 keys wrapped and verified for Azure, and ${clouds.length} files for the other clouds.`);
     return {
       exitCode: EXIT_OK,
-      json: { dir, kek: { publicKey: kekPublicPath, privateKey: kekPrivatePath, kid: DEMO_KID, bits: kek.bits, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped }, keys: results, seconds },
+      json: { dir, kek: { publicKey: kekPublicPath, privateKey: kekPrivatePath, kid: DEMO_KID, bits: kek.bits, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped }, keys: results, clouds, seconds },
     };
   },
 };

@@ -5,19 +5,25 @@ import { str, type CommandSpec } from '../args.js';
 import { kv, type Command } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.js';
 import { readKekFile } from '../inputs.js';
+import { destinationOf, FOR_OPTION, readCloudKekFile, refuseOptions } from '../destination.js';
+import { reportCloudKek } from './kek-cloud.js';
 import { attestationReport } from '../../attest/index.js';
 import { ATTESTATION_OPTION, attestationJson, requireAttestation } from './attest.js';
 
 const spec: CommandSpec = {
   name: 'kek',
-  summary: "show a KEK's size, kid, operations and fingerprint, and whether Azure accepts it",
-  usage: ['byok kek FILE [--kid URL] [--json]'],
+  summary: "show a KEK's size, fingerprint and validity, and whether the cloud accepts it",
+  usage: ['byok kek FILE [--kid URL] [--json]', 'byok kek FILE [--for aws|gcp|oci|vault] [--json]'],
   description:
     'Reads the key-exchange key as az keyvault key download (SPKI PEM/DER), az keyvault key show (JSON),\n' +
     'a JWK, a PKCS#1 public key or a certificate. Checks it like Azure does: RSA 2048/3072/4096, odd\n' +
     'exponent, key_ops exactly ["import"] and kty RSA-HSM when present, a versioned kid.\n' +
-    'Read the SHA-256 fingerprint to the key vault owner over a second channel before wrapping.',
+    'Read the SHA-256 fingerprint to the key vault owner over a second channel before wrapping.\n' +
+    "Other clouds' wrapping keys (--for, or inferred from the JSON their CLI prints): size, fingerprint,\n" +
+    'validity (AWS ParametersValidTo, Google expireTime and state: a warning when expired or not ACTIVE)\n' +
+    'and the wrapping algorithms the key serves. Exit 1 when the cloud would not take the key.',
   options: {
+    ...FOR_OPTION,
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when FILE has none" },
     ...ATTESTATION_OPTION,
   },
@@ -36,6 +42,15 @@ export const kekCommand: Command = {
   checkCodes: new Set(RULE_CODES),
   async run(args, ctx) {
     const path = args.positionals[0]!;
+    const cloud = destinationOf(spec, args.values, path);
+    if (cloud !== 'azure') {
+      refuseOptions(spec, args.values, cloud, ['kid'], 'Azure');
+      const k = readCloudKekFile(path, cloud);
+      const attested = requireAttestation(args.values, k);
+      if (attested) for (const line of [...attestationReport(attested), '']) ctx.say(line);
+      const r = reportCloudKek(cloud, k, ctx);
+      return { ...r, json: { ...r.json, attestation: attested ? attestationJson(attested) : null } };
+    }
     const kek = readKekFile(path, str(args.values, 'kid'));
     const attestation = requireAttestation(args.values, kek);
     let problem: ByokError | undefined;
