@@ -118,7 +118,7 @@ function sizeRefusal(key: { kind: string; bits: number }): ByokError {
  * Throws what Azure would refuse: RSA sizes other than 2048/3072/4096 (UNSUPPORTED_TARGET_SIZE), EC
  * curves other than P-256/P-384/P-521/P-256K (UNSUPPORTED_CURVE), AES keys other than 128/192/256 bits.
  */
-export function checkTargetForAzure(key: TargetKey): void {
+export function checkTargetForAzure(key: Pick<TargetKey, 'kind' | 'bits' | 'curve'>): void {
   if (key.kind === 'rsa' && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
   if (key.kind === 'ec' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(key.curve ?? '')) {
     throw new ByokError('UNSUPPORTED_CURVE', `curve ${key.curve ?? '(none)'} cannot be imported: Azure imports P-256, P-384, P-521 and P-256K`);

@@ -41,6 +41,8 @@ export interface AzureWrapResult {
   readonly azCommand: string;
   /** What was wrapped for whom, for display and logs (no key material). */
   readonly summary: WrapSummary;
+  /** What a reviewer should know about this blob (a token wrap that zero-padded the key); absent when none. */
+  readonly warnings?: readonly string[];
 }
 
 export interface WrapSummary {
@@ -76,55 +78,82 @@ function checkKekOnce(k: Kek): void {
 }
 
 export function wrapForAzure(kek: KekInput, target: TargetKey | Uint8Array, options: WrapForAzureOptions = {}): AzureWrapResult {
-  const k: Kek = toKek(kek, options.kid);
-  checkKekOnce(k);
-  if (k.kid === undefined) {
-    throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
-  }
-  const kid = parseAzureKid(k.kid);
+  const k = checkedAzureKek(kek, options.kid);
   const ownsTarget = target instanceof Uint8Array;
   const t: TargetKey = ownsTarget ? readTargetKey(target, options.read) : target;
   try {
     checkTargetForAzure(t);
-    const kty = t.azure.kty;
     const keyOps = options.keyOps ?? t.azure.keyOps;
-    checkKeyOps(kty, keyOps);
+    checkKeyOps(t.azure.kty, keyOps);
     const ciphertext = getCore().rsaAesKeyWrap({ n: k.n, e: k.e }, t.material, { hash: 'sha1', aesKeyBits: 256 });
     const expected = k.bits / 8 + 8 * Math.ceil(t.material.length / 8) + 8;
     if (ciphertext.length !== expected) {
       throw new ByokError('CORE_INTERNAL', `the core returned ${ciphertext.length} bytes where ${expected} were expected: please report this`);
     }
-    const byok = buildByok({ kid: k.kid, ciphertext, generator: options.generator ?? defaultGenerator() });
-    const bytes = serializeByok(byok);
-    const crv = t.azure.crv;
-    const ops = [...keyOps];
-    const d = { kty, keyOps: ops, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
-    // The three submission forms are computed when read: a batch writes the file and needs none of them.
-    return {
-      byok,
-      bytes,
-      get importRequest() {
-        return importRequest(d);
-      },
-      get sdkKey() {
-        return sdkKey(d);
-      },
-      get azCommand() {
-        return azImportCommand({
-          kek: kid, kty, keyOps: ops, byokPath: options.byokPath ?? '<file>.byok',
-          ...(crv === undefined ? {} : { crv }),
-          ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
-        });
-      },
-      summary: {
-        kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
-        target: {
-          kind: t.kind, bits: t.bits, kty, keyOps: ops, format: t.source.format,
-          ...(t.curve === undefined ? {} : { curve: t.curve }),
-        },
-      },
-    };
+    return azureResult(k, { ...t, format: t.source.format }, ciphertext, options.generator ?? defaultGenerator(), options);
   } finally {
     if (ownsTarget) wipeTargetKey(t);
   }
+}
+
+/** The KEK record, checked once for Azure, with a kid (BYOK_BAD_KID when it has none). */
+export function checkedAzureKek(kek: KekInput, kid: string | undefined): Kek & { readonly kid: string } {
+  const k: Kek = toKek(kek, kid);
+  checkKekOnce(k);
+  if (k.kid === undefined) {
+    throw new ByokError('BYOK_BAD_KID', 'the KEK has no kid: give its versioned key id (az keyvault key show --vault-name V --name KEK --query key.kid -o tsv)');
+  }
+  parseAzureKid(k.kid);
+  return k as Kek & { readonly kid: string };
+}
+
+/** What the result needs to know about the wrapped key (no material): intake's TargetKey or a token key. */
+export interface AzureTargetShape {
+  readonly kind: TargetKey['kind'];
+  readonly bits: number;
+  readonly curve?: string;
+  readonly azure: TargetKey['azure'];
+  /** How the key was read ('pkcs8', 'pkcs12', … or 'pkcs11' for a key wrapped inside a token). */
+  readonly format: string;
+}
+
+/**
+ * The `.byok` and its three submission forms for a CKM_RSA_AES_KEY_WRAP ciphertext made for `k`, whoever
+ * made it (the Wasm core, or a PKCS#11 token: src/transfer/token.ts). `options.keyOps` must be checked.
+ */
+export function azureResult(k: Kek & { readonly kid: string }, t: AzureTargetShape, ciphertext: Uint8Array, generator: string, options: Omit<WrapForAzureOptions, 'read' | 'generator' | 'kid'>): AzureWrapResult {
+  const kid = parseAzureKid(k.kid);
+  const kty = t.azure.kty;
+  const keyOps = options.keyOps ?? t.azure.keyOps;
+  checkKeyOps(kty, keyOps);
+  const byok = buildByok({ kid: k.kid, ciphertext, generator });
+  const bytes = serializeByok(byok);
+  const crv = t.azure.crv;
+  const ops = [...keyOps];
+  const d = { kty, keyOps: ops, fileBytes: bytes, ...(crv === undefined ? {} : { crv }) };
+  // The three submission forms are computed when read: a batch writes the file and needs none of them.
+  return {
+    byok,
+    bytes,
+    get importRequest() {
+      return importRequest(d);
+    },
+    get sdkKey() {
+      return sdkKey(d);
+    },
+    get azCommand() {
+      return azImportCommand({
+        kek: kid, kty, keyOps: ops, byokPath: options.byokPath ?? '<file>.byok',
+        ...(crv === undefined ? {} : { crv }),
+        ...(options.keyName === undefined ? {} : { keyName: options.keyName }),
+      });
+    },
+    summary: {
+      kek: { bits: k.bits, kid: k.kid, fingerprint: k.fingerprint.hex },
+      target: {
+        kind: t.kind, bits: t.bits, kty, keyOps: ops, format: t.format,
+        ...(t.curve === undefined ? {} : { curve: t.curve }),
+      },
+    },
+  };
 }
