@@ -9,7 +9,7 @@ export * from './transfer/index.js';
 export * from './pkcs11/index.js';
 export {
   wrapForAzureInToken, wrapTokenKeyForAzure, verifyByokAgainstTokenKey, azureShapeOfTokenKey, tokenGenerator,
-  type WrapTokenKeyOptions,
+  type WrapTokenKeyOptions, type TokenVerifyResult,
 } from './transfer/token.js';
 export {
   buildByok, serializeByok, readCiphertext, BYOK_SCHEMA_VERSION, BYOK_ALG, BYOK_ENC,

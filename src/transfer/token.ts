@@ -5,7 +5,7 @@
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import type { ParsedByok } from '../formats/azure.js';
-import { checkTargetForAzure, DEFAULT_KEY_OPS, wipeTargetKey, type AzureCurve, type TargetKey } from '../keys/index.js';
+import { checkTargetForAzure, DEFAULT_KEY_OPS, readTargetKey, wipeTargetKey, type AzureCurve, type TargetKey } from '../keys/index.js';
 import { openTokenSession, wrapInToken, type OpenTokenOptions, type Pkcs11Uri, type TokenKey, type TokenSession, type WrapInTokenOptions } from '../pkcs11/index.js';
 import { encryptBlockInToken } from '../pkcs11/use.js';
 import { AZURE_SCHEME, joinParts } from './scheme.js';
@@ -68,21 +68,24 @@ export async function wrapForAzureInToken(kek: KekInput, uri: string | Pkcs11Uri
   }
 }
 
+export interface TokenVerifyResult extends VerifyResult {
+  /** Zero bytes after the key's encoding, from a token that zero-pads before RFC 5649 (SoftHSM < 2.7). */
+  readonly zeroPadding?: number;
+}
+
 /**
  * Rehearsal: opens the blob with the test KEK's private key and checks it holds the token key: the same
  * public key (RSA, EC), or (AES) a key that encrypts a random block as the token's key does. The token's
- * own PKCS#8 encoding is not known outside it, so a match is 'same-key'. BYOK_KEY_MISMATCH otherwise.
+ * own PKCS#8 encoding is not known outside it, so a match is 'same-key'. A PKCS#8 key followed by 1 to 7
+ * zero bytes (allowZeroPaddedKwp) matches with `zeroPadding` set. BYOK_KEY_MISMATCH otherwise.
  */
-export function verifyByokAgainstTokenKey(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, session: TokenSession, key: TokenKey, options: UnwrapOptions = {}): VerifyResult {
+export function verifyByokAgainstTokenKey(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, session: TokenSession, key: TokenKey, options: UnwrapOptions = {}): TokenVerifyResult {
   const material = unwrapByok(byok, kekPrivateKey, options);
   let u: TargetKey | undefined;
+  let zeroPadding = 0;
   try {
-    try {
-      u = readUnwrappedMaterial(material);
-    } catch {
-      u = undefined;
-    }
-    const describe = { kind: key.kind ?? 'oct', bits: key.bits ?? 0, ...(key.curve === undefined ? {} : { curve: key.curve }) } as const;
+    [u, zeroPadding] = readTokenMaterial(material, key.kind === 'oct');
+    const describe = { kind: key.kind ?? 'oct', bits: key.bits ?? 0, ...(key.curve === undefined ? {} : { curve: key.curve }), ...(zeroPadding === 0 ? {} : { zeroPadding }) } as const;
     if (u === undefined || u.kind !== key.kind || u.bits !== key.bits) throw mismatch();
     if (key.kind === 'oct') {
       // AES_K(A65959A6 || 00000008 || P) is the whole RFC 5649 output for an 8-byte P: the core computes it
@@ -103,6 +106,25 @@ export function verifyByokAgainstTokenKey(byok: ParsedByok | Uint8Array | string
     material.fill(0);
     if (u !== undefined) wipeTargetKey(u);
   }
+}
+
+/** The key in unwrapped material, allowing up to 7 trailing zero bytes after a PKCS#8 key (and counting them). */
+function readTokenMaterial(material: Uint8Array, secret: boolean): [TargetKey | undefined, number] {
+  try {
+    return [readUnwrappedMaterial(material), 0];
+  } catch {
+    if (secret) return [undefined, 0];
+  }
+  let end = material.length;
+  while (end > 0 && material.length - end < 7 && material[end - 1] === 0) {
+    end--;
+    try {
+      return [readTargetKey(material.subarray(0, end), { format: 'pkcs8' }), material.length - end];
+    } catch {
+      /* not yet a whole PKCS#8 structure: strip one more zero */
+    }
+  }
+  return [undefined, 0];
 }
 
 function mismatch(): ByokError {

@@ -45,7 +45,7 @@ export function outputPath(outDir: string, row: ManifestRow): string {
 // One KEK record per kid, checked once: wrapForAzure remembers checked records by identity.
 const kekByKid = new Map<string, Kek>();
 
-function kekForRow(kek: Kek, row: ManifestRow): Kek {
+export function kekForRow(kek: Kek, row: ManifestRow): Kek {
   if (row.kid === undefined || row.kid === kek.kid) return kek;
   if (kek.kid !== undefined) {
     throw new ByokError('BYOK_KID_MISMATCH', `the row's kid ${row.kid} is not the KEK's kid ${kek.kid}: a batch wraps for one KEK; fix the kid column or run a batch per KEK`);
@@ -90,6 +90,15 @@ function readRowKey(row: ManifestRow, cfg: JobConfig): TargetKey {
 
 /** Why an existing output cannot be kept, or undefined when it is a finished output of this row. */
 function resumeProblem(out: string, kek: Kek, target: TargetKey): string | undefined {
+  const expected = 8 * Math.ceil(target.material.length / 8) + 8;
+  return existingOutputProblem(out, kek, expected, `this key is ${target.material.length}`);
+}
+
+/**
+ * Why the .byok at `out` is not a finished output for this KEK and a key whose wrapped form is
+ * `expectedKwpLength` bytes (`thisKey` completes the message), or undefined when it is.
+ */
+export function existingOutputProblem(out: string, kek: Kek, expectedKwpLength: number, thisKey: string): string | undefined {
   let parsed;
   try {
     parsed = parseByok(readInputFile(out, '.byok file'));
@@ -103,8 +112,7 @@ function resumeProblem(out: string, kek: Kek, target: TargetKey): string | undef
   } catch (e) {
     return e instanceof ByokError ? e.message : 'it does not fit this KEK';
   }
-  const expected = 8 * Math.ceil(target.material.length / 8) + 8;
-  if (kwpLength !== expected) return `its wrapped key is ${kwpLength - 8 - 7}–${kwpLength - 8} bytes, this key is ${target.material.length}`;
+  if (kwpLength !== expectedKwpLength) return `its wrapped key is ${kwpLength - 8 - 7}–${kwpLength - 8} bytes, ${thisKey}`;
   return undefined;
 }
 
@@ -113,7 +121,7 @@ export interface PreparedRow extends RowResult {
   readonly pending?: Uint8Array;
 }
 
-function failed(base: Omit<RowResult, 'status'>, e: unknown): RowResult {
+export function failed(base: Omit<RowResult, 'status'>, e: unknown): RowResult {
   const error = e instanceof ByokError
     ? { code: e.code, message: e.message }
     : { code: 'INTERNAL', message: `internal error: ${e instanceof Error ? e.message : String(e)}` };

@@ -1,16 +1,18 @@
 // Batch manifests: CSV with the header `name,key,password_file,kid` (any column order; only `key` is
-// required) or a JSON array of objects with those fields. Paths are relative to the manifest's folder.
+// required) or a JSON array of objects with those fields. Paths are relative to the manifest's folder;
+// a key may also be a pkcs11: URI (the name then defaults to its object label).
 // The CSV reader is a small RFC 4180 reader (quotes, doubled quotes, CRLF): a dependency for four
 // columns of file names would be more code to audit than this.
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
+import { isPkcs11Uri, parsePkcs11Uri } from '../../pkcs11/uri.js';
 
 export interface ManifestRow {
   /** 1-based row number in the manifest (CSV: line of the record; JSON: array index + 1). */
   readonly row: number;
   /** Output is `<name>.byok` in the output folder. */
   readonly name: string;
-  /** Absolute path of the key file. */
+  /** Absolute path of the key file, or a pkcs11: URI (kept as written; never holds pin-value). */
   readonly key: string;
   readonly passwordFile?: string;
   readonly kid?: string;
@@ -37,8 +39,9 @@ export function parseManifest(text: string, path: string): ManifestRow[] {
     const where = `row ${row}`;
     const key = fields.key;
     if (key === undefined || key === '') throw invalid(where, 'has no "key" (the key file to wrap)');
-    const keyPath = resolve(base, key); // absolute paths stay absolute (normalized)
-    const name = fields.name === undefined || fields.name === '' ? basename(key, extname(key)) : fields.name;
+    const token = isPkcs11Uri(key);
+    const keyPath = token ? tokenKey(key, where, fields.password_file) : resolve(base, key); // absolute paths stay absolute (normalized)
+    const name = fields.name === undefined || fields.name === '' ? (token ? parsePkcs11Uri(key).object ?? '' : basename(key, extname(key))) : fields.name;
     if (!NAME_RE.test(name)) {
       throw invalid(where, `has the name ${JSON.stringify(name.slice(0, 60))}, which cannot be a file name: use letters, digits, '.', '_' and '-' (at most 127), starting with a letter or digit`);
     }
@@ -54,6 +57,22 @@ export function parseManifest(text: string, path: string): ManifestRow[] {
       ...(kid === undefined || kid === '' ? {} : { kid }),
     };
   });
+}
+
+/**
+ * A pkcs11: key column, checked here so that a URI with the PIN in it (pin-value) stops the whole run
+ * before anything is written, and no report ever holds it. Messages name the row, never the URI.
+ */
+function tokenKey(key: string, where: string, passwordFile: string | undefined): string {
+  try {
+    parsePkcs11Uri(key);
+  } catch (e) {
+    throw invalid(where, `has a key that is not a usable PKCS#11 URI: ${e instanceof ByokError ? e.message : 'unreadable'}`);
+  }
+  if (passwordFile !== undefined && passwordFile !== '') {
+    throw invalid(where, 'has a password_file and a pkcs11: key: a token key has no password file (its PIN comes from pin-source in the URI, BYOK_PKCS11_PIN or the prompt)');
+  }
+  return key;
 }
 
 type RawRow = { row: number; fields: Partial<Record<(typeof FIELDS)[number], string>> };

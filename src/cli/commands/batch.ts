@@ -7,10 +7,13 @@ import { TOOLKIT_NAME, TOOLKIT_VERSION } from '../../transfer/version.js';
 import { flag, integer, required, str, type CommandSpec } from '../args.js';
 import { kv, type Command, type Ctx } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.js';
-import { readInputFile, writeFileAtomic } from '../files.js';
+import { readInputFile, syncDir, writeFileAtomic } from '../files.js';
 import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
-import { runBatch, scanOutputFolder } from '../batch/run.js';
+import { runBatch, scanOutputFolder, type BatchRun } from '../batch/run.js';
+import { runTokenRows } from '../batch/token-rows.js';
+import type { ManifestRow } from '../batch/manifest.js';
+import { isPkcs11Uri, TOKEN_OPTIONS, withTokenCleanup } from '../pkcs11.js';
 import { defaultJobs } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
 import { PAIRWISE_HELP } from './wrap.js';
@@ -21,7 +24,8 @@ const spec: CommandSpec = {
   usage: ['byok batch --kek FILE --manifest FILE --out-dir DIR [--jobs N] [--kid URL] [--force] [--pairwise-test] [--report FILE]'],
   description:
     'The manifest is CSV with the header name,key,password_file,kid (only key is required; paths are\n' +
-    'relative to the manifest) or a JSON array of objects with those fields. Each row becomes\n' +
+    'relative to the manifest; a key may be a pkcs11: URI, wrapped inside its token) or a JSON\n' +
+    'array of objects with those fields. Each row becomes\n' +
     '<name>.byok in DIR (name defaults to the key file name) or a reported error: no row is skipped\n' +
     'silently. Encrypted keys take their row\'s password_file, else BYOK_PASSWORD.\n' +
     'Re-running resumes: an existing output that parses and fits this KEK, kid and key is kept;\n' +
@@ -35,6 +39,7 @@ const spec: CommandSpec = {
     jobs: { type: 'string', arg: 'N', help: `threads computing: this one and N − 1 workers (default: ${defaultJobs()},\nthe CPU count here); 1 runs everything in one thread` },
     force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
+    ...TOKEN_OPTIONS,
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
   },
   examples: [
@@ -64,6 +69,40 @@ function progressBar(ctx: Ctx, total: number): { update(done: number, failed: nu
       ctx.io.stderr.write('\r' + ' '.repeat(70) + '\r');
     },
   };
+}
+
+/**
+ * File rows on the worker pool (runBatch), then pkcs11: rows on this thread (token-rows.ts); results in
+ * manifest order either way.
+ */
+async function runAll(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, ctx: Ctx, allowZeroPaddedKwp: boolean, progress: (done: number, failed: number) => void): Promise<BatchRun> {
+  const started = performance.now();
+  const tokenAt: number[] = [];
+  const fileAt: number[] = [];
+  rows.forEach((r, i) => (isPkcs11Uri(r.key) ? tokenAt : fileAt).push(i));
+  const results = new Array<RowResult>(rows.length);
+  let fileDone = 0;
+  let fileFailed = 0;
+  if (fileAt.length > 0) {
+    const files = await runBatch(cfg, fileAt.map((i) => rows[i]!), jobs, (d, f) => {
+      fileDone = d;
+      fileFailed = f;
+      progress(d, f);
+    });
+    files.results.forEach((r, k) => (results[fileAt[k]!] = r));
+  }
+  if (tokenAt.length > 0) {
+    let done = 0;
+    let failedRows = 0;
+    await withTokenCleanup(() => runTokenRows(cfg, tokenAt.map((i) => rows[i]!), ctx, allowZeroPaddedKwp, (k, r) => {
+      results[tokenAt[k]!] = r;
+      done++;
+      if (r.status === 'failed') failedRows++;
+      progress(fileDone + done, fileFailed + failedRows);
+    }));
+    syncDir(cfg.outDir);
+  }
+  return { results, seconds: (performance.now() - started) / 1000 };
 }
 
 export const batchCommand: Command = {
@@ -109,7 +148,7 @@ export const batchCommand: Command = {
     const bar = progressBar(ctx, rows.length);
     let run;
     try {
-      run = await runBatch(cfg, rows, jobs, (d, f) => bar.update(d, f));
+      run = await runAll(cfg, rows, jobs, ctx, flag(v, 'allow-zero-padded-kwp'), (d, f) => bar.update(d, f));
     } finally {
       bar.end();
       envPassword?.fill(0);

@@ -4,9 +4,10 @@ import { batchCommand } from './batch.js';
 import { demoCommand } from './demo.js';
 import { inspectCommand } from './inspect.js';
 import { kekCommand } from './kek.js';
+import { pkcs11Command } from './pkcs11.js';
 import { unwrapCommand, verifyCommand } from './unwrap.js';
 import { wrapCommand } from './wrap.js';
 
 export const COMMANDS: readonly Command[] = [
-  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, demoCommand,
+  wrapCommand, inspectCommand, kekCommand, unwrapCommand, verifyCommand, batchCommand, pkcs11Command, demoCommand,
 ];

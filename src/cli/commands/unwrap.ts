@@ -3,12 +3,15 @@ import type { ByokErrorCode } from '../../errors.js';
 import { wipeTargetKey } from '../../keys/index.js';
 import { readByok } from '../../transfer/read.js';
 import { readUnwrappedMaterial, unwrapByok, verifyByok } from '../../transfer/unwrap.js';
-import { flag, required, str, type CommandSpec } from '../args.js';
-import { kv, type Command } from '../context.js';
+import { redactPkcs11Uri } from '../../pkcs11/index.js';
+import { verifyByokAgainstTokenKey } from '../../transfer/token.js';
+import { flag, required, str, type ArgValues, type CommandSpec } from '../args.js';
+import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../files.js';
 import { readKeyFile } from '../inputs.js';
 import { passwordSource, type PasswordSource } from '../password.js';
+import { isPkcs11Uri, openTokenKey, refuseFileOptions, withTokenCleanup } from '../pkcs11.js';
 import { KEY_READ_OPTIONS, readOptionsFrom } from './wrap.js';
 import { ByokError } from '../../errors.js';
 import type { RsaPrivateKey } from '../../core/index.js';
@@ -101,6 +104,30 @@ export const unwrapCommand: Command = {
   },
 };
 
+/** `verify --key pkcs11:…`: the blob against the token's key, by its public half or one AES block. */
+async function verifyTokenKey(v: ArgValues, ctx: Ctx, kekKeyPath: string, uri: string, byokPath: string): Promise<CommandResult> {
+  refuseFileOptions(v, verifySpec.name);
+  const parsed = readByok(readInputFile(byokPath, '.byok file'));
+  const priv = await readKekPrivate(kekKeyPath, str(v, 'kek-password-file'), ctx);
+  try {
+    return await withTokenCleanup(async () => {
+      const { session, key } = await openTokenKey(uri, ctx);
+      try {
+        const r = verifyByokAgainstTokenKey(parsed, priv, session, key);
+        const what = describeKind(r.kind, r.bits, r.curve);
+        const how = key.kind === 'oct' ? 'encrypts a test block as the token\'s key does' : 'has the public key of the token\'s key';
+        ctx.say(`OK: ${byokPath} opens to the token's ${what}${key.label === undefined ? '' : ` ${JSON.stringify(key.label)}`} (the key inside ${how}).`);
+        if (r.zeroPadding !== undefined) ctx.say(`Note: the key's encoding is followed by ${r.zeroPadding} zero byte(s): the token zero-padded it before its RFC 5649 wrap (SoftHSM < 2.7).`);
+        return { exitCode: EXIT_OK, json: { byok: byokPath, key: redactPkcs11Uri(uri), match: r.match, kind: r.kind, bits: r.bits, curve: r.curve ?? null, zeroPadding: r.zeroPadding ?? 0 } };
+      } finally {
+        session.close();
+      }
+    });
+  } finally {
+    wipeRsaComponents(priv);
+  }
+}
+
 const verifySpec: CommandSpec = {
   name: 'verify',
   summary: 'check that a .byok opens to exactly a given key (rehearsals)',
@@ -110,11 +137,14 @@ const verifySpec: CommandSpec = {
     'Exit 0 only when it is that key; 1 when it opens to another key or does not open with this KEK.',
   options: {
     ...KEK_KEY_OPTIONS,
-    key: { type: 'string', arg: 'FILE', help: 'the key that should be inside' },
+    key: { type: 'string', arg: 'FILE|URI', help: 'the key that should be inside: a key file, or a pkcs11: URI' },
     ...KEY_READ_OPTIONS,
   },
   positionals: ['FILE.byok'],
-  examples: ['byok verify --kek-key test-kek.pem --key signing-key.pem signing-key.byok'],
+  examples: [
+    'byok verify --kek-key test-kek.pem --key signing-key.pem signing-key.byok',
+    'byok verify --kek-key test-kek.pem --key "pkcs11:token=rehearsal;object=signing-2024?module-path=/usr/lib/softhsm/libsofthsm2.so" signing-2024.byok',
+  ],
 };
 
 export const verifyCommand: Command = {
@@ -125,6 +155,7 @@ export const verifyCommand: Command = {
     const kekKeyPath = required(verifySpec, v, 'kek-key', "the test KEK's private key");
     const keyPath = required(verifySpec, v, 'key', 'the key the blob should hold');
     const byokPath = args.positionals[0]!;
+    if (isPkcs11Uri(keyPath)) return verifyTokenKey(v, ctx, kekKeyPath, keyPath, byokPath);
     const { transportPath, ...readOpts } = readOptionsFrom(v, verifySpec);
     if (transportPath !== undefined) throw new ByokError('USAGE', "--transport-key is for 'byok wrap'; give verify the plain key file");
     const parsed = readByok(readInputFile(byokPath, '.byok file'));

@@ -2,12 +2,15 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { wipeTargetKey, type ReadTargetKeyOptions } from '../../keys/index.js';
 import { wrapForAzure, type AzureWrapResult } from '../../transfer/wrap.js';
-import { flag, integer, required, str, type CommandSpec } from '../args.js';
-import { kv, type Command } from '../context.js';
+import type { Kek } from '../../kek/index.js';
+import { wrapTokenKeyForAzure } from '../../transfer/token.js';
+import { flag, integer, required, str, type ArgValues, type CommandSpec } from '../args.js';
+import { kv, type Command, type Ctx } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
 import { readKekFile, readKeyFile, readTransportKeyFile } from '../inputs.js';
 import { passwordSource } from '../password.js';
+import { defaultTokenOutPath, isPkcs11Uri, openTokenKey, refuseFileOptions, TOKEN_OPTIONS, withTokenCleanup } from '../pkcs11.js';
 import { ByokError } from '../../errors.js';
 
 export const PAIRWISE_HELP =
@@ -25,18 +28,21 @@ export const KEY_READ_OPTIONS = {
 const spec: CommandSpec = {
   name: 'wrap',
   summary: 'wrap a key for an Azure KEK into a .byok file',
-  usage: ['byok wrap --kek FILE --key FILE [--kid URL] [--out FILE|-] [options]'],
+  usage: ['byok wrap --kek FILE --key FILE [--kid URL] [--out FILE|-] [options]', 'byok wrap --kek FILE --key pkcs11:URI [--kid URL] [--out FILE|-]'],
   description:
     'Reads the KEK (az keyvault key download output, az keyvault key show JSON, JWK, certificate) and the\n' +
     'key to import (PKCS#8, PKCS#1, SEC1, PKCS#12, JWK, raw AES; encrypted or not), wraps it with\n' +
     'CKM_RSA_AES_KEY_WRAP (RSA-OAEP SHA-1 + AES-256 key wrap with padding) and writes the .byok\n' +
     '(mode 0600, never over an existing file without --force). Prints the KEK fingerprint to compare\n' +
-    'out of band, and the az command that imports the file.',
+    'out of band, and the az command that imports the file.\n' +
+    'With --key pkcs11:token=…;object=…?module-path=… the key never leaves the token in clear: the token\n' +
+    'wraps it (PIN from pin-source in the URI, BYOK_PKCS11_PIN, or a prompt; see the README).',
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
-    key: { type: 'string', arg: 'FILE', help: 'the key to import' },
+    key: { type: 'string', arg: 'FILE|URI', help: 'the key to import: a key file, or a pkcs11: URI (RFC 7512)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     ...KEY_READ_OPTIONS,
+    ...TOKEN_OPTIONS,
     ops: { type: 'string', arg: 'LIST', help: 'key operations, comma separated (default: RSA all six, EC sign,verify,\nAES encrypt,decrypt,wrapKey,unwrapKey)' },
     name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed az command' },
     out: { type: 'string', arg: 'FILE|-', help: 'output file (default: <key file name>.byok beside the key);\n- writes the .byok to stdout' },
@@ -47,6 +53,7 @@ const spec: CommandSpec = {
     'KID=$(az keyvault key show --vault-name contoso --name KEKforBYOK --query key.kid -o tsv)',
     'byok wrap --kek kek.pem --kid "$KID" --key signing-key.pem',
     'BYOK_PASSWORD=… byok wrap --kek kek.pem --kid "$KID" --key export.p12 --key-index 1 --out k1.byok',
+    'byok wrap --kek kek.json --key "pkcs11:token=prod-hsm;object=signing-2024;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin"',
   ],
 };
 
@@ -79,7 +86,58 @@ export function defaultOutPath(keyPath: string): string {
 
 export function describeTarget(r: AzureWrapResult['summary']['target']): string {
   const what = r.kind === 'rsa' ? `RSA-${r.bits} private key` : r.kind === 'ec' ? `EC ${r.curve ?? ''} private key` : `AES-${r.bits} key`;
-  return `${what} (read as ${r.format})`;
+  return `${what} (${r.format === 'pkcs11' ? 'wrapped inside the PKCS#11 token' : `read as ${r.format}`})`;
+}
+
+interface Produced {
+  readonly result: AzureWrapResult;
+  readonly out: string;
+  readonly pairwise: boolean;
+}
+
+type WrapOpts = { keyOps?: string[]; keyName?: string };
+
+function byokPathFor(out: string): string {
+  return out === '-' ? '<file>.byok' : out;
+}
+
+/** A key file: read it (asking for its password when needed), wrap it in the core. */
+async function wrapFromFile(v: ArgValues, ctx: Ctx, kek: Kek, keyPath: string, opts: WrapOpts): Promise<Produced> {
+  if (flag(v, 'allow-zero-padded-kwp')) throw new ByokError('USAGE', "--allow-zero-padded-kwp is for pkcs11: keys (a token's key wrap), not key files: see 'byok wrap --help'");
+  const out = str(v, 'out') ?? defaultOutPath(keyPath);
+  const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
+  const pw = passwordSource(str(v, 'password-file'), ctx.io);
+  let transportKey: Uint8Array | undefined;
+  try {
+    transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
+    const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
+    try {
+      const result = wrapForAzure(kek, target, { byokPath: byokPathFor(out), ...opts });
+      return { result, out, pairwise: readOpts.pairwiseTest === true && result.summary.target.kind === 'rsa' };
+    } finally {
+      wipeTargetKey(target);
+    }
+  } finally {
+    transportKey?.fill(0);
+    pw.wipe();
+  }
+}
+
+/** A pkcs11: URI: the token wraps the key inside itself. */
+async function wrapFromToken(v: ArgValues, ctx: Ctx, kek: Kek, uri: string, opts: WrapOpts): Promise<Produced> {
+  refuseFileOptions(v, spec.name);
+  return withTokenCleanup(async () => {
+    const { session, key } = await openTokenKey(uri, ctx);
+    try {
+      const out = str(v, 'out') ?? defaultTokenOutPath(key);
+      const result = wrapTokenKeyForAzure(kek, session, key, {
+        byokPath: byokPathFor(out), ...opts, ...(flag(v, 'allow-zero-padded-kwp') ? { allowZeroPaddedKwp: true } : {}),
+      });
+      return { result, out, pairwise: false };
+    } finally {
+      session.close();
+    }
+  });
 }
 
 export const wrapCommand: Command = {
@@ -87,61 +145,45 @@ export const wrapCommand: Command = {
   async run(args, ctx) {
     const v = args.values;
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
-    const keyPath = required(spec, v, 'key', 'the key file to wrap');
-    const out = str(v, 'out') ?? defaultOutPath(keyPath);
-    if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
+    const keyPath = required(spec, v, 'key', 'the key file to wrap, or a pkcs11: URI');
+    if (str(v, 'out') === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
     const ops = str(v, 'ops')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
+    const name = str(v, 'name');
     const kek = readKekFile(kekPath, str(v, 'kid'));
-    const pw = passwordSource(str(v, 'password-file'), ctx.io);
-    let transportKey: Uint8Array | undefined;
-    try {
-      transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
-      const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
-      let result: AzureWrapResult;
-      try {
-        const name = str(v, 'name');
-        result = wrapForAzure(kek, target, {
-          byokPath: out === '-' ? '<file>.byok' : out,
-          ...(ops === undefined ? {} : { keyOps: ops }),
-          ...(name === undefined ? {} : { keyName: name }),
-        });
-      } finally {
-        wipeTargetKey(target);
-      }
-      if (out === '-') {
-        ctx.stdoutCarriesData();
-        await ctx.writeData(result.bytes);
-      } else {
-        writeFileAtomic(out, result.bytes, { force: flag(v, 'force') });
-      }
-      const s = result.summary;
-      const pairwise = readOpts.pairwiseTest === true && s.target.kind === 'rsa';
-      for (const line of kv([
-        ['KEK', `RSA ${s.kek.bits}, ${s.kek.kid}`],
-        ['', `SHA-256 fingerprint ${s.kek.fingerprint}`],
-        ['Target', `${describeTarget(s.target)}${pairwise ? ', pairwise test passed' : ''}`],
-        ['Import as', `${s.target.kty}${s.target.curve ? ` ${s.target.curve}` : ''}, operations ${s.target.keyOps.join(' ')}`],
-        ['Wrote', out === '-' ? 'stdout' : `${out} (${result.bytes.length} bytes, mode 0600)`],
-      ])) ctx.say(line);
-      ctx.say();
-      ctx.say('Compare the fingerprint with the one the key vault owner reads to you, then import:');
-      ctx.say(`  ${result.azCommand}`);
-      return {
-        exitCode: EXIT_OK,
-        json: {
-          out: out === '-' ? null : out,
-          bytes: result.bytes.length,
-          kek: s.kek,
-          target: s.target,
-          pairwiseTest: pairwise,
-          azCommand: result.azCommand,
-          importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
-        },
-      };
-    } finally {
-      transportKey?.fill(0);
-      pw.wipe();
+    const opts: WrapOpts = { ...(ops === undefined ? {} : { keyOps: ops }), ...(name === undefined ? {} : { keyName: name }) };
+    const { result, out, pairwise } = isPkcs11Uri(keyPath)
+      ? await wrapFromToken(v, ctx, kek, keyPath, opts)
+      : await wrapFromFile(v, ctx, kek, keyPath, opts);
+    if (out === '-') {
+      ctx.stdoutCarriesData();
+      await ctx.writeData(result.bytes);
+    } else {
+      writeFileAtomic(out, result.bytes, { force: flag(v, 'force') });
     }
+    const s = result.summary;
+    for (const line of kv([
+      ['KEK', `RSA ${s.kek.bits}, ${s.kek.kid}`],
+      ['', `SHA-256 fingerprint ${s.kek.fingerprint}`],
+      ['Target', `${describeTarget(s.target)}${pairwise ? ', pairwise test passed' : ''}`],
+      ['Import as', `${s.target.kty}${s.target.curve ? ` ${s.target.curve}` : ''}, operations ${s.target.keyOps.join(' ')}`],
+      ['Wrote', out === '-' ? 'stdout' : `${out} (${result.bytes.length} bytes, mode 0600)`],
+      ...(result.warnings ?? []).map((w) => ['Warning', w] as const),
+    ])) ctx.say(line);
+    ctx.say();
+    ctx.say('Compare the fingerprint with the one the key vault owner reads to you, then import:');
+    ctx.say(`  ${result.azCommand}`);
+    return {
+      exitCode: EXIT_OK,
+      json: {
+        out: out === '-' ? null : out,
+        bytes: result.bytes.length,
+        kek: s.kek,
+        target: s.target,
+        pairwiseTest: pairwise,
+        ...(result.warnings === undefined ? {} : { warnings: result.warnings }),
+        azCommand: result.azCommand,
+        importRequest: { ...result.importRequest, key: { ...result.importRequest.key } },
+      },
+    };
   },
 };
