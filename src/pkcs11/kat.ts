@@ -32,8 +32,8 @@ import type { SessionInternals } from './session.js';
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
 /** AES-256 KEK 00 01 … 1f (byok-formats.md §6). */
-const KWP_KAT_KEK = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
-const KWP_KAT_CASES: readonly { keyType: number; value: Buffer; wrapped: Buffer; zeroPadded?: Buffer }[] = [
+export const KWP_KAT_KEK = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+export const KWP_KAT_CASES: readonly { keyType: number; value: Buffer; wrapped: Buffer; zeroPadded?: Buffer }[] = [
   // byok-formats.md §6 (same output from node:crypto, pyca and the OpenSSL CLI; test/pkcs11/kat.test.ts re-checks).
   { keyType: CKK_AES, value: hex('00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f'), wrapped: hex('4a8029243027353b0694cf1bd8fc745bb0ce8a739b19b1960b12426d4c39cfeda926d103ab34e9f6') },
   // RFC 5649 §6's 20-byte plaintext under the AES-256 KEK above, and the same with 4 zero bytes appended
@@ -172,7 +172,7 @@ export function oaepMechanism(s: SessionInternals, hash: OaepHashName): { mechan
   return { mechanism: CKM_RSA_PKCS_OAEP, parameter: { type: s.binding.CK_PARAMS_RSA_OAEP, hashAlg: h.hashAlg, mgf: h.mgf, source: CKZ_DATA_SPECIFIED } };
 }
 
-const OAEP_KAT_AES = hex('8f3a1c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3a5c7e9b0d2f4a6c8e1b');
+export const OAEP_KAT_AES = hex('8f3a1c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3a5c7e9b0d2f4a6c8e1b');
 
 /**
  * Proves CKM_RSA_PKCS_OAEP with `hash` works and honours the hash (once per hash per session). Returns

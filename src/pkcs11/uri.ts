@@ -160,6 +160,7 @@ export function parsePkcs11Uri(text: string): Pkcs11Uri {
     for (const attr of path.split(';')) {
       const [name, raw] = splitAttr(attr, 'path');
       once(name, 'path');
+      if (QUERY_KNOWN.includes(name)) throw invalid(`"${name}" is a query attribute: put it after "?"`);
       const bytes = decodeValue(raw, 'path', name);
       const textKey = PATH_TEXT[name];
       if (textKey !== undefined) {
@@ -178,8 +179,6 @@ export function parsePkcs11Uri(text: string): Pkcs11Uri {
         const m = /^([0-9]{1,3})(?:\.([0-9]{1,3}))?$/.exec(utf8(bytes, name));
         if (!m || Number(m[1]) > 255 || Number(m[2] ?? 0) > 255) throw invalid('attribute "library-version" must be MAJOR or MAJOR.MINOR, each 0 to 255');
         out.libraryVersion = { major: Number(m[1]), minor: Number(m[2] ?? 0) };
-      } else if (QUERY_KNOWN.includes(name)) {
-        throw invalid(`"${name}" is a query attribute: put it after "?"`);
       } else {
         out.vendor.push({ name, value: utf8(bytes, name), part: 'path' });
       }
@@ -279,7 +278,7 @@ export function formatPkcs11Uri(u: Omit<Partial<Pkcs11Uri>, 'vendor'>): string {
   const query: string[] = [];
   if (u.modulePath !== undefined) query.push(`module-path=${encode(u.modulePath, FORMAT_SAFE_QUERY)}`);
   if (u.moduleName !== undefined) query.push(`module-name=${encode(u.moduleName, FORMAT_SAFE_QUERY)}`);
-  if (u.pinSource !== undefined) query.push(`pin-source=${encode(`file:${u.pinSource}`, FORMAT_SAFE_QUERY)}`);
+  if (u.pinSource !== undefined) query.push(`pin-source=${encode(u.pinSource, FORMAT_SAFE_QUERY)}`); // an absolute path: no file: URI decoding to undo
   return `${PKCS11_SCHEME}${path.join(';')}${query.length > 0 ? `?${query.join('&')}` : ''}`;
 }
 
