@@ -34,6 +34,24 @@ function checkInput(input: unknown, name = 'input'): asserts input is Uint8Array
   }
 }
 
+/**
+ * A plain Uint8Array over the same bytes. Node's Buffer.slice() returns a view, not a copy, so the copies
+ * intake makes with .slice() (and wipes) would be the caller's own bytes if a Buffer came in.
+ */
+function plainView(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/** The options with any byte fields as plain Uint8Array views (see plainView). */
+function plainOptions(opts: ReadTargetKeyOptions): ReadTargetKeyOptions {
+  const { password, transportKey } = opts;
+  return {
+    ...opts,
+    ...(password instanceof Uint8Array ? { password: plainView(password) } : {}),
+    ...(transportKey === undefined ? {} : { transportKey: plainView(transportKey) }),
+  };
+}
+
 function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (typeof opts !== 'object' || opts === null) throw argError('"opts" expected an object');
   const o = opts as Record<string, unknown>;
@@ -164,9 +182,11 @@ function buildTarget(k: NormalizedKey, source: KeySource): TargetKey {
  * `path`), UNSUPPORTED_KEY_TYPE, UNSUPPORTED_CURVE, EXPLICIT_CURVE_PARAMETERS, MULTI_PRIME_RSA,
  * INVALID_RSA_KEY, INVALID_EC_KEY, UNSUPPORTED_TARGET_SIZE, TRANSPORT_* and the pbe codes.
  */
-export function readTargetKey(input: Uint8Array, opts: ReadTargetKeyOptions = {}): TargetKey {
-  checkInput(input);
-  checkOptions(opts);
+export function readTargetKey(bytes: Uint8Array, options: ReadTargetKeyOptions = {}): TargetKey {
+  checkInput(bytes);
+  checkOptions(options);
+  const input = plainView(bytes);
+  const opts = plainOptions(options);
   if (opts.transportKey !== undefined && opts.format !== undefined && opts.format !== 'wrapped') {
     throw argError(`"transportKey" means the input is a wrapped export: use format "wrapped" (or none), not "${opts.format}"`);
   }
@@ -227,8 +247,9 @@ function readInner(plaintext: Uint8Array, opts: ReadTargetKeyOptions): TargetKey
  * What a file is, whether it needs a password, and which keys it holds when that is visible without
  * one — for a UI that shows a password field or a key picker. Never decrypts.
  */
-export function inspectKeyFile(input: Uint8Array): KeyFileInfo {
-  checkInput(input);
+export function inspectKeyFile(bytes: Uint8Array): KeyFileInfo {
+  checkInput(bytes);
+  const input = plainView(bytes);
   const none = passwords(undefined);
   let opened: Opened;
   try {
@@ -246,9 +267,10 @@ export function inspectKeyFile(input: Uint8Array): KeyFileInfo {
 }
 
 /** Every key in a file with its kind (decrypting with `password` where needed). */
-export function listKeys(input: Uint8Array, password?: string | Uint8Array): KeyListing[] {
-  checkInput(input);
-  const pw = passwords(password);
+export function listKeys(bytes: Uint8Array, password?: string | Uint8Array): KeyListing[] {
+  checkInput(bytes);
+  const input = plainView(bytes);
+  const pw = passwords(password instanceof Uint8Array ? plainView(password) : password);
   let opened: Opened | undefined;
   try {
     opened = openKeyFile(input, {}, pw);
