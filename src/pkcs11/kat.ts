@@ -92,7 +92,7 @@ export function wrapMechanisms(s: SessionInternals): Set<number> {
 }
 
 /** Runs the RFC 5649 test on one mechanism: how it conforms, or why it does not. */
-function kwpKat(s: SessionInternals, mechanism: number): KwpConformance | { why: string } {
+export function kwpKat(s: SessionInternals, mechanism: number): KwpConformance | { why: string } {
   const { api, session } = s.conn;
   let kek: Buffer;
   try {

@@ -194,6 +194,15 @@ function openToken(pkcs11js: typeof Pkcs11Types, p11: Pkcs11Types.PKCS11, librar
   } catch (e) {
     if (!(e instanceof pkcs11js.Pkcs11Error) || e.code !== 0x100) throw e; // CKR_USER_ALREADY_LOGGED_IN: another token of the lab
   }
+  return tokenOps(pkcs11js, p11, session, { library, label, pin });
+}
+
+/**
+ * The operations of SoftHsm on any logged-in read/write session of any PKCS#11 module (SoftHSM, NSS):
+ * generic PKCS#11, nothing SoftHSM-specific.
+ */
+export function tokenOps(pkcs11js: typeof Pkcs11Types, p11: Pkcs11Types.PKCS11, session: Buffer, meta: { library: string; label: string; pin: string }): SoftHsm {
+  const { library, label, pin } = meta;
 
   const oaepSha1 = { mechanism: CKM_RSA_PKCS_OAEP, parameter: { type: pkcs11js.CK_PARAMS_RSA_OAEP, hashAlg: CKM_SHA_1, mgf: CKG_MGF1_SHA1, source: CKZ_DATA_SPECIFIED } };
 
