@@ -117,3 +117,16 @@ export function releaseModule(path: string): void {
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160);
 }
+
+/** Finalizes every module this process initialized, whatever its references (for signal handlers and exit). */
+export function finalizeAllModules(): void {
+  for (const m of modules.values()) {
+    m.refs = 0;
+    try {
+      if (m.owner) m.api.C_Finalize();
+    } catch {
+      /* best effort on the way out */
+    }
+    m.owner = false;
+  }
+}

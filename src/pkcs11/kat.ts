@@ -56,6 +56,9 @@ export interface KwpChoice {
 /** Candidates for RFC 5649, in the order tried. */
 export const KWP_CANDIDATES = [CKM_AES_KEY_WRAP_KWP, CKM_AES_KEY_WRAP_PAD, CKM_VENDOR_LUNA_AES_KWP] as const;
 
+/** The wrapping mechanisms this folder may use: only these are asked about (C_GetMechanismInfo). */
+const WRAP_MECHANISMS_USED: readonly number[] = [...KWP_CANDIDATES, CKM_RSA_PKCS_OAEP];
+
 type Template = { type: number; value: number | boolean | Buffer }[];
 
 const secretTemplate = (keyType: number, value: Buffer, extra: Template): Template => [
@@ -72,7 +75,7 @@ function listedWrapMechanisms(s: SessionInternals): Set<number> {
     throw pkcs11Failure(e, 'listing the token\'s mechanisms');
   }
   const out = new Set<number>();
-  for (const m of list) {
+  for (const m of list.filter((x) => WRAP_MECHANISMS_USED.includes(x))) {
     try {
       if ((api.C_GetMechanismInfo(slot, m).flags & CKF_WRAP) !== 0) out.add(m);
     } catch {
@@ -82,7 +85,7 @@ function listedWrapMechanisms(s: SessionInternals): Set<number> {
   return out;
 }
 
-/** Mechanisms (of KWP_CANDIDATES and CKM_RSA_PKCS_OAEP) this token lists for wrapping. */
+/** Which of KWP_CANDIDATES and CKM_RSA_PKCS_OAEP this token lists with CKF_WRAP. */
 export function wrapMechanisms(s: SessionInternals): Set<number> {
   const memo = s.memo.get('wrap-mechanisms') as Set<number> | undefined;
   if (memo !== undefined) return memo;

@@ -6,7 +6,7 @@
 // key) but no token objects, so the token's contents cannot change whatever happens here.
 import { readFileSync, statSync } from 'node:fs';
 import { ByokError } from '../errors.js';
-import { acquireModule, loadBinding, releaseModule, type Pkcs11Api, type Pkcs11Binding } from './binding.js';
+import { acquireModule, finalizeAllModules, loadBinding, releaseModule, type Pkcs11Api, type Pkcs11Binding } from './binding.js';
 import {
   CKF_LOGIN_REQUIRED, CKF_PROTECTED_AUTHENTICATION_PATH, CKF_SERIAL_SESSION, CKF_TOKEN_INITIALIZED, CKF_USER_PIN_FINAL_TRY,
   CKF_USER_PIN_LOCKED, CKR_PIN_INCORRECT, CKR_PIN_LEN_RANGE, CKR_PIN_LOCKED, CKR_USER_ALREADY_LOGGED_IN, CKU_USER,
@@ -83,9 +83,13 @@ export interface SessionInternals extends TokenSession {
 
 const open = new Set<SessionInternals>();
 
-/** Closes every open token session (destroying its session objects). For signal handlers and exit. */
+/**
+ * Closes every open token session (destroying its session objects), then finalizes every module this
+ * process initialized, including one a session is still being opened on. For signal handlers and exit.
+ */
 export function closeAllTokenSessions(): void {
   for (const s of [...open]) s.close();
+  finalizeAllModules();
 }
 
 function trimmed(s: string): string {
@@ -189,7 +193,7 @@ async function pinFor(u: Pkcs11Uri, token: TokenDescription, given: PinInput | u
   return given(token);
 }
 
-function login(api: Pkcs11Api, session: Buffer, slot: Buffer, token: TokenDescription, pin: Uint8Array | undefined): boolean {
+export function login(api: Pkcs11Api, session: Buffer, slot: Buffer, token: TokenDescription, pin: Uint8Array | undefined): boolean {
   if (token.pinLocked) {
     throw new ByokError('PKCS11_PIN_LOCKED', `the user PIN of token ${JSON.stringify(token.label)} is locked (too many wrong PINs): the token's security officer must unlock it`);
   }
