@@ -99,9 +99,23 @@ const bool = (b: Buffer | undefined): boolean => b !== undefined && b.length > 0
 
 const COMMON = [CKA_CLASS, CKA_KEY_TYPE, CKA_LABEL, CKA_ID, CKA_EXTRACTABLE, CKA_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_WRAP_WITH_TRUSTED] as const;
 
-/** Reads what a key is from its public attributes. */
-export function describeKey(c: Conn, h: Buffer): TokenKey {
-  const a = attrs(c, h, COMMON);
+/** Attributes a key directory reads with COMMON for each key type, so describing needs no further call. */
+const BY_TYPE: readonly { readonly cls: number; readonly keyType: number; readonly extra: readonly number[] }[] = [
+  { cls: CKO_PRIVATE_KEY, keyType: CKK_RSA, extra: [CKA_MODULUS, CKA_PUBLIC_EXPONENT] },
+  { cls: CKO_PRIVATE_KEY, keyType: CKK_EC, extra: [CKA_EC_PARAMS] },
+  { cls: CKO_SECRET_KEY, keyType: CKK_AES, extra: [CKA_VALUE_LEN] },
+];
+
+type Known = ReadonlyMap<number, Buffer | undefined>;
+
+/** The attributes from `known` when it has them all, else read from the token. */
+function read(c: Conn, h: Buffer, known: Known | undefined, types: readonly number[]): Known {
+  return known !== undefined && types.every((t) => known.has(t)) ? known : attrs(c, h, types);
+}
+
+/** Reads what a key is from its public attributes (`known`: attributes already read, by a directory). */
+export function describeKey(c: Conn, h: Buffer, known?: Known): TokenKey {
+  const a = read(c, h, known, COMMON);
   const cls = ulong(a.get(CKA_CLASS));
   if (cls !== CKO_PRIVATE_KEY && cls !== CKO_SECRET_KEY) {
     throw new ByokError('PKCS11_UNSUPPORTED_KEY', 'the URI names an object that is neither a private nor a secret key: only those can be imported into a cloud HSM');
@@ -121,7 +135,7 @@ export function describeKey(c: Conn, h: Buffer): TokenKey {
     ...(labelBytes === undefined || labelBytes.length === 0 ? {} : { label: labelBytes.toString('utf8') }),
   };
   if (base.class === 'private' && keyTypeNum === CKK_RSA) {
-    const r = attrs(c, h, [CKA_MODULUS, CKA_PUBLIC_EXPONENT]);
+    const r = read(c, h, known, [CKA_MODULUS, CKA_PUBLIC_EXPONENT]);
     const n = r.get(CKA_MODULUS);
     const e = r.get(CKA_PUBLIC_EXPONENT);
     if (n === undefined) return { ...base, kind: 'rsa' };
@@ -129,21 +143,21 @@ export function describeKey(c: Conn, h: Buffer): TokenKey {
     return { ...base, kind: 'rsa', bits: bitLengthVarTime(nb), ...(e === undefined ? {} : { publicKey: rsaSpki(strip(nb), strip(new Uint8Array(e))) }) };
   }
   if (base.class === 'private' && keyTypeNum === CKK_EC) {
-    const params = attr(c, h, CKA_EC_PARAMS);
+    const params = read(c, h, known, [CKA_EC_PARAMS]).get(CKA_EC_PARAMS);
     const oid = params === undefined ? undefined : curveOid(params);
-    const known = oid === undefined ? undefined : curveByOid(oid);
-    if (known === undefined) {
+    const curve = oid === undefined ? undefined : curveByOid(oid);
+    if (curve === undefined) {
       const name = oid === undefined ? undefined : OTHER_CURVES[oid] ?? oid;
       return { ...base, ...(name === undefined ? {} : { curve: name }) };
     }
     const point = ecPublicPoint(c, base.id, base.label, params!);
     return {
-      ...base, kind: 'ec', bits: known.bits, curve: known.name as AzureCurve,
-      ...(point === undefined ? {} : { publicKey: ecSpki(known, uncompressedPoint(known, point, 'CKA_EC_POINT')) }),
+      ...base, kind: 'ec', bits: curve.bits, curve: curve.name as AzureCurve,
+      ...(point === undefined ? {} : { publicKey: ecSpki(curve, uncompressedPoint(curve, point, 'CKA_EC_POINT')) }),
     };
   }
   if (base.class === 'secret' && keyTypeNum === CKK_AES) {
-    const len = ulong(attr(c, h, CKA_VALUE_LEN));
+    const len = ulong(read(c, h, known, [CKA_VALUE_LEN]).get(CKA_VALUE_LEN));
     return { ...base, kind: 'oct', ...(len === undefined ? {} : { bits: len * 8 }) };
   }
   if (base.class === 'secret') {
@@ -194,16 +208,38 @@ function ecPublicPoint(c: Conn, id: Uint8Array, label: string | undefined, param
   return bytes;
 }
 
-/** Whether the key is a token object (CKA_TOKEN): session objects of other sessions are never targets. */
-export function isTokenObject(c: Conn, h: Buffer): boolean {
-  return bool(attr(c, h, CKA_TOKEN));
+/** Label and id of every private and secret token key: read once, so that many lookups cost one scan. */
+export interface KeyDirectory {
+  readonly entries: readonly {
+    readonly handle: Buffer; readonly cls: number; readonly label: Buffer; readonly id: Buffer;
+    /** Its COMMON and type-specific attributes, so describing a key found here reads nothing more. */
+    readonly known: ReadonlyMap<number, Buffer | undefined>;
+  }[];
 }
 
 /**
- * The one private or secret key the URI names (object= label, id=, type=). Refuses a URI that names no
- * key, or one that matches none or several.
+ * Reads the directory. Tokens that store attributes encrypted (SoftHSM, for private objects) decrypt each
+ * object's label on every C_FindObjects that matches on it, so N lookups by label cost N scans; one
+ * directory costs one (bench:pkcs11 measured 37 ms per lookup among 200 keys before).
  */
-export function findKey(c: Conn, uri: Pkcs11Uri): TokenKey {
+export function keyDirectory(c: Conn): KeyDirectory {
+  const typed = new Map<string, readonly number[]>();
+  for (const t of BY_TYPE) {
+    for (const h of findObjects(c, [{ type: CKA_CLASS, value: t.cls }, { type: CKA_KEY_TYPE, value: t.keyType }, { type: CKA_TOKEN, value: true }])) typed.set(h.toString('hex'), t.extra);
+  }
+  const entries = [CKO_PRIVATE_KEY, CKO_SECRET_KEY].flatMap((cls) => findObjects(c, [{ type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true }]).map((handle) => {
+    const known = attrs(c, handle, [...COMMON, ...(typed.get(handle.toString('hex')) ?? [])]);
+    return { handle, cls, label: known.get(CKA_LABEL) ?? Buffer.alloc(0), id: known.get(CKA_ID) ?? Buffer.alloc(0), known };
+  }));
+  return { entries };
+}
+
+/**
+ * The one private or secret key the URI names (object= label, id=, type=): searched in the token, or in
+ * `dir` when given (the same match, on a directory read once). Refuses a URI that names no key, or one
+ * that matches none or several.
+ */
+export function findKey(c: Conn, uri: Pkcs11Uri, dir?: KeyDirectory): TokenKey {
   if (uri.object === undefined && uri.id === undefined) {
     throw new ByokError('PKCS11_URI_INVALID', 'the PKCS#11 URI names no key: add object=LABEL or id=%XX… (byok pkcs11 list shows the keys of a token)');
   }
@@ -211,11 +247,14 @@ export function findKey(c: Conn, uri: Pkcs11Uri): TokenKey {
     throw new ByokError('PKCS11_URI_INVALID', `type=${uri.type} names no key that can be imported: use type=private (RSA, EC) or type=secret-key (AES), or leave type out`);
   }
   const classes = uri.type === 'private' ? [CKO_PRIVATE_KEY] : uri.type === 'secret-key' ? [CKO_SECRET_KEY] : [CKO_PRIVATE_KEY, CKO_SECRET_KEY];
-  const match: { type: number; value: Buffer }[] = [
-    ...(uri.object === undefined ? [] : [{ type: CKA_LABEL, value: Buffer.from(uri.object, 'utf8') }]),
-    ...(uri.id === undefined ? [] : [{ type: CKA_ID, value: Buffer.from(uri.id) }]),
-  ];
-  const found = classes.flatMap((cls) => findObjects(c, [{ type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true }, ...match]));
+  const label = uri.object === undefined ? undefined : Buffer.from(uri.object, 'utf8');
+  const id = uri.id === undefined ? undefined : Buffer.from(uri.id);
+  const found: { handle: Buffer; known?: Known }[] = dir !== undefined
+    ? dir.entries.filter((e) => classes.includes(e.cls) && (label === undefined || e.label.equals(label)) && (id === undefined || e.id.equals(id)))
+    : classes.flatMap((cls) => findObjects(c, [
+      { type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true },
+      ...(label === undefined ? [] : [{ type: CKA_LABEL, value: label }]), ...(id === undefined ? [] : [{ type: CKA_ID, value: id }]),
+    ]).map((handle) => ({ handle })));
   const what = [uri.object === undefined ? undefined : `object=${JSON.stringify(uri.object)}`, uri.id === undefined ? undefined : `id=${hex(uri.id)}`, uri.type === undefined ? undefined : `type=${uri.type}`]
     .filter((x) => x !== undefined).join(' ');
   if (found.length === 0) {
@@ -224,7 +263,7 @@ export function findKey(c: Conn, uri: Pkcs11Uri): TokenKey {
   if (found.length > 1) {
     throw new ByokError('PKCS11_OBJECT_AMBIGUOUS', `${found.length} keys match ${what}: add id=… or type=private|secret-key to the URI so it names exactly one (byok pkcs11 list shows them)`);
   }
-  return describeKey(c, found[0]!);
+  return describeKey(c, found[0]!.handle, found[0]!.known);
 }
 
 /** Every private and secret key object of the token, described. */

@@ -12,7 +12,7 @@ import {
   CKF_USER_PIN_LOCKED, CKR_PIN_INCORRECT, CKR_PIN_LEN_RANGE, CKR_PIN_LOCKED, CKR_USER_ALREADY_LOGGED_IN, CKU_USER,
 } from './constants.js';
 import { asPkcs11Error, pkcs11Failure } from './errors.js';
-import { findKey, listKeys, type Conn, type TokenKey } from './keys.js';
+import { findKey, keyDirectory, listKeys, type Conn, type KeyDirectory, type TokenKey } from './keys.js';
 import { resolveModulePath } from './module-path.js';
 import { checkUsable, parsePkcs11Uri, type Pkcs11Uri } from './uri.js';
 
@@ -62,7 +62,10 @@ export interface TokenSession {
   readonly token: TokenDescription;
   /** Whether this session is in a user state (logged in, by us or before us): private keys are visible only then. */
   readonly loggedIn: boolean;
-  /** The one key the URI names (object=, id=, type=). */
+  /**
+   * The one key the URI names (object=, id=, type=). From the second call on, keys are looked up in a
+   * directory of the token's keys read once (label and id of each), not searched again each time.
+   */
   findKey(uri: Pkcs11Uri | string): TokenKey;
   listKeys(): TokenKey[];
   /** Destroys every session object created through this session, closes it, releases the module. */
@@ -292,6 +295,9 @@ function makeSession(
   const conn: Conn = { api, session, slot };
   const objects = new Map<string, Buffer>();
   let closed = false;
+  // The first lookup searches the token; from the second on (a batch), a directory read once (keys.ts).
+  let lookups = 0;
+  let directory: KeyDirectory | undefined;
   const track = (h: Buffer): Buffer => {
     objects.set(h.toString('hex'), h);
     return h;
@@ -305,7 +311,8 @@ function makeSession(
       checkOpen();
       const u = typeof uri === 'string' ? parsePkcs11Uri(uri) : uri;
       checkUsable(u);
-      return findKey(conn, u);
+      if (++lookups === 2) directory = keyDirectory(conn);
+      return findKey(conn, u, directory);
     },
     listKeys() {
       checkOpen();
