@@ -13,13 +13,14 @@
 // correct runs are timed. Wall-clock times include process start-up, as a user would see them.
 import { spawnSync } from 'node:child_process';
 import {
-  constants, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, privateDecrypt,
+  constants, createDecipheriv, createPrivateKey, createPublicKey, privateDecrypt,
 } from 'node:crypto';
 import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { ensureKek, ensureRsaKeys } from './bench/key-cache.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -49,28 +50,8 @@ if (!existsSync(cli)) {
 // ---- keys, generated once -------------------------------------------------------------------------
 const cache = join(root, 'node_modules/.cache/byok-bench-batch');
 const keyDir = join(cache, 'keys');
-mkdirSync(keyDir, { recursive: true });
-const have = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).length;
-if (have < N) {
-  console.log(`generating ${N - have} RSA-2048 keys into ${keyDir} (once; not timed) …`);
-  const gen = promisify(generateKeyPair);
-  for (let i = have; i < N; i += 16) {
-    const batch = [];
-    for (let j = i; j < Math.min(N, i + 16); j++) {
-      batch.push(gen('rsa', { modulusLength: 2048 }).then(({ privateKey }) =>
-        writeFileSync(join(keyDir, `k${String(j).padStart(5, '0')}.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' }))));
-    }
-    await Promise.all(batch);
-  }
-}
-const kekPub = join(cache, `kek${KEK_BITS}.pem`);
-const kekPriv = join(cache, `kek${KEK_BITS}-private.pem`);
-if (!existsSync(kekPriv)) {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: KEK_BITS });
-  writeFileSync(kekPub, publicKey.export({ type: 'spki', format: 'pem' }));
-  writeFileSync(kekPriv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-}
-const keyFiles = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).sort().slice(0, N);
+const keyFiles = await ensureRsaKeys(keyDir, N);
+const { pub: kekPub, priv: kekPriv } = ensureKek(cache, KEK_BITS);
 const manifest = join(cache, `manifest-${N}.csv`);
 writeFileSync(manifest, ['name,key', ...keyFiles.map((f) => `${f.replace(/\.pem$/, '')},keys/${f}`)].join('\n') + '\n');
 

@@ -19,13 +19,14 @@
 // --allow-zero-padded-kwp; the outputs are checked (node:crypto opens them to the token's keys) before
 // anything is timed. Keys are generated once into node_modules/.cache/byok-bench-pkcs11 (not timed).
 import { spawnSync } from 'node:child_process';
-import { constants, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, privateDecrypt } from 'node:crypto';
+import { constants, createDecipheriv, createPrivateKey, createPublicKey, privateDecrypt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { ensureKek, ensureRsaKeys } from './bench/key-cache.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -55,24 +56,8 @@ function fail(msg) {
 // ---- keys and KEK, generated once ----
 const cache = join(root, 'node_modules/.cache/byok-bench-pkcs11');
 const keyDir = join(cache, 'keys');
-mkdirSync(keyDir, { recursive: true });
-const have = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).length;
-if (have < N) {
-  console.log(`generating ${N - have} RSA-2048 keys into ${keyDir} (once; not timed) …`);
-  const gen = promisify(generateKeyPair);
-  for (let i = have; i < N; i += 8) {
-    await Promise.all(Array.from({ length: Math.min(8, N - i) }, (_, j) => gen('rsa', { modulusLength: 2048 })
-      .then(({ privateKey }) => writeFileSync(join(keyDir, `k${String(i + j).padStart(5, '0')}.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' })))));
-  }
-}
-const kekPub = join(cache, `kek${KEK_BITS}.pem`);
-const kekPriv = join(cache, `kek${KEK_BITS}-private.pem`);
-if (!existsSync(kekPriv)) {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: KEK_BITS });
-  writeFileSync(kekPub, publicKey.export({ type: 'spki', format: 'pem' }));
-  writeFileSync(kekPriv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-}
-const keyFiles = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).sort().slice(0, N);
+const keyFiles = await ensureRsaKeys(keyDir, N);
+const { pub: kekPub, priv: kekPriv } = ensureKek(cache, KEK_BITS);
 const kekPrivKey = createPrivateKey(readFileSync(kekPriv));
 const kekJwk = createPublicKey(readFileSync(kekPub)).export({ format: 'jwk' });
 

@@ -2,12 +2,11 @@
 // (or of the only token), with what decides whether each can be wrapped out, which clouds import its type,
 // and a URI that names exactly it.
 import { ByokError, isByokError } from '../errors.js';
-import { acquireModule, loadBinding, releaseModule } from './binding.js';
+import { releaseModule } from './binding.js';
 import { destinationsFor, type DestinationId } from './clouds.js';
 import { hex, type TokenKey } from './keys.js';
-import { resolveModulePath } from './module-path.js';
-import { openInternals, tokensOf, type ModuleDescription, type OpenTokenOptions, type TokenDescription } from './session.js';
-import { checkUsable, formatPkcs11Uri, parsePkcs11Uri, type Pkcs11Uri } from './uri.js';
+import { acquireModuleFor, describeModule, openInternals, tokensOf, type ModuleDescription, type OpenTokenOptions, type TokenDescription } from './session.js';
+import { formatPkcs11Uri, type Pkcs11Uri } from './uri.js';
 
 export interface ListedToken extends TokenDescription {
   /** A URI that selects this token. */
@@ -75,19 +74,11 @@ function listedKey(k: TokenKey, token: TokenDescription, modulePath: string): Li
 }
 
 export async function listPkcs11(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions = {}): Promise<Pkcs11Listing> {
-  const u = typeof uriOrText === 'string' ? parsePkcs11Uri(uriOrText) : uriOrText;
-  checkUsable(u);
-  const modulePath = resolveModulePath(u, options.defaultModule);
-  const binding = await loadBinding();
-  const api = acquireModule(binding, modulePath, options.moduleParameters);
+  const { u, path: modulePath, api } = await acquireModuleFor(uriOrText, options);
   let module: ModuleDescription;
   let tokens: ListedToken[];
   try {
-    const i = api.C_GetInfo();
-    module = {
-      path: modulePath, description: i.libraryDescription.trim(), manufacturer: i.manufacturerID.trim(),
-      version: `${i.libraryVersion.major}.${i.libraryVersion.minor}`, cryptokiVersion: `${i.cryptokiVersion.major}.${i.cryptokiVersion.minor}`,
-    };
+    module = describeModule(api, modulePath);
     tokens = tokensOf(api).map(({ token }) => ({ ...token, uri: formatPkcs11Uri({ token: token.label, serial: token.serial, modulePath }) }));
   } finally {
     releaseModule(modulePath);

@@ -116,7 +116,7 @@ function describeToken(api: Pkcs11Api, slot: Buffer): TokenDescription {
   };
 }
 
-function describeModule(api: Pkcs11Api, path: string): ModuleDescription {
+export function describeModule(api: Pkcs11Api, path: string): ModuleDescription {
   const i = api.C_GetInfo();
   return {
     path, description: trimmed(i.libraryDescription), manufacturer: trimmed(i.manufacturerID),
@@ -233,12 +233,20 @@ export async function openTokenSession(uriOrText: Pkcs11Uri | string, options: O
   return openInternals(uriOrText, options);
 }
 
-export async function openInternals(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions = {}): Promise<SessionInternals> {
+/**
+ * The URI parsed and checked, and its module loaded and initialized: the caller releases it
+ * (releaseModule(path)) when done.
+ */
+export async function acquireModuleFor(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions): Promise<{ u: Pkcs11Uri; path: string; binding: Pkcs11Binding; api: Pkcs11Api }> {
   const u = typeof uriOrText === 'string' ? parsePkcs11Uri(uriOrText) : uriOrText;
   checkUsable(u);
   const path = resolveModulePath(u, options.defaultModule);
   const binding = await loadBinding();
-  const api = acquireModule(binding, path, options.moduleParameters);
+  return { u, path, binding, api: acquireModule(binding, path, options.moduleParameters) };
+}
+
+export async function openInternals(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions = {}): Promise<SessionInternals> {
+  const { u, path, binding, api } = await acquireModuleFor(uriOrText, options);
   let session: Buffer | undefined;
   let loggedIn = false;
   let pin: Uint8Array | undefined;

@@ -45,13 +45,11 @@ export function checkWrappable(key: TokenKey, scheme: WrapScheme): void {
   }
 }
 
-const sessionKeks = new WeakMap<SessionInternals, { n: Buffer; e: Buffer; handle: Buffer }[]>();
-
 /** The KEK as a session public key object (created once per session and KEK). */
 function kekObject(s: SessionInternals, kek: RsaPublicKey): Buffer {
   const n = Buffer.from(kek.n);
   const e = Buffer.from(kek.e);
-  const list = sessionKeks.get(s) ?? [];
+  const list = (s.memo.get('keks') as { n: Buffer; e: Buffer; handle: Buffer }[] | undefined) ?? [];
   const known = list.find((k) => k.n.equals(n) && k.e.equals(e));
   if (known !== undefined) return known.handle;
   let handle: Buffer;
@@ -65,7 +63,7 @@ function kekObject(s: SessionInternals, kek: RsaPublicKey): Buffer {
     throw pkcs11Failure(e2, 'creating the KEK as a session public key object');
   }
   list.push({ n, e, handle });
-  sessionKeks.set(s, list);
+  s.memo.set('keks', list);
   return handle;
 }
 

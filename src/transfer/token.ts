@@ -1,10 +1,12 @@
 // Azure `.byok` files from keys held in a PKCS#11 token: the token wraps (src/pkcs11/wrap.ts, AZURE_SCHEME),
-// this file encodes the parts with the same code as the software path (azureResult), so the file is the
-// one `wrapForAzure` would write for that key, but for the random values. Also the rehearsal check of a
-// blob against a token key, by its public half (RSA, EC) or by one block encrypted in the token (AES).
+// this file encodes the parts with the same code as the software path (azureResult): the same layout,
+// checks and encoding as `wrapForAzure`; the key inside is the token's own encoding of it (docs/
+// ARCHITECTURE.md, "Wrap schemes and parts"). Also the rehearsal check of a blob against a token key, by
+// its public half (RSA, EC) or by one block encrypted in the token (AES).
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import type { ParsedByok } from '../formats/azure.js';
+import { checkKeyOps } from '../formats/azure-import.js';
 import { checkTargetForAzure, DEFAULT_KEY_OPS, readTargetKey, wipeTargetKey, type AzureCurve, type TargetKey } from '../keys/index.js';
 import { openTokenSession, wrapInToken, type OpenTokenOptions, type Pkcs11Uri, type TokenKey, type TokenSession, type WrapInTokenOptions } from '../pkcs11/index.js';
 import { encryptBlockInToken } from '../pkcs11/use.js';
@@ -41,17 +43,16 @@ export function describeTokenKey(key: TokenKey): string {
   return `${what}${key.label === undefined ? '' : ` ${JSON.stringify(key.label)}`}`;
 }
 
+const ZERO_PADDED_WARNING = 'the token zero-padded the key\'s PKCS#8 encoding to a multiple of 8 bytes before its RFC 5649 wrap (SoftHSM < 2.7): the blob opens to the key followed by up to 7 zero bytes, and the importing HSM may refuse it';
+
 /** Wraps a key the session found for an Azure KEK, inside the token, into a `.byok`. */
 export function wrapTokenKeyForAzure(kek: KekInput, session: TokenSession, key: TokenKey, options: WrapTokenKeyOptions = {}): AzureWrapResult {
   const k = checkedAzureKek(kek, options.kid);
   const shape = azureShapeOfTokenKey(key);
+  checkKeyOps(shape.azure.kty, options.keyOps ?? shape.azure.keyOps); // before the token does any work
   const parts = wrapInToken(session, key, { n: k.n, e: k.e }, AZURE_SCHEME, options);
-  const r = azureResult(k, shape, joinParts(parts), options.generator ?? tokenGenerator(session), options);
-  if (parts.mechanism !== 'rsa-aes-kwp' || parts.targetZeroPadded !== true) return r;
-  return Object.defineProperty(r, 'warnings', {
-    value: ['the token zero-padded the key\'s PKCS#8 encoding to a multiple of 8 bytes before its RFC 5649 wrap (SoftHSM < 2.7): the blob opens to the key followed by up to 7 zero bytes, and the importing HSM may refuse it'],
-    enumerable: true,
-  });
+  const padded = parts.mechanism === 'rsa-aes-kwp' && parts.targetZeroPadded === true;
+  return azureResult(k, shape, joinParts(parts), options.generator ?? tokenGenerator(session), options, padded ? [ZERO_PADDED_WARNING] : undefined);
 }
 
 /**

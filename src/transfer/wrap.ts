@@ -121,7 +121,10 @@ export interface AzureTargetShape {
  * The `.byok` and its three submission forms for a CKM_RSA_AES_KEY_WRAP ciphertext made for `k`, whoever
  * made it (the Wasm core, or a PKCS#11 token: src/transfer/token.ts). `options.keyOps` must be checked.
  */
-export function azureResult(k: Kek & { readonly kid: string }, t: AzureTargetShape, ciphertext: Uint8Array, generator: string, options: Omit<WrapForAzureOptions, 'read' | 'generator' | 'kid'>): AzureWrapResult {
+export function azureResult(
+  k: Kek & { readonly kid: string }, t: AzureTargetShape, ciphertext: Uint8Array, generator: string,
+  options: Omit<WrapForAzureOptions, 'read' | 'generator' | 'kid'>, warnings?: readonly string[],
+): AzureWrapResult {
   const kid = parseAzureKid(k.kid);
   const kty = t.azure.kty;
   const keyOps = options.keyOps ?? t.azure.keyOps;
@@ -135,6 +138,7 @@ export function azureResult(k: Kek & { readonly kid: string }, t: AzureTargetSha
   return {
     byok,
     bytes,
+    ...(warnings === undefined || warnings.length === 0 ? {} : { warnings }),
     get importRequest() {
       return importRequest(d);
     },

@@ -20,6 +20,7 @@ import { readByok } from '../../src/transfer/read.js';
 import { verifyByokAgainstTokenKey, wrapTokenKeyForAzure } from '../../src/transfer/token.js';
 import { wrapForAzure } from '../../src/transfer/wrap.js';
 import { tempDir } from '../helpers/cli.js';
+import { errorOf } from '../helpers/errors.js';
 import { createSoftHsmLab, softHsmUsable, type SoftHsm, type SoftHsmKek, type SoftHsmLab, type TargetKind, type TokenTarget } from '../helpers/softhsm.js';
 import { openBlob, opensslAesEcb, opensslSpkiOfPkcs8 } from '../helpers/token-blobs.js';
 import { opensslUsable } from '../helpers/openssl-recipe.js';
@@ -37,15 +38,11 @@ interface Target extends TokenTarget {
   readonly nodeKey?: KeyObject;     // imported RSA/EC keys: the private key, likewise
 }
 
+/** The ByokError code of a refusal, whose message must be one line. */
 function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof ByokError)) throw e;
-    expect(e.message).not.toMatch(/\n/);
-    return e.code;
-  }
-  return 'OK';
+  const e = errorOf(f);
+  expect(e.message).not.toMatch(/\n/);
+  return e.code;
 }
 
 async function codeOfAsync(f: () => Promise<unknown>): Promise<[string, string]> {
@@ -182,27 +179,17 @@ describe.skipIf(!HAVE)('wrapping inside SoftHSM for Azure', () => {
   }, 300_000);
 
   it('refuses a private key without allowZeroPaddedKwp, naming the SoftHSM behaviour and the way out', () => {
-    let err: ByokError | undefined;
-    try {
-      wrapTokenKeyForAzure(keks[0]!.kek, session, find('gen-rsa-2048'));
-    } catch (e) {
-      err = e as ByokError;
-    }
-    expect(err?.code).toBe('PKCS11_KAT_FAILED');
-    expect(err?.message).toMatch(/zero-pads the key to a multiple of 8 bytes.*SoftHSM before 2\.7\.0.*--allow-zero-padded-kwp/);
+    const err = errorOf(() => wrapTokenKeyForAzure(keks[0]!.kek, session, find('gen-rsa-2048')));
+    expect(err.code).toBe('PKCS11_KAT_FAILED');
+    expect(err.message).toMatch(/zero-pads the key to a multiple of 8 bytes.*SoftHSM before 2\.7\.0.*--allow-zero-padded-kwp/);
   });
 
   it('never a silent fallback: OAEP with SHA-256 is refused (SoftHSM does SHA-1 only), naming what this token can produce', () => {
-    let err: ByokError | undefined;
-    try {
-      wrapInToken(session, find('gen-aes-256'), keks[0]!.kek, { mechanism: 'rsa-aes-kwp', oaepHash: 'sha256', aesKeyBits: 256 });
-    } catch (e) {
-      err = e as ByokError;
-    }
-    expect(err?.code).toBe('PKCS11_MECHANISM_MISSING');
-    expect(err?.message).toMatch(/cannot do CKM_RSA_PKCS_OAEP with SHA-256 \(MGF1-SHA-256, empty label\): CKR_/);
-    expect(err?.message).toMatch(/this token can produce: Azure Key Vault \/ Managed HSM \.byok.*AWS KMS RSA_AES_KEY_WRAP_SHA_1.*RSA_OAEP_3072\/4096_SHA1_AES_256.*hash_function=SHA1/);
-    expect(err?.message).not.toMatch(/SHA256|SHA_256/);
+    const err = errorOf(() => wrapInToken(session, find('gen-aes-256'), keks[0]!.kek, { mechanism: 'rsa-aes-kwp', oaepHash: 'sha256', aesKeyBits: 256 }));
+    expect(err.code).toBe('PKCS11_MECHANISM_MISSING');
+    expect(err.message).toMatch(/cannot do CKM_RSA_PKCS_OAEP with SHA-256 \(MGF1-SHA-256, empty label\): CKR_/);
+    expect(err.message).toMatch(/this token can produce: Azure Key Vault \/ Managed HSM \.byok.*AWS KMS RSA_AES_KEY_WRAP_SHA_1.*RSA_OAEP_3072\/4096_SHA1_AES_256.*hash_function=SHA1/);
+    expect(err.message).not.toMatch(/SHA256|SHA_256/);
   });
 
   it('refuses each key the token will not let out, the wrong type, and URIs that name no, or several, keys', () => {

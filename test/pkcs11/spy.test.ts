@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAEP_KAT_KEY_PKCS8_BASE64 } from '../../src/pkcs11/kat-key.js';
 import { CLI, requireBuiltCli, tempDir } from '../helpers/cli.js';
 import { createSoftHsmLab, softHsmUsable, type SoftHsm, type SoftHsmLab } from '../helpers/softhsm.js';
-import { hasCommand, requireTool } from '../helpers/tools.js';
+import { runOnPty, ptyUsable } from '../helpers/pty.js';
+import { requireTool } from '../helpers/tools.js';
 
 const KID = 'https://contoso-byok.vault.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
 const SPY_CANDIDATES = ['/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so', '/usr/lib/aarch64-linux-gnu/pkcs11/pkcs11-spy.so', '/usr/lib/pkcs11/pkcs11-spy.so', '/usr/lib64/pkcs11/pkcs11-spy.so'];
@@ -158,38 +159,13 @@ describe.skipIf(!HAVE)('the call log of byok through pkcs11-spy', () => {
   });
 
   it('Ctrl-C at a PIN prompt: session objects destroyed, sessions closed, exit 130', () => {
-    if (!requireTool('python3 (pty)', hasCommand('python3', ['-c', 'import pty']), 'apt-get install python3')) return;
+    if (!ptyUsable()) return;
     const log = tmp.path('sigint.log');
     writeFileSync(tmp.path('s.csv'), `name,key\ns1,"pkcs11:token=byok-src;object=aes-0?${mod}&pin-source=file:${tmp.path('pin')}"\ns2,"pkcs11:token=byok-recv;object=x?${mod}"\n`);
-    // python's pty runs byok on a pseudo-terminal (so it prompts for byok-recv's PIN) and sends SIGINT there.
-    const script = `
-import os, pty, signal, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-buf = b''
-end = time.time() + 60
-while b'PIN for token' not in buf and time.time() < end:
-    try:
-        buf += os.read(fd, 4096)
-    except OSError:
-        break
-os.kill(pid, signal.SIGINT)
-try:
-    while True:
-        chunk = os.read(fd, 4096)
-        if not chunk: break
-        buf += chunk
-except OSError:
-    pass
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(buf)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-    const r = spawnSync('python3', ['-c', script, process.execPath, CLI, 'batch', '--kek', kekPub(), '--kid', KID, '--manifest', tmp.path('s.csv'), '--out-dir', tmp.path('s-out')], {
-      encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env, PKCS11SPY_OUTPUT: log },
-    });
-    expect(r.stdout).toContain('PIN for token "byok-recv"');
+    // On a terminal byok prompts for byok-recv's PIN after wrapping s1; SIGINT arrives while it waits.
+    const r = runOnPty([process.execPath, CLI, 'batch', '--kek', kekPub(), '--kid', KID, '--manifest', tmp.path('s.csv'), '--out-dir', tmp.path('s-out')],
+      [{ waitFor: 'PIN for token', signal: 'SIGINT' }], { ...process.env, ...env, PKCS11SPY_OUTPUT: log });
+    expect(r.output).toContain('PIN for token "byok-recv"');
     expect(r.status).toBe(130);
     const calls = parseSpyLog(readFileSync(log, 'utf8'));
     const kek = calls.filter((c) => c.name === 'C_CreateObject' && /CKO_PUBLIC_KEY/.test(c.text) && !isKatKey(c)).map((c) => field(c, /\*phObject = (0x[0-9a-f]+)/)!);

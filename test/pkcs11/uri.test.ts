@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
+import { errorOf } from '../helpers/errors.js';
 import {
   checkUsable, formatPkcs11Uri, isPkcs11Uri, parsePkcs11Uri, redactPkcs11Uri, type Pkcs11Uri,
 } from '../../src/pkcs11/uri.js';
@@ -41,17 +42,11 @@ const RFC_EXAMPLES: readonly [string, Partial<Record<keyof Pkcs11Uri, unknown>> 
 describe('RFC 7512 §3 examples', () => {
   it.each(RFC_EXAMPLES.map(([u, want]) => [u.slice(0, 60), u, want] as const))('%s', (_short, uri, want) => {
     if (want === 'pin-value') {
-      let err: unknown;
-      try {
-        parsePkcs11Uri(uri);
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(ByokError);
-      expect((err as ByokError).code).toBe('PKCS11_PIN_VALUE_REFUSED');
-      expect((err as ByokError).message).toMatch(/pin-source/);
-      expect((err as ByokError).message).toMatch(/BYOK_PKCS11_PIN/);
-      expect((err as ByokError).message).not.toContain('the-pin');
+      const err = errorOf(() => parsePkcs11Uri(uri));
+      expect(err.code).toBe('PKCS11_PIN_VALUE_REFUSED');
+      expect(err.message).toMatch(/pin-source/);
+      expect(err.message).toMatch(/BYOK_PKCS11_PIN/);
+      expect(err.message).not.toContain('the-pin');
       return;
     }
     const u = parsePkcs11Uri(uri);
@@ -98,16 +93,10 @@ describe('refusals', () => {
     ['too long', `pkcs11:token=${'a'.repeat(5000)}`, /longer than/],
   ];
   it.each(cases)('%s', (_name, uri, re) => {
-    let err: unknown;
-    try {
-      parsePkcs11Uri(uri);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ByokError);
-    expect((err as ByokError).code).toBe('PKCS11_URI_INVALID');
-    expect((err as ByokError).message).toMatch(re);
-    expect((err as ByokError).message).not.toMatch(/\n/);
+    const err = errorOf(() => parsePkcs11Uri(uri));
+    expect(err.code).toBe('PKCS11_URI_INVALID');
+    expect(err.message).toMatch(re);
+    expect(err.message).not.toMatch(/\n/);
   });
 
   it('pin-value is refused first, in any case and either part, even when the URI is otherwise broken', () => {
@@ -120,14 +109,9 @@ describe('refusals', () => {
       'pkcs11:token=a?pin-source=file:/p&pin-value=s3cr3t-PIN',
       `pkcs11:token=${'x'.repeat(5000)}?pin-value=s3cr3t-PIN`,
     ]) {
-      let err: ByokError | undefined;
-      try {
-        parsePkcs11Uri(uri);
-      } catch (e) {
-        err = e as ByokError;
-      }
-      expect(err?.code, uri.slice(0, 60)).toBe('PKCS11_PIN_VALUE_REFUSED');
-      expect(err?.message).not.toContain('s3cr3t');
+      const err = errorOf(() => parsePkcs11Uri(uri));
+      expect(err.code, uri.slice(0, 60)).toBe('PKCS11_PIN_VALUE_REFUSED');
+      expect(err.message).not.toContain('s3cr3t');
       expect(redactPkcs11Uri(uri)).not.toContain('s3cr3t');
     }
   });
