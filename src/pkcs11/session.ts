@@ -39,8 +39,9 @@ export interface ModuleDescription {
 }
 
 /**
- * Where the PIN comes from when the URI names no pin-source: a value, or a function called once when
- * the token needs a login (return undefined when there is none). The caller wipes values it passed.
+ * Where the PIN comes from when the URI names no pin-source: a value (copied; the caller wipes its own),
+ * or a function called once when the token needs a login, whose result is wiped after C_Login (return
+ * undefined when there is none).
  */
 export type PinInput = Uint8Array | ((token: TokenDescription) => Promise<Uint8Array | undefined>);
 
