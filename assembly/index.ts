@@ -7,5 +7,6 @@ import { selfTestRsa } from "./selftest/rsa";
 export * from "./exports/common";
 export * from "./exports/symmetric";
 export * from "./exports/rsa";
+export * from "./exports/rsa-public";
 
 setSelfTestState(selfTestSymmetric() && selfTestRsa());

@@ -4,10 +4,14 @@
 //
 //   npm install byok-toolkit @azure/keyvault-keys @azure/identity
 //   node azure-import.mjs --vault https://contoso.vault.azure.net --kek KEKforBYOK \
-//        --key signing-key.pem --name signing-key [--password-file pw.txt] [--fingerprint "AB12 CD34 …"]
+//        --key signing-key.pem --name signing-key [--password-file pw.txt] [--fingerprint 3f2a…(64 hex digits)]
 //
 // Credentials come from @azure/identity's DefaultAzureCredential (az login, managed identity, …).
 // The key never leaves this machine unwrapped: only the .byok blob (wrapped for the vault's HSM) is sent.
+//
+// Rehearse against `byok serve` (a local Managed HSM stand-in, see the README) with its admin.json:
+//   NODE_EXTRA_CA_CERTS=hsm/ca.pem AZURE_TENANT_ID=adfs AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… \
+//   AZURE_AUTHORITY_HOST=https://127.0.0.1:8443 node azure-import.mjs --vault https://127.0.0.1:8443 …
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -41,7 +45,7 @@ export async function importByok({ client, kekName, keyBytes, keyName, password,
 }
 
 function sameFingerprint(a, b) {
-  const norm = (s) => s.replace(/[\s:]/g, '').toUpperCase();
+  const norm = (s) => s.replace(/[\s:]/g, '').toLowerCase(); // "ab12cd…", "AB12 CD34 …" and "ab:12:…" alike
   return norm(a) === norm(b);
 }
 
@@ -63,7 +67,9 @@ async function main() {
     console.error('this example signs in with @azure/identity: npm install @azure/identity');
     process.exit(2);
   }
-  const client = new KeyClient(v.vault, new DefaultAzureCredential());
+  // A loopback vault URL is `byok serve`: its challenge names managedhsm.azure.net, not 127.0.0.1.
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(v.vault).hostname);
+  const client = new KeyClient(v.vault, new DefaultAzureCredential(), { disableChallengeResourceVerification: local });
   const password = v['password-file'] ? readFileSync(v['password-file'], 'utf8').split(/\r?\n/)[0] : process.env.BYOK_PASSWORD;
   const keyBytes = new Uint8Array(readFileSync(v.key));
   try {

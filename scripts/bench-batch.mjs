@@ -20,7 +20,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureKek, ensureRsaKeys } from './bench/key-cache.mjs';
+import { benchKek, benchRsaKeys } from './bench/rsa-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -49,9 +49,8 @@ if (!existsSync(cli)) {
 
 // ---- keys, generated once -------------------------------------------------------------------------
 const cache = join(root, 'node_modules/.cache/byok-bench-batch');
-const keyDir = join(cache, 'keys');
-const keyFiles = await ensureRsaKeys(keyDir, N);
-const { pub: kekPub, priv: kekPriv } = ensureKek(cache, KEK_BITS);
+const { keyDir, keyFiles } = await benchRsaKeys(root, N);
+const { pub: kekPub, priv: kekPriv } = benchKek(root, KEK_BITS);
 const manifest = join(cache, `manifest-${N}.csv`);
 writeFileSync(manifest, ['name,key', ...keyFiles.map((f) => `${f.replace(/\.pem$/, '')},keys/${f}`)].join('\n') + '\n');
 

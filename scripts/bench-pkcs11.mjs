@@ -18,7 +18,7 @@
 //   byok batch      the CLI, wall clock with Node's start: 200 pkcs11: rows, and 200 PEM files (software)
 // SoftHSM 2.6.1 zero-pads keys before its RFC 5649 wrap (README), so the token runs use
 // --allow-zero-padded-kwp; the outputs are checked (node:crypto opens them to the token's keys) before
-// anything is timed. Keys are generated once into node_modules/.cache/byok-bench-pkcs11 (not timed).
+// anything is timed. Keys are generated once into node_modules/.cache/byok-bench-batch (not timed; shared with bench:batch).
 import { spawnSync } from 'node:child_process';
 import { constants, createDecipheriv, createPrivateKey, createPublicKey, privateDecrypt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureKek, ensureRsaKeys } from './bench/key-cache.mjs';
+import { benchCache, benchKek, benchRsaKeys } from './bench/rsa-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -55,10 +55,9 @@ function fail(msg) {
 }
 
 // ---- keys and KEK, generated once ----
-const cache = join(root, 'node_modules/.cache/byok-bench-pkcs11');
-const keyDir = join(cache, 'keys');
-const keyFiles = await ensureRsaKeys(keyDir, N);
-const { pub: kekPub, priv: kekPriv } = ensureKek(cache, KEK_BITS);
+const cache = benchCache(root); // shared with bench:batch and bench:serve
+const { keyDir, keyFiles } = await benchRsaKeys(root, N);
+const { pub: kekPub, priv: kekPriv } = benchKek(root, KEK_BITS);
 const kekPrivKey = createPrivateKey(readFileSync(kekPriv));
 const kekJwk = createPublicKey(readFileSync(kekPub)).export({ format: 'jwk' });
 
@@ -173,7 +172,7 @@ const outRoot = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
 writeFileSync(join(outRoot, 'pin'), `${PIN}\n`);
 const tokenManifest = join(outRoot, 'token.csv');
 writeFileSync(tokenManifest, ['name,key', ...handles.map((_, i) => `k${i},"pkcs11:token=bench;object=k${i}${uriBase}&pin-source=file:${join(outRoot, 'pin')}"`)].join('\n') + '\n');
-const fileManifest = join(cache, `manifest-${N}.csv`);
+const fileManifest = join(cache, `manifest-pkcs11-${N}.csv`);
 writeFileSync(fileManifest, ['name,key', ...keyFiles.map((f) => `${f.replace(/\.pem$/, '')},keys/${f}`)].join('\n') + '\n');
 let runNo = 0;
 function cliRun(manifest, extra) {

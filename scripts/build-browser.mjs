@@ -19,7 +19,7 @@
 // before it declares itself ready, so the hash the footer shows (core.coreInfo()) is that of the bytes
 // that actually run.
 //
-// It refuses to write a page larger than the budget (300 KB, issue 5), a script containing "</script"
+// It refuses to write a page larger than the budget (320 KB, issues 5 and 15), a script containing "</script"
 // (it would end the inline element early), or a template missing one of its placeholders.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -32,8 +32,11 @@ import * as esbuild from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const browserDir = join(root, 'src/browser');
 
-/** Size budget of issue 5: 300 KB, counted as 300,000 bytes (the stricter reading). */
-export const MAX_PAGE_BYTES = 300_000;
+/**
+ * Size budget: 300 KB (issue 5), raised to 320 KB for the key attestation verifier (issue 15, ~32 KB);
+ * counted as 320,000 bytes (the stricter reading).
+ */
+export const MAX_PAGE_BYTES = 320_000;
 
 /** Which Wasm build to embed (see the header): 'scalar' (default) or 'simd'. */
 const WASM_CHOICES = ['scalar', 'simd'];

@@ -7,24 +7,18 @@
 // of every command, and of every batch worker. The bundles contain exactly the code of dist/ and of the
 // installed dependencies, not minified (reviewers can read them), and are reproducible: same inputs,
 // same bytes. dist/ keeps the unbundled modules for the library API (package.json "exports").
-import { chmodSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { bundleOptions, root } from './bundle-options.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // --out-dir: write the two bundles elsewhere (the reproducibility test builds a second copy).
 const outDir = parseArgs({ options: { 'out-dir': { type: 'string' } } }).values['out-dir'] ?? join(root, 'dist/cli');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const common = {
-  bundle: true,
-  platform: 'node',
+  ...bundleOptions,
   format: 'esm',
-  target: `node${pkg.engines.node.replace(/[^0-9.]/g, '').split('.')[0]}`,
-  legalComments: 'inline', // the licence notices of bundled libraries stay beside their code
-  logLevel: 'warning',
   // The executable's worker lives beside it under this name (src/cli/batch/pool.ts).
   define: { BYOK_BUNDLED_WORKER: JSON.stringify('./byok-worker.mjs') },
 };

@@ -74,6 +74,30 @@ export type ByokErrorCode =
   | 'MANIFEST_INVALID'
   // core: RSA public key out of range (even modulus, bad public exponent)
   | 'INVALID_PUBLIC_KEY'
+  // other clouds' wrapping keys and transfer blobs (AWS, Google Cloud, OCI, Vault: src/kek, src/formats)
+  | 'KEK_WRONG_CLOUD'            // a wrapping-key file of another cloud than the one named
+  | 'KEK_EXPIRED'                // the service says the wrapping key can no longer be used (GCP job EXPIRED)
+  | 'KEK_NOT_READY'              // the wrapping key is not usable yet (GCP job PENDING_GENERATION)
+  | 'UNSUPPORTED_CLOUD'          // a destination this toolkit does not know
+  | 'ALGORITHM_REQUIRED'         // the wrapping algorithm cannot be told from the input and must be named
+  | 'UNSUPPORTED_ALGORITHM'      // not a wrapping algorithm of that cloud, or not one for this target
+  | 'ALGORITHM_MISMATCH'         // the algorithm named differs from the one the wrapping key was issued for
+  | 'TARGET_TOO_LONG'            // direct RSA-OAEP cannot carry this key under this wrapping key
+  | 'WRAPPED_KEY_MALFORMED'      // a cloud's wrapped-key file (or HSM-made parts) of the wrong shape
+  // byok serve (src/serve): a refused REST request (its HTTP status and the service's code ride along),
+  // a data folder that cannot be used, an audit log whose hash chain is broken
+  | 'SERVE_REQUEST'
+  | 'SERVE_DATA'
+  | 'AUDIT_LOG_BROKEN'
+  // key attestation (src/attest)
+  | 'MALFORMED_ATTESTATION'      // not an attestation file, or its JSON, base64, PEM, certificate DER or gzip is damaged
+  | 'ATTESTATION_UNSUPPORTED'    // an attestation version or format this toolkit does not verify
+  | 'ATTESTATION_FAILED'         // the attestation was read but a check failed (wrap/kek --attestation refuse)
+  // destination rules (src/formats)
+  | 'BYOK_BAD_KEY_NAME'          // not a name the destination accepts for a key (Azure: 1-127 of [0-9A-Za-z-])
+  | 'BYOK_NOT_IMPORTABLE'        // the destination the KEK belongs to does not import this key type (strict mode)
+  // command line: interrupted by a signal (src/cli)
+  | 'INTERRUPTED'
   // PKCS#11 tokens as the key source (src/pkcs11)
   | 'PKCS11_URI_INVALID'           // not an RFC 7512 URI, or one this toolkit will not act on
   | 'PKCS11_PIN_VALUE_REFUSED'     // the URI carries the PIN (pin-value)

@@ -5,7 +5,7 @@
 // Leaks: lengths and algorithm ids (public). See hash/sha.ts and aes/*.ts for the primitives.
 import { AES_SCRATCH, ERR_ARG, ERR_SELFTEST, OK, ioRangeOk, ready } from "../abi";
 import { wipe } from "../ct";
-import { AES_DEC, aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
+import { AES_DEC, AES_ENC, aesDecrypt, aesEncrypt, aesSetKey } from "../aes/aes";
 import { roundsFor } from "../aes/keysched";
 import {
   kwpUnwrapInto, kwpWrapInto, kwpWrappedLen, kwUnwrapInto, kwUnwrapSpace, kwWrapInto, kwWrappedLen,
@@ -107,23 +107,6 @@ export function aesKwpUnwrap(kekPtr: usize, kekLen: i32, inPtr: usize, inLen: i3
   return r;
 }
 
-/**
- * One AES block (ECB) in either direction, for the FIPS-197 known-answer and cross-implementation tests
- * of every build; the TypeScript API does not use it. dir 0 encrypts, 1 decrypts; returns 16.
- */
-export function aesBlockForTest(keyPtr: usize, keyLen: i32, inPtr: usize, outPtr: usize, dir: i32): i32 {
-  if (!ready()) return ERR_SELFTEST;
-  if (roundsFor(keyLen) == 0 || (dir != 0 && dir != 1)) return ERR_ARG;
-  if (!ioRangeOk(keyPtr, keyLen) || !ioRangeOk(inPtr, 16) || !ioRangeOk(outPtr, 16)) return ERR_ARG;
-  const nr = aesSetKey(keyPtr, keyLen);
-  memory.copy(AS_BLK(), inPtr, 16);
-  if (dir == 0) aesEncrypt(nr, AS_BLK());
-  else aesDecrypt(nr, AS_BLK());
-  memory.copy(outPtr, AS_BLK(), 16);
-  wipe(AES_SCRATCH(), AES_USED);
-  return 16;
-}
-
 // ---- AES-CBC decryption (password-protected key files) -------------------------------------------
 
 /**
@@ -156,4 +139,23 @@ export function aesCbcDecrypt(keyPtr: usize, keyLen: i32, ivPtr: usize, inPtr: u
   }
   wipe(AES_SCRATCH(), AES_USED);
   return inLen;
+}
+
+// ---- AES key check value ---------------------------------------------------------------------------
+
+/**
+ * The key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128), what HSMs print beside a
+ * key and what an AES-CBC encryption of one zero block under a zero IV begins with. The input block is
+ * fixed, so this is no ECB oracle; only 3 bytes leave the core. Writes out[0..3); returns 3.
+ */
+export function aesKcv(keyPtr: usize, keyLen: i32, outPtr: usize): i32 {
+  if (!ready()) return ERR_SELFTEST;
+  if (roundsFor(keyLen) == 0 || !ioRangeOk(keyPtr, keyLen) || !ioRangeOk(outPtr, 3)) return ERR_ARG;
+  const nr = aesSetKey(keyPtr, keyLen, AES_ENC);
+  const blk = AS_BLK();
+  memory.fill(blk, 0, 16);
+  aesEncrypt(nr, blk);
+  memory.copy(outPtr, blk, 3);
+  wipe(AES_SCRATCH(), AES_USED);
+  return 3;
 }

@@ -9,8 +9,12 @@
 // Together they make the CRT result correct for every ciphertext when p and q are prime (primality is
 // not tested: too expensive, and a bad key fails the fault check of every private operation).
 //
-// Leaks: the byte lengths of all inputs and the bit lengths of n, p and q (their top byte's position);
-// these follow from the key size and are treated as public. Nothing else about p, q, dp, dq or qi.
+// Leaks: the byte lengths of all inputs, the bit lengths of n, p and q (their top byte's position), and the
+// number of leading zero bytes of each integer, which strip() skips in variable time. The first two follow
+// from the key size and are treated as public. The zero-byte counts of dp, dq and qi are not, but every
+// encoding a key arrives in already shows them: DER INTEGERs are minimal (RFC 8017 A.1.2 keys in PKCS#1
+// and PKCS#8), and JWK members are unpadded big-endian octets (RFC 7518 6.3.2). Nothing else about p, q,
+// dp, dq or qi.
 import { ERR_ARG, ERR_KEY, OK, ioRangeOk } from "../abi";
 import { bnAlloc } from "../bn/arena";
 import { isInverseModCt, mulPlain } from "../bn/arith";
@@ -42,7 +46,7 @@ export let qiMont: usize = 0;
 export let pBits: i32 = 0;
 export let qBits: i32 = 0;
 
-/** Skips leading zero bytes (public: integers are public-length encodings). Returns the new start. */
+/** Counts leading zero bytes, in variable time (see the header: the key's encoding shows them already). */
 function strip(ptr: usize, len: i32): i32 {
   let i = 0;
   while (i < len && load<u8>(ptr + <usize>i) == 0) i++;

@@ -71,9 +71,13 @@ function encryptLoaded(
  * OK, ERR_DECRYPT (c >= n) or ERR_FAULT.
  */
 function decryptToEm(ct: usize): i32 {
-  const c = bnAlloc(nLimbs);
-  fromBytes(c, nLimbs, ct, kBytes);
-  if (ltLimbs(c, nPtr, nLimbs) == 0) return ERR_DECRYPT; // c >= n (public: c is the ciphertext)
+  // RFC 8017 5.1.2 step 1: c < n. The k bytes carry up to 7 bits above n's bit length, which need one limb
+  // more than n has whenever 8k > W*nLimbs (2030-bit keys, for one); all of them enter the comparison, so
+  // c + 2^(W*nLimbs) is refused rather than read as c. n's zero PAD limbs (bn/arena.ts) give its limb nLimbs.
+  // Constant time over every limb; the verdict is public (c is the ciphertext).
+  const c = bnAlloc(nLimbs + 1);
+  fromBytes(c, nLimbs + 1, ct, kBytes);
+  if (ltLimbs(c, nPtr, nLimbs + 1) == 0) return ERR_DECRYPT;
   const m = bnAlloc(nLimbs);
   const st = rsaPrivate(m, c);
   if (st != OK) return st;

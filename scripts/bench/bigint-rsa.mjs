@@ -34,18 +34,27 @@ function mgf1Xor(hash, seed, dst) {
   }
 }
 
-/** key: { n, e, p, q, dp, dq, qi } as BigInt; k = modulus bytes. */
-export function bigintOaepEncrypt(key, k, msg, hash, seed) {
+/**
+ * EM = 0x00 || maskedSeed || maskedDB (EME-OAEP, empty label). tamper(db), when given, alters DB before
+ * it is masked (the timing harness makes invalid blocks with it).
+ */
+export function oaepEncode(k, msg, hash, seed, tamper) {
   const hLen = createHash(hash).digest().length;
   const em = new Uint8Array(k);
   const db = em.subarray(1 + hLen);
   db.set(createHash(hash).digest(), 0);
   db[db.length - msg.length - 1] = 1;
   db.set(msg, db.length - msg.length);
+  tamper?.(db);
   em.set(seed, 1);
   mgf1Xor(hash, em.subarray(1, 1 + hLen), db);
   mgf1Xor(hash, db, em.subarray(1, 1 + hLen));
-  return toBytes(modPow(toBig(em), key.e, key.n), k);
+  return em;
+}
+
+/** key: { n, e, p, q, dp, dq, qi } as BigInt; k = modulus bytes. */
+export function bigintOaepEncrypt(key, k, msg, hash, seed) {
+  return toBytes(modPow(toBig(oaepEncode(k, msg, hash, seed)), key.e, key.n), k);
 }
 
 export function bigintOaepDecrypt(key, k, ct, hash) {

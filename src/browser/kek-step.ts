@@ -1,9 +1,11 @@
 // Step 1: the KEK. Read with the library's readKek (every shape the CLI reads), show its size and the
 // SHA-256 fingerprint to compare out of band, take the kid when the file names none, and apply Azure's
-// KEK rules (checkKekForAzure) so a KEK Azure would refuse is refused here, in the CLI's words.
+// KEK rules (checkKekForAzure) so a KEK Azure would refuse is refused here, in the CLI's words. With a key
+// attestation loaded (attest-field.ts), the KEK is accepted only when the attestation verifies for it.
 import { isByokError } from '../errors.js';
 import { checkKekForAzure, readKek, type Kek } from '../kek/index.js';
 import { toKek } from '../transfer/index.js';
+import { attestField } from './attest-field.js';
 import { byId, errorText, fileField, readFileBytes, setError, show } from './dom.js';
 
 /** Errors about the kid appear next to the kid field; every other one next to the KEK file. */
@@ -37,22 +39,30 @@ export function kekStep(onChange: () => void): KekStep {
   let read: Kek | undefined; // as read from the file
   let accepted: Kek | undefined; // with the kid, checked
   let generation = 0;
+  const attest = attestField(() => check(false));
 
   /** Applies the kid and Azure's rules; `loud` shows a kid error (on change, not on every keystroke). */
   function check(loud: boolean): void {
     accepted = undefined;
     show(ok, false);
-    if (read === undefined) return onChange();
+    if (read === undefined) {
+      attest.clear();
+      return onChange();
+    }
     const kid = kidInput.value.trim();
     try {
       const k = kid === '' || read.kid !== undefined ? read : toKek(read, kid);
       checkKekForAzure(k, { requireKid: true });
-      accepted = k;
       setError('kek-kid', undefined);
       setError('kek-file', undefined);
-      ok.textContent = `Azure accepts this KEK: RSA-${k.bits}, kid ${k.kid ?? ''}.`;
-      show(ok, true);
+      const attested = attest.check(k);
+      if (attested !== 'refused') {
+        accepted = k;
+        ok.textContent = `Azure accepts this KEK: RSA-${k.bits}, kid ${k.kid ?? ''}.${attested === 'verified' ? ' Its key attestation verifies.' : ''}`;
+        show(ok, true);
+      }
     } catch (e) {
+      attest.clear();
       const code = isByokError(e) ? e.code : '';
       if (KID_CODES.has(code)) {
         // While typing, only an error already shown is kept current; a new one waits for `change`.
@@ -87,7 +97,7 @@ export function kekStep(onChange: () => void): KekStep {
       return;
     }
     byId('kek-size', HTMLElement).textContent = `RSA ${read.bits} bits (read as ${SOURCES[read.source] ?? read.source})`;
-    byId('kek-fingerprint', HTMLElement).textContent = read.fingerprint.hex;
+    byId('kek-fingerprint', HTMLElement).textContent = read.fingerprint.grouped; // read aloud in groups
     if (read.kid !== undefined) {
       kidInput.value = read.kid;
       kidInput.readOnly = true;
@@ -112,6 +122,7 @@ export function kekStep(onChange: () => void): KekStep {
     },
     enable() {
       input.disabled = false;
+      attest.enable();
     },
   };
 }

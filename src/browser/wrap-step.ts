@@ -50,8 +50,9 @@ export function wrapStep(kek: KekStep): WrapStep {
       show(result, false);
       const from = t.source.format + (t.source.friendlyName === undefined ? '' : `, "${t.source.friendlyName}"`);
       byId('key-found', HTMLElement).textContent = `${describeKind(t)} (read as ${from})`;
-      byId('key-kty', HTMLElement).textContent = t.azure.crv === undefined ? t.azure.kty : `${t.azure.kty}, curve ${t.azure.crv}`;
-      byId('key-ops', HTMLElement).textContent = t.azure.keyOps.join(' ');
+      const az = t.azure;
+      byId('key-kty', HTMLElement).textContent = az === undefined ? 'none: Azure does not import this key type' : az.crv === undefined ? az.kty : `${az.kty}, curve ${az.crv}`;
+      byId('key-ops', HTMLElement).textContent = az?.keyOps.join(' ') ?? '';
       nameInput.value = keyNameFromFile(key.fileName ?? '');
       setError('key-name', undefined);
     },

@@ -16,6 +16,8 @@ export interface Ctx {
   readonly json: boolean;
   /** A human-readable line (suppressed with --json). Goes to stderr once stdout carries data. */
   say(line?: string): void;
+  /** "byok <command>: warning: …" on stderr (suppressed with --json, whose object carries the warnings). */
+  warn(message: string): void;
   /** From now on stdout carries data (`--out -`): human lines move to stderr. */
   stdoutCarriesData(): void;
   /** Writes data to stdout (the `--out -` payload). */
@@ -37,7 +39,7 @@ export interface Command {
   run(args: ParsedArgs, ctx: Ctx): Promise<CommandResult>;
 }
 
-export function makeCtx(io: CliIo, json: boolean): Ctx {
+export function makeCtx(io: CliIo, json: boolean, command: string): Ctx {
   let human: NodeJS.WriteStream = io.stdout;
   return {
     io,
@@ -45,6 +47,9 @@ export function makeCtx(io: CliIo, json: boolean): Ctx {
     interactive: io.stderr.isTTY === true,
     say(line = '') {
       if (!json) human.write(line + '\n');
+    },
+    warn(message) {
+      if (!json) io.stderr.write(`byok ${command}: warning: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     },
     stdoutCarriesData() {
       human = io.stderr;

@@ -9,7 +9,11 @@ export const EXIT_BAD_INPUT = 2;
 /** A bug or an environment fault: the core's self-test failed, an unexpected exception. */
 export const EXIT_INTERNAL = 3;
 
-export type ExitCode = typeof EXIT_OK | typeof EXIT_CHECK_FAILED | typeof EXIT_BAD_INPUT | typeof EXIT_INTERNAL;
+/** Stopped by Ctrl-C (SIGINT) or SIGTERM after a clean finish (batch): 128 + the signal number, as shells do. */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
+
+export type ExitCode = typeof EXIT_OK | typeof EXIT_CHECK_FAILED | typeof EXIT_BAD_INPUT | typeof EXIT_INTERNAL | typeof EXIT_SIGINT | typeof EXIT_SIGTERM;
 
 const INTERNAL_CODES: ReadonlySet<ByokErrorCode> = new Set<ByokErrorCode>([
   'CORE_NOT_INITIALIZED', 'CORE_SELFTEST_FAILED', 'CORE_INTERNAL', 'FAULT_DETECTED',

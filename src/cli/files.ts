@@ -126,6 +126,10 @@ export interface WriteOptions {
 export function writeFileAtomic(path: string, data: Uint8Array, opts: WriteOptions = {}): void {
   const mode = opts.mode ?? 0o600;
   const dir = dirname(path);
+  if (opts.listedAbsent !== true) {
+    const problem = outputPathProblem(path);
+    if (problem !== undefined) throw problem;
+  }
   if (!opts.force && opts.listedAbsent !== true && exists(path)) {
     throw new ByokError('FILE_EXISTS', `${JSON.stringify(path)} already exists: choose another --out or add --force to replace it`);
   }
@@ -138,6 +142,7 @@ export function writeFileAtomic(path: string, data: Uint8Array, opts: WriteOptio
       const c = sysCode(e);
       if (c === 'ENOENT') throw new ByokError('FILE_WRITE_FAILED', `cannot write ${JSON.stringify(path)}: folder ${JSON.stringify(dir)} does not exist`);
       if (c === 'EACCES' || c === 'EPERM' || c === 'EROFS') throw new ByokError('FILE_WRITE_FAILED', `cannot write ${JSON.stringify(path)}: no permission to create files in ${JSON.stringify(dir)}`);
+      if (c === 'ENOTDIR') throw outputPathProblem(path) ?? new ByokError('FILE_WRITE_FAILED', `cannot write ${JSON.stringify(path)}: part of the path is a file, not a folder`);
       throw e;
     }
     fchmodSync(fd, mode); // the umask may have removed bits; never more than asked
@@ -180,6 +185,31 @@ export function writeFileAtomic(path: string, data: Uint8Array, opts: WriteOptio
       /* gone already (renamed) */
     }
   }
+}
+
+/**
+ * Why `path` cannot be an output file, in words (not EISDIR/ENOTDIR): it is a folder, or one of the
+ * folders it names is a file. Undefined when neither is the case.
+ */
+function outputPathProblem(path: string): ByokError | undefined {
+  try {
+    if (lstatSync(path).isDirectory()) {
+      return new ByokError('FILE_WRITE_FAILED', `${JSON.stringify(path)} is a folder: give the path of a file (for example ${JSON.stringify(join(path, 'name.byok'))})`);
+    }
+    return undefined;
+  } catch (e) {
+    if (sysCode(e) !== 'ENOTDIR') return undefined;
+  }
+  // Some folder on the way is a file: name the first one.
+  let p = dirname(path);
+  for (let up = dirname(p); p !== up; p = up, up = dirname(p)) {
+    try {
+      if (!lstatSync(p).isDirectory()) break;
+    } catch {
+      /* that one is missing or unreadable: look further up */
+    }
+  }
+  return new ByokError('FILE_WRITE_FAILED', `cannot write ${JSON.stringify(path)}: ${JSON.stringify(p)} is a file, not a folder`);
 }
 
 /** fsync a folder so the names created in it survive a crash. */

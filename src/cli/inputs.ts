@@ -1,6 +1,6 @@
 // Reading the command line's key inputs: a KEK file, a target key file (asking for its password when
 // needed), a transport key. Key file bytes are wiped as soon as intake has parsed them.
-import { ByokError, isByokError } from '../errors.js';
+import { ByokError, isByokError, type ByokErrorCode } from '../errors.js';
 import { readKek, type Kek } from '../kek/index.js';
 import { readTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
 import type { PasswordSource } from './password.js';
@@ -11,6 +11,25 @@ export function aboutFile(e: unknown, what: string, path: string): unknown {
   if (!(e instanceof ByokError) || e.message.includes(JSON.stringify(path))) return e;
   return new ByokError(e.code, `${what} ${JSON.stringify(path)}: ${e.message}`, { ...(e.path === undefined ? {} : { path: e.path }), cause: e });
 }
+
+/**
+ * The same error with the command-line option that fixes it named at the end: the library's messages
+ * speak of its options ("by index"), a user of `byok` needs the flag.
+ */
+export function withOptionHint(e: unknown, hints: Partial<Record<ByokErrorCode, string>>): unknown {
+  if (!(e instanceof ByokError)) return e;
+  const hint = hints[e.code];
+  if (hint === undefined || e.message.includes(hint)) return e;
+  return new ByokError(e.code, `${e.message} (${hint})`, { ...(e.path === undefined ? {} : { path: e.path }), cause: e });
+}
+
+/** What fixes a key file error, as `byok wrap` and `byok verify` spell it. */
+export const KEY_FILE_HINTS: Partial<Record<ByokErrorCode, string>> = {
+  MULTIPLE_KEYS: 'choose one with --key-index N or --friendly-name NAME',
+  KEY_NOT_FOUND: '--key-index counts from 0; --friendly-name takes the name as the file shows it',
+  TRANSPORT_KEY_REQUIRED: 'give it with --transport-key FILE',
+  TRANSPORT_UNWRAP_FAILED: 'check --transport-key, or give --transport-wrap kw or kwp',
+};
 
 export function readKekFile(path: string, kid: string | undefined): Kek {
   const bytes = readInputFile(path, 'KEK file', 1024 * 1024);
@@ -38,7 +57,7 @@ export async function readKeyFile(path: string, what: string, opts: ReadTargetKe
       } catch (e) {
         const needs = isByokError(e, 'PASSWORD_REQUIRED');
         const wrong = isByokError(e, 'WRONG_PASSWORD');
-        if (!needs && !wrong) throw aboutFile(e, what, path);
+        if (!needs && !wrong) throw aboutFile(withOptionHint(e, KEY_FILE_HINTS), what, path);
         if (wrong && pw.origin !== 'none' && attempt === 0) {
           throw new ByokError('WRONG_PASSWORD', `wrong password for ${what} ${JSON.stringify(path)} (from ${pw.origin === 'file' ? '--password-file' : 'BYOK_PASSWORD'}): check it`);
         }

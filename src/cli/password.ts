@@ -1,6 +1,7 @@
 // Where a key file's password comes from: --password-file (first line), BYOK_PASSWORD, or a no-echo
 // prompt on the terminal. Passwords are kept as bytes so they can be wiped; never printed or logged.
 import { ByokError } from '../errors.js';
+import { utf16ToUtf8 } from '../keys/utf16.js';
 import { readInputFile } from './files.js';
 
 export interface PasswordSource {
@@ -11,7 +12,8 @@ export interface PasswordSource {
   /** True when a terminal is attached to prompt on. */
   readonly canPrompt: boolean;
   /** Asks on the terminal without echo. The caller wipes the result. */
-  prompt(question: string): Promise<Uint8Array>;
+  /** `signal` (Ctrl-C handled by the command, e.g. a batch) cancels a prompt waiting: INTERRUPTED. */
+  prompt(question: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** Wipes what this source holds. */
   wipe(): void;
 }
@@ -24,17 +26,31 @@ export interface PasswordIo {
   readonly stderr: NodeJS.WriteStream;
 }
 
+/**
+ * A password file's password, like OpenSSL's `-passin file:`: the first line, without its line ending,
+ * as UTF-8 (a UTF-16 file, as Windows PowerShell 5.1 writes for `"…" > pass.txt`, is transcoded). The
+ * caller wipes the result.
+ */
+export function readPasswordFile(path: string): Uint8Array {
+  const raw = readInputFile(path, 'password file', 64 * 1024);
+  const utf16 = utf16ToUtf8(raw);
+  const text = utf16 ?? raw;
+  try {
+    let end = text.indexOf(0x0a);
+    if (end < 0) end = text.length;
+    if (end > 0 && text[end - 1] === 0x0d) end--;
+    return Uint8Array.from(text.subarray(0, end));
+  } finally {
+    raw.fill(0);
+    utf16?.fill(0);
+  }
+}
+
 export function passwordSource(passwordFile: string | undefined, io: PasswordIo): PasswordSource {
   let held: Uint8Array | undefined;
   let origin: PasswordSource['origin'] = 'none';
   if (passwordFile !== undefined) {
-    const raw = readInputFile(passwordFile, 'password file', 64 * 1024);
-    // Like OpenSSL's `-passin file:`: the first line, without its line ending.
-    let end = raw.indexOf(0x0a);
-    if (end < 0) end = raw.length;
-    if (end > 0 && raw[end - 1] === 0x0d) end--;
-    held = Uint8Array.from(raw.subarray(0, end));
-    raw.fill(0);
+    held = readPasswordFile(passwordFile);
     origin = 'file';
   } else if (io.env['BYOK_PASSWORD'] !== undefined) {
     held = new TextEncoder().encode(io.env['BYOK_PASSWORD']);
@@ -45,16 +61,17 @@ export function passwordSource(passwordFile: string | undefined, io: PasswordIo)
     origin,
     canPrompt,
     given: () => (held === undefined ? undefined : Uint8Array.from(held)),
-    prompt: (q) => {
+    prompt: (q, signal) => {
       if (!canPrompt) throw new ByokError('PASSWORD_REQUIRED', 'a password is needed and there is no terminal to ask on: use --password-file FILE or BYOK_PASSWORD');
-      return promptHidden(q, io.stdin, io.stderr);
+      return promptHidden(q, io.stdin, io.stderr, signal);
     },
     wipe: () => held?.fill(0),
   };
 }
 
 /** Reads one line from a TTY in raw mode, echoing nothing. Ctrl-C or Ctrl-D cancels. */
-function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<Uint8Array> {
+function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, signal?: AbortSignal): Promise<Uint8Array> {
+  if (signal?.aborted === true) return Promise.reject(interrupted());
   const buf = new Uint8Array(MAX_PASSWORD_BYTES);
   let len = 0;
   const wasRaw = stdin.isRaw;
@@ -63,7 +80,9 @@ function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS
   stdin.resume();
   stderr.write(question);
   return new Promise<Uint8Array>((resolve, reject) => {
+    const onAbort = (): void => done(interrupted());
     const done = (err?: ByokError): void => {
+      signal?.removeEventListener('abort', onAbort);
       stdin.off('data', onData);
       stdin.setRawMode(wasRaw);
       stdin.pause();
@@ -99,5 +118,10 @@ function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS
       }
     };
     stdin.on('data', onData);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function interrupted(): ByokError {
+  return new ByokError('INTERRUPTED', 'interrupted at the prompt');
 }

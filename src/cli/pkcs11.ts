@@ -20,8 +20,11 @@ export const TOKEN_OPTIONS = {
   },
 } as const;
 
-/** The PIN for a token whose URI has no pin-source: BYOK_PKCS11_PIN, else a prompt without echo. */
-export function cliPin(ctx: Ctx): PinInput {
+/**
+ * The PIN for a token whose URI has no pin-source: BYOK_PKCS11_PIN, else a prompt without echo (which
+ * `signal` cancels with INTERRUPTED: a batch's Ctrl-C).
+ */
+export function cliPin(ctx: Ctx, signal?: AbortSignal): PinInput {
   return async (token) => {
     const env = ctx.io.env[PIN_ENV];
     // passwordSource reads BYOK_PASSWORD: hand it the PIN variable under that name, and nothing else.
@@ -30,7 +33,7 @@ export function cliPin(ctx: Ctx): PinInput {
       const given = src.given();
       if (given !== undefined) return given;
       if (!src.canPrompt) return undefined;
-      return await src.prompt(`PIN for token ${JSON.stringify(token.label)}: `);
+      return await src.prompt(`PIN for token ${JSON.stringify(token.label)}: `, signal);
     } finally {
       src.wipe();
     }

@@ -3,7 +3,7 @@
 // traces unless BYOK_DEBUG=1.
 import { ByokError } from '../errors.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from '../transfer/version.js';
-import { parseCommandArgs, renderHelp } from './args.js';
+import { closestOption, parseCommandArgs, renderHelp } from './args.js';
 import { makeCtx, type CliIo, type Command } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_OK, exitCodeFor } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
@@ -38,15 +38,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(mainHelp());
     return EXIT_OK;
   }
-  if (first === '--version' || first === '-V' || first === 'version') {
-    io.stdout.write(`${TOOLKIT_NAME} ${TOOLKIT_VERSION}\n`);
-    return EXIT_OK;
-  }
-  const name = first === 'help' ? rest[0]! : first;
+  const name = first === 'help' ? rest[0]! : first === '--version' || first === '-V' ? 'version' : first;
   const command: Command | undefined = COMMANDS.find((c) => c.spec.name === name);
   const json = rest.includes('--json');
   if (!command) {
-    return fail(io, json, undefined, new ByokError('USAGE', `unknown command ${JSON.stringify(name.slice(0, 40))}: commands are ${COMMANDS.map((c) => c.spec.name).join(', ')} (see 'byok --help')`));
+    const names = COMMANDS.map((c) => c.spec.name);
+    const guess = name.startsWith('-') ? undefined : closestOption(name, names);
+    return fail(io, json, undefined, new ByokError('USAGE', `unknown command ${JSON.stringify(name.slice(0, 40))}${guess === undefined ? '' : ` (did you mean ${guess}?)`}: commands are ${names.join(', ')} (see 'byok --help')`));
   }
   if (first === 'help') {
     io.stdout.write(renderHelp(command.spec));
@@ -58,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(renderHelp(command.spec));
       return EXIT_OK;
     }
-    const ctx = makeCtx(io, json);
+    const ctx = makeCtx(io, json, command.spec.name);
     const result = await command.run(args, ctx);
     if (json) io.stdout.write(JSON.stringify({ ok: result.exitCode === EXIT_OK, command: command.spec.name, exitCode: result.exitCode, ...result.json }, null, 2) + '\n');
     return result.exitCode;

@@ -2,10 +2,11 @@
 import { instantiateCore, instantiateCoreSync, decodeBase64, type WasmCore } from './instance.js';
 import { bindSymmetric } from './symmetric.js';
 import { bindRsa } from './rsa.js';
+import { bindRsaPublic } from './rsa-public.js';
 import type { CoreApi } from './types.js';
 
 export function bindCore(core: WasmCore): CoreApi {
-  return { build: core.build, wasmSha256: core.sha256, ...bindSymmetric(core), ...bindRsa(core) };
+  return { build: core.build, wasmSha256: core.sha256, ...bindSymmetric(core), ...bindRsa(core), ...bindRsaPublic(core) };
 }
 
 export interface EmbeddedWasm {

@@ -57,6 +57,7 @@ export const aesKwUnwrap = (kek: Uint8Array, data: Uint8Array): Uint8Array => ap
 export const aesKwpWrap = (kek: Uint8Array, data: Uint8Array): Uint8Array => api().aesKwpWrap(kek, data);
 export const aesKwpUnwrap = (kek: Uint8Array, data: Uint8Array): Uint8Array => api().aesKwpUnwrap(kek, data);
 export const aesCbcDecrypt = (key: Uint8Array, iv: Uint8Array, ct: Uint8Array): Uint8Array => api().aesCbcDecrypt(key, iv, ct);
+export const aesKcv = (key: Uint8Array): Uint8Array => api().aesKcv(key);
 export const rsaOaepEncrypt = (pub: RsaPublicKey, msg: Uint8Array, opts: OaepOptions): Uint8Array =>
   api().rsaOaepEncrypt(pub, msg, opts);
 export const rsaOaepDecrypt = (priv: RsaPrivateKey, ct: Uint8Array, opts: OaepOptions): Uint8Array =>
@@ -65,3 +66,4 @@ export const rsaAesKeyWrap = (pub: RsaPublicKey, target: Uint8Array, opts: RsaAe
   api().rsaAesKeyWrap(pub, target, opts);
 export const rsaAesKeyUnwrap = (priv: RsaPrivateKey, blob: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array =>
   api().rsaAesKeyUnwrap(priv, blob, opts);
+export const rsaPublicRaw = (pub: RsaPublicKey, sig: Uint8Array): Uint8Array => api().rsaPublicRaw(pub, sig);

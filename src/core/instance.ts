@@ -64,6 +64,81 @@ export function checkStatus(status: number, what: string): number {
   }
 }
 
+type CoreFn = (...args: number[]) => number;
+type CoreFn5 = (a?: number, b?: number, c?: number, d?: number, e?: number) => number;
+
+// Per core: whether an export has not returned normally — an exception escaped from inside it (a trap, a
+// stack overflow, a debug build's assertion) and skipped the wipes every export does before it returns.
+// A plain flag on an object fetched once per binding: set and cleared around every call at no real cost.
+interface CallState {
+  interrupted: boolean;
+}
+const states = new WeakMap<WasmCore, CallState>();
+
+function stateOf(core: WasmCore): CallState {
+  let s = states.get(core);
+  if (s === undefined) {
+    s = { interrupted: false };
+    states.set(core, s);
+  }
+  return s;
+}
+
+function lookup<F>(core: WasmCore, name: string): F {
+  const f = core.exports[name];
+  if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
+  return f as F;
+}
+
+/**
+ * Zeroes the whole arena of an interrupted core — not only the I/O region a caller's frame wipes — and has
+ * the core reset its scratch allocator. Runs where the exception passes (the finally around the export,
+ * then the caller's frame wipe: right after a stack overflow the first may itself run out of stack) and,
+ * failing those, before the core's next call.
+ */
+function recoverIfInterrupted(core: WasmCore, state: CallState): void {
+  if (!state.interrupted) return;
+  core.mem.fill(0, core.ioBase, core.arenaEnd);
+  lookup<() => void>(core, 'arenaReset')();
+  state.interrupted = false;
+}
+
+/** The export `name`, resolved on first call (binding a core without it fails only when it is used). */
+export function coreExport(core: WasmCore, name: string): CoreFn {
+  const state = stateOf(core);
+  let f: CoreFn | undefined;
+  return (...args) => {
+    f ??= lookup<CoreFn>(core, name);
+    recoverIfInterrupted(core, state);
+    state.interrupted = true;
+    try {
+      const r = f(...args);
+      state.interrupted = false;
+      return r;
+    } finally {
+      recoverIfInterrupted(core, state);
+    }
+  };
+}
+
+/** coreExport for exports of at most five arguments, without a rest array per call (one-block key wraps). */
+export function coreExport5(core: WasmCore, name: string): CoreFn5 {
+  const state = stateOf(core);
+  let f: CoreFn5 | undefined;
+  return (a = 0, b = 0, c = 0, d = 0, e = 0) => {
+    f ??= lookup<CoreFn5>(core, name);
+    recoverIfInterrupted(core, state);
+    state.interrupted = true;
+    try {
+      const r = f(a, b, c, d, e);
+      state.interrupted = false;
+      return r;
+    } finally {
+      recoverIfInterrupted(core, state);
+    }
+  };
+}
+
 export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
@@ -181,6 +256,7 @@ class Frame implements IoFrame {
   wipe(): void {
     this.core.mem.fill(0, this.core.ioBase, this.core.ioBase + this.used);
     this.used = 0;
+    recoverIfInterrupted(this.core, stateOf(this.core));
   }
 }
 

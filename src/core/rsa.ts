@@ -4,17 +4,16 @@
 // every call wipes the I/O region it used, whatever happens.
 import { ByokError } from '../errors.js';
 import {
-  checkStatus, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, type IoFrame, type WasmCore,
+  checkStatus, coreExport, DECRYPT_FAILED_MESSAGE, HASH_ID, ioFrame, type IoFrame, type WasmCore,
 } from './instance.js';
 import type {
   CoreApi, HashName, OaepOptions, RsaAesKeyWrapOptions, RsaPrivateKey, RsaPublicKey,
 } from './types.js';
-import { expectBytes, expectHash } from './validate.js';
+import { describeValue, expectBytes, expectHash } from './validate.js';
 
 export type RsaApi = Pick<CoreApi, 'rsaOaepEncrypt' | 'rsaOaepDecrypt' | 'rsaAesKeyWrap' | 'rsaAesKeyUnwrap'>;
 
 const ALL_HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
-const WRAP_HASHES: readonly HashName[] = ['sha1', 'sha256'];
 const HASH_LEN: Readonly<Record<HashName, number>> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 const MIN_BITS = 1024;
 const MAX_BITS = 8192;
@@ -34,7 +33,11 @@ interface PrivateParts extends PublicParts {
   readonly qi: Uint8Array;
 }
 
-/** The integer without its leading zero bytes (a view, not a copy). */
+/**
+ * The integer without its leading zero bytes (a view, not a copy). Variable time in their number, which for
+ * dp, dq and qi is secret but shown by every encoding a key arrives in (minimal DER INTEGERs, unpadded JWK
+ * members); the core strips again the same way (assembly/rsa/key.ts).
+ */
 function stripZeros(b: Uint8Array): Uint8Array {
   let i = 0;
   while (i < b.length && b[i] === 0) i++;
@@ -45,7 +48,7 @@ function bitLength(b: Uint8Array): number {
   return b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0] as number));
 }
 
-function checkPublic(key: unknown, what: string): PublicParts {
+export function checkPublic(key: unknown, what: string): PublicParts {
   if (typeof key !== 'object' || key === null) {
     throw new ByokError('CORE_BAD_ARGUMENT', `"${what}" expected an RSA key object {n, e}, got ${key === null ? 'null' : typeof key}`);
   }
@@ -103,10 +106,10 @@ function wrapOptions(opts: unknown): { hash: HashName; keyBytes: number } {
     throw new ByokError('CORE_BAD_ARGUMENT', '"opts" expected an object {hash, aesKeyBits?}');
   }
   const o = opts as Partial<RsaAesKeyWrapOptions>;
-  const hash = expectHash('hash', o.hash, WRAP_HASHES);
+  const hash = expectHash('hash', o.hash, ALL_HASHES);
   const bits = o.aesKeyBits ?? 256;
   if (bits !== 128 && bits !== 192 && bits !== 256) {
-    throw new ByokError('CORE_BAD_ARGUMENT', `"aesKeyBits" expected 128, 192 or 256, got ${String(bits)}`);
+    throw new ByokError('CORE_BAD_ARGUMENT', `"aesKeyBits" expected 128, 192 or 256, got ${typeof bits === 'number' ? bits : describeValue(bits)}`);
   }
   return { hash, keyBytes: bits / 8 };
 }
@@ -133,18 +136,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function bindRsa(core: WasmCore): RsaApi {
-  type Fn = (...args: number[]) => number;
-  // Resolved on first call, so binding a core without these exports fails only when they are used.
-  const fn = (name: string): Fn => (...args: number[]): number => {
-    const f = core.exports[name];
-    if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
-    return (f as Fn)(...args);
-  };
-  const encryptFn = fn('rsaOaepEncrypt');
-  const decryptFn = fn('rsaOaepDecrypt');
-  const wrapFn = fn('rsaAesKeyWrap');
-  const unwrapFn = fn('rsaAesKeyUnwrap');
-  const montRRFn = fn('rsaMontRR');
+  const encryptFn = coreExport(core, 'rsaOaepEncrypt');
+  const decryptFn = coreExport(core, 'rsaOaepDecrypt');
+  const wrapFn = coreExport(core, 'rsaAesKeyWrap');
+  const unwrapFn = coreExport(core, 'rsaAesKeyUnwrap');
+  const montRRFn = coreExport(core, 'rsaMontRR');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   // R^2 mod n of the last two public moduli: a BYOK run wraps under one KEK, and reading an RSA target

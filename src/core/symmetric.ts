@@ -4,13 +4,13 @@
 // the I/O region it used, whatever happens. Every unwrap integrity failure is the one DECRYPT_FAILED error;
 // lengths are public, so a length no wrap can produce gets a descriptive BAD_DATA_LENGTH instead.
 import { ByokError } from '../errors.js';
-import { checkStatus, HASH_ID, ioFrame, type WasmCore } from './instance.js';
+import { checkStatus, coreExport, coreExport5, HASH_ID, ioFrame, type WasmCore } from './instance.js';
 import type { CoreApi, HashName } from './types.js';
 import { expectBytes } from './validate.js';
 
 export type SymmetricApi = Pick<
   CoreApi,
-  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt'
+  'sha1' | 'sha256' | 'sha384' | 'sha512' | 'aesKwWrap' | 'aesKwUnwrap' | 'aesKwpWrap' | 'aesKwpUnwrap' | 'aesCbcDecrypt' | 'aesKcv'
 >;
 
 const KEK_LENGTHS: readonly number[] = [16, 24, 32];
@@ -25,36 +25,17 @@ function badLength(name: string, expected: string, got: number): ByokError {
 }
 
 export function bindSymmetric(core: WasmCore): SymmetricApi {
-  type Fn = (...args: number[]) => number;
-  // Resolved on first call, so binding a core without these exports fails only when they are used.
-  const fn = (name: string): Fn => (...args: number[]): number => {
-    const f = core.exports[name];
-    if (typeof f !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
-    return (f as Fn)(...args);
-  };
-  /** Like fn, for the five-argument key-wrap exports, without the rest-argument array on every call. */
-  const fn5 = (name: string): Fn => {
-    type Fn5 = (a: number, b: number, c: number, d: number, e: number) => number;
-    let f: Fn5 | undefined;
-    return (a = 0, b = 0, c = 0, d = 0, e = 0): number => {
-      if (f === undefined) {
-        const g = core.exports[name];
-        if (typeof g !== 'function') throw new ByokError('CORE_INTERNAL', `the crypto core has no export "${name}"`);
-        f = g as Fn5;
-      }
-      return f(a, b, c, d, e);
-    };
-  };
-  const shaFn = fn('sha');
-  const shaCtxSize = fn('shaCtxSize');
-  const shaInit = fn('shaInit');
-  const shaUpdate = fn('shaUpdate');
-  const shaFinal = fn('shaFinal');
-  const kwWrapFn = fn5('aesKwWrap');
-  const kwUnwrapFn = fn5('aesKwUnwrap');
-  const kwpWrapFn = fn5('aesKwpWrap');
-  const kwpUnwrapFn = fn5('aesKwpUnwrap');
-  const cbcDecryptFn = fn('aesCbcDecrypt');
+  const shaFn = coreExport(core, 'sha');
+  const shaCtxSize = coreExport(core, 'shaCtxSize');
+  const shaInit = coreExport(core, 'shaInit');
+  const shaUpdate = coreExport(core, 'shaUpdate');
+  const shaFinal = coreExport(core, 'shaFinal');
+  const kwWrapFn = coreExport5(core, 'aesKwWrap');
+  const kwUnwrapFn = coreExport5(core, 'aesKwUnwrap');
+  const kwpWrapFn = coreExport5(core, 'aesKwpWrap');
+  const kwpUnwrapFn = coreExport5(core, 'aesKwpUnwrap');
+  const cbcDecryptFn = coreExport(core, 'aesCbcDecrypt');
+  const aesKcvFn = coreExport(core, 'aesKcv');
   const maxKwData = (core.exports['maxKwData'] as () => number)();
 
   function hash(name: HashName, data: Uint8Array): Uint8Array {
@@ -86,7 +67,7 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
   }
 
   /** Runs one KW/KWP export over kek and data with an output of outLen bytes; returns the result bytes. */
-  function keyWrapCall(call: Fn, what: string, kek: Uint8Array, data: Uint8Array, outLen: number): Uint8Array {
+  function keyWrapCall(call: ReturnType<typeof coreExport5>, what: string, kek: Uint8Array, data: Uint8Array, outLen: number): Uint8Array {
     const f = ioFrame(core);
     try {
       const k = f.put(kek);
@@ -159,11 +140,29 @@ export function bindSymmetric(core: WasmCore): SymmetricApi {
     }
   }
 
+  /**
+   * The key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128), what HSMs print beside a
+   * key and what an AES-CBC encryption of one zero block with a zero IV gives. The core's aesKcv export
+   * computes it in constant time, lets only those 3 bytes out and wipes its scratch.
+   */
+  function aesKcv(key: Uint8Array): Uint8Array {
+    expectBytes('key', key, KEK_LENGTHS);
+    const f = ioFrame(core);
+    try {
+      const k = f.put(key);
+      const out = f.reserve(3);
+      checkStatus(aesKcvFn(k, key.length, out), 'AES key check value');
+      return f.read(out, 3);
+    } finally {
+      f.wipe();
+    }
+  }
+
   return {
     sha1: (data) => hash('sha1', data),
     sha256: (data) => hash('sha256', data),
     sha384: (data) => hash('sha384', data),
     sha512: (data) => hash('sha512', data),
-    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt,
+    aesKwWrap, aesKwUnwrap, aesKwpWrap, aesKwpUnwrap, aesCbcDecrypt, aesKcv,
   };
 }

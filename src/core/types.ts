@@ -28,8 +28,11 @@ export interface OaepOptions {
 }
 
 export interface RsaAesKeyWrapOptions {
-  /** OAEP hash for the ephemeral AES key (MGF1 uses the same hash). Azure uses 'sha1'. */
-  readonly hash: 'sha1' | 'sha256';
+  /**
+   * OAEP hash for the ephemeral AES key (MGF1 uses the same hash). Azure uses 'sha1'; AWS, Google Cloud and
+   * OCI 'sha1' or 'sha256'; Vault any of the four.
+   */
+  readonly hash: HashName;
   /** Size of the ephemeral AES key in bits; 256 unless a receiver requires otherwise. */
   readonly aesKeyBits?: 128 | 192 | 256;
 }
@@ -49,8 +52,15 @@ export interface CoreApi {
   aesKwpUnwrap(kek: Uint8Array, data: Uint8Array): Uint8Array;
   /** AES-CBC decryption of whole 16-byte blocks, without padding removal (password-protected key files). */
   aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ct: Uint8Array): Uint8Array;
+  /** Key check value of an AES key: the first 3 bytes of AES-ECB(key, 0^128). */
+  aesKcv(key: Uint8Array): Uint8Array;
   rsaOaepEncrypt(pub: RsaPublicKey, msg: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaOaepDecrypt(priv: RsaPrivateKey, ct: Uint8Array, opts: OaepOptions): Uint8Array;
   rsaAesKeyWrap(pub: RsaPublicKey, target: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array;
   rsaAesKeyUnwrap(priv: RsaPrivateKey, blob: Uint8Array, opts: RsaAesKeyWrapOptions): Uint8Array;
+  /**
+   * RSAVP1 (RFC 8017 5.2.2): sig^e mod n as k bytes, for signature checks that compare the whole encoded
+   * message themselves. `sig` must be exactly k bytes (the modulus length) and below n.
+   */
+  rsaPublicRaw(pub: RsaPublicKey, sig: Uint8Array): Uint8Array;
 }

@@ -10,7 +10,7 @@ export function expectBytes(
   code: ByokErrorCode = 'BAD_KEY_LENGTH',
 ): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
-    throw new ByokError('CORE_BAD_ARGUMENT', `"${name}" expected Uint8Array, got ${describe(value)}`);
+    throw new ByokError('CORE_BAD_ARGUMENT', `"${name}" expected Uint8Array, got ${describeValue(value)}`);
   }
   if (lengths && !lengths.includes(value.length)) {
     throw new ByokError(code, `"${name}" expected Uint8Array of length ${lengths.join('/')}, got length=${value.length}`);
@@ -19,13 +19,18 @@ export function expectBytes(
 
 export function expectHash(name: string, value: unknown, allowed: readonly HashName[]): HashName {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as HashName;
-  throw new ByokError('UNSUPPORTED_HASH', `"${name}" expected one of ${allowed.join(', ')}, got ${describe(value)}`);
+  throw new ByokError('UNSUPPORTED_HASH', `"${name}" expected one of ${allowed.join(', ')}, got ${describeValue(value)}`);
 }
 
-function describe(v: unknown): string {
+/**
+ * What a value is, never what it holds: a key passed where something else was expected (hex text for a
+ * byte argument, bytes for an option) must not reach an error message, a log or a terminal.
+ */
+export function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  if (v instanceof Uint8Array) return `Uint8Array of length ${v.length}`;
-  if (typeof v === 'string') return v.length <= 32 ? JSON.stringify(v) : 'a string';
+  if (typeof v === 'string') return `a string of length ${v.length}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name} of length ${v.byteLength}`;
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   return typeof v;
 }

@@ -7,7 +7,7 @@ export type AzureService = 'vault' | 'managedhsm';
 export interface AzureKeyId {
   readonly kid: string;
   readonly service: AzureService;
-  /** Vault or Managed HSM name: what `az ... --vault-name` / `--hsm-name` take. */
+  /** Vault or Managed HSM name: what `az ... --vault-name` / `--hsm-name` take (`localhost` for `byok serve`). */
   readonly instance: string;
   readonly host: string;
   readonly name: string;
@@ -32,6 +32,12 @@ const HOW_TO_GET =
 // was a visible share of its per-key time. Results are immutable, so sharing one is safe.
 let lastParsed: AzureKeyId | undefined;
 
+/** localhost, 127.0.0.0/8 or [::1] (a URL's hostname): where `byok serve` listens. */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 /**
  * Parses a KEK kid. Throws BYOK_BAD_KID naming what is wrong: not https, not a Key Vault or Managed HSM
  * host, not a /keys/ path, or (the most common mistake) no version.
@@ -48,14 +54,26 @@ export function parseAzureKid(kid: string): AzureKeyId {
     return bad('is not a URL');
   }
   if (url.protocol !== 'https:') bad('is not an https URL');
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || url.port !== '') {
+  const loopback = isLoopback(url.hostname);
+  // `byok serve` (a local Managed HSM stand-in) issues kids on a loopback host with its port; a real
+  // vault or HSM host never has one.
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (url.port !== '' && !loopback)) {
     bad('has parts a key identifier never has (credentials, port, query or fragment)');
   }
   const host = url.hostname.toLowerCase();
-  const match = HOST_SUFFIXES.find((s) => host.endsWith(s.suffix));
-  if (!match) bad('is not on a Key Vault (*.vault.azure.net) or Managed HSM (*.managedhsm.azure.net) host');
-  const instance = host.slice(0, host.length - match!.suffix.length);
-  if (!/^[a-z0-9][a-z0-9-]{1,22}[a-z0-9]$/.test(instance)) bad('does not start with a valid vault or HSM name');
+  let service: AzureService;
+  let instance: string;
+  if (loopback) {
+    // `az` reaches byok serve as --hsm-name localhost in a cloud whose Managed HSM suffix is ":PORT" (README)
+    service = 'managedhsm';
+    instance = 'localhost';
+  } else {
+    const match = HOST_SUFFIXES.find((s) => host.endsWith(s.suffix));
+    if (!match) bad('is not on a Key Vault (*.vault.azure.net) or Managed HSM (*.managedhsm.azure.net) host');
+    service = match!.service;
+    instance = host.slice(0, host.length - match!.suffix.length);
+    if (!/^[a-z0-9][a-z0-9-]{1,22}[a-z0-9]$/.test(instance)) bad('does not start with a valid vault or HSM name');
+  }
   const parts = url.pathname.split('/');
   // ['', 'keys', name, version] with an optional trailing slash
   if (parts.length === 5 && parts[4] === '') parts.pop();
@@ -65,6 +83,6 @@ export function parseAzureKid(kid: string): AzureKeyId {
   if (parts.length === 3 || parts[3] === '') bad('has no key version (Azure needs the versioned kid of the KEK)');
   const version = parts[3]!;
   if (!/^[0-9a-fA-F]{32}$/.test(version)) bad('has a key version that is not 32 hex digits');
-  lastParsed = Object.freeze({ kid, service: match!.service, instance, host, name, version });
+  lastParsed = Object.freeze({ kid, service, instance, host, name, version });
   return lastParsed;
 }

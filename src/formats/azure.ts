@@ -2,6 +2,7 @@
 //   {"schema_version":"1.0.0","header":{"kid":…,"alg":"dir","enc":"CKM_RSA_AES_KEY_WRAP"},
 //    "ciphertext":base64url(OAEP(KEK, aes) || KWP(aes, target)),"generator":…}
 // Pure: building and parsing the JSON and checking the ciphertext's shape. No crypto happens here.
+import { expectBytes, expectRecord, expectString, invalid, isRecord, optionalString } from '../arguments.js';
 import { ByokError } from '../errors.js';
 import { base64urlDecode, base64urlEncode } from './base64url.js';
 import { parseAzureKid, type AzureKeyId } from './azure-kid.js';
@@ -50,6 +51,10 @@ export const MAX_BYOK_BYTES = 64 * 1024;
 
 /** Builds the `.byok` object. `ciphertext` is the CKM_RSA_AES_KEY_WRAP blob for the KEK named by `kid`. */
 export function buildByok(args: { kid: string; ciphertext: Uint8Array; generator: string }): AzureByokFile {
+  const a = expectRecord('buildByok', 'args', args);
+  expectString('buildByok', 'args.kid', a['kid']);
+  expectBytes('buildByok', 'args.ciphertext', a['ciphertext']);
+  expectString('buildByok', 'args.generator', a['generator']);
   parseAzureKid(args.kid);
   if (!fitsSomeKek(args.ciphertext.length)) {
     throw new ByokError('BYOK_BAD_CIPHERTEXT', ciphertextLengthMessage(args.ciphertext.length));
@@ -68,6 +73,11 @@ export function buildByok(args: { kid: string; ciphertext: Uint8Array; generator
  * no trailing newline (whitespace is irrelevant to Azure; compact keeps `key_hsm` short).
  */
 export function serializeByok(file: AzureByokFile): Uint8Array {
+  const f = expectRecord('serializeByok', 'file', file);
+  for (const k of ['schema_version', 'ciphertext'] as const) expectString('serializeByok', `file.${k}`, f[k]);
+  const header = expectRecord('serializeByok', 'file.header', f['header']);
+  for (const k of ['kid', 'alg', 'enc'] as const) expectString('serializeByok', `file.header.${k}`, header[k]);
+  optionalString('serializeByok', 'file.generator', f['generator']);
   // Byte for byte JSON.stringify of the fields in this order (a test holds it to that), assembled around
   // the ciphertext instead of through it: base64url needs no JSON escaping, and a batch writes thousands.
   const ct = file.ciphertext;
@@ -199,6 +209,7 @@ function isKwpLength(kwpLength: number): boolean {
 }
 
 export function readCiphertext(length: number): CiphertextReading[] {
+  if (!Number.isSafeInteger(length) || length < 0) throw invalid('readCiphertext', 'length', 'a non-negative integer', length);
   const out: CiphertextReading[] = [];
   for (const kekBits of AZURE_KEK_BITS) {
     const oaepLength = kekBits / 8;
@@ -230,7 +241,8 @@ export function splitCiphertext(parsed: ParsedByok, kekBits: number): { oaep: Ui
 
 // Sizes of what Azure imports (§1.2, §1.6): raw AES keys, and PKCS#8 DER of EC and RSA keys as OpenSSL and
 // this toolkit write them (EC with the public key; without it they are ~70 bytes shorter). Ranges are
-// generous: a hint printed by `inspect`, never used to accept or reject anything.
+// generous: a hint printed by `inspect`, which also refuses a --kek whose reading fits none of them when
+// another reading does (a KEK of the wrong size); the library never accepts or rejects a file by them.
 const MATERIAL_SIZES: readonly { label: string; min: number; max: number }[] = [
   { label: 'AES-128 key', min: 16, max: 16 },
   { label: 'AES-192 key', min: 24, max: 24 },
@@ -248,10 +260,6 @@ function guessMaterial([lo, hi]: readonly [number, number]): string | undefined 
 
 function ciphertextLengthMessage(length: number): string {
   return `ciphertext is ${length} bytes: a .byok ciphertext is 256, 384 or 512 bytes of RSA-OAEP (the KEK size) followed by an AES key-wrap block of at least 16 bytes in multiples of 8; the file is truncated or was not made with CKM_RSA_AES_KEY_WRAP`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function malformed(why: string): ByokError {

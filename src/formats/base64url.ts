@@ -1,7 +1,9 @@
-// base64url (RFC 4648 §5) for transfer blobs. Hand-written rather than taken from a library because
+// base64url (RFC 4648 §5) for transfer blobs, and the standard alphabet with padding (§4) for OCI and Vault. Hand-written rather than taken from a library because
 // readers need to know *how* an input was encoded (padded or not, standard alphabet by mistake) to give
 // a precise message, and because the browser tool has neither Buffer nor Uint8Array.toBase64 everywhere.
 // Operates on public data only (ciphertexts, JSON files): table lookups on the input are fine here.
+
+import { expectBytes, expectString } from '../arguments.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -12,33 +14,50 @@ const DECODE: Int16Array = (() => {
 })();
 
 const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** RFC 4648 §4, the standard alphabet (OCI keyMaterial, Vault ciphertext). */
+const STANDARD_CODES = Uint8Array.from(ALPHABET.slice(0, 62) + '+/', (c) => c.charCodeAt(0));
 const ASCII = new TextDecoder('latin1'); // identical to ASCII on 0x00-0x7f, and native
 
-/** Unpadded base64url as ASCII bytes: what a .byok file holds, without an intermediate string. */
-export function base64urlEncodeAscii(bytes: Uint8Array): Uint8Array {
+function encodeAscii(bytes: Uint8Array, codes: Uint8Array, pad: boolean): Uint8Array {
   const full = Math.floor(bytes.length / 3) * 3;
   const rest = bytes.length - full;
-  const out = new Uint8Array((full / 3) * 4 + (rest === 0 ? 0 : rest + 1));
+  const out = new Uint8Array((full / 3) * 4 + (rest === 0 ? 0 : pad ? 4 : rest + 1));
   let o = 0;
   for (let i = 0; i < full; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = ALPHABET_CODES[v >>> 18]!;
-    out[o++] = ALPHABET_CODES[(v >>> 12) & 63]!;
-    out[o++] = ALPHABET_CODES[(v >>> 6) & 63]!;
-    out[o++] = ALPHABET_CODES[v & 63]!;
+    out[o++] = codes[v >>> 18]!;
+    out[o++] = codes[(v >>> 12) & 63]!;
+    out[o++] = codes[(v >>> 6) & 63]!;
+    out[o++] = codes[v & 63]!;
   }
   if (rest > 0) {
     const v = (bytes[full]! << 16) | (rest === 2 ? bytes[full + 1]! << 8 : 0);
-    out[o++] = ALPHABET_CODES[v >>> 18]!;
-    out[o++] = ALPHABET_CODES[(v >>> 12) & 63]!;
-    if (rest === 2) out[o++] = ALPHABET_CODES[(v >>> 6) & 63]!;
+    out[o++] = codes[v >>> 18]!;
+    out[o++] = codes[(v >>> 12) & 63]!;
+    if (rest === 2) out[o++] = codes[(v >>> 6) & 63]!;
+    while (o < out.length) out[o++] = 0x3d; // '='
   }
   return out;
 }
 
+/** Unpadded base64url as ASCII bytes: what a .byok file holds, without an intermediate string. */
+export function base64urlEncodeAscii(bytes: Uint8Array): Uint8Array {
+  return encodeAscii(bytes, ALPHABET_CODES, false);
+}
+
 /** Unpadded base64url, as RFC 7515 and Azure's own clients write it. */
 export function base64urlEncode(bytes: Uint8Array): string {
+  expectBytes('base64urlEncode', 'bytes', bytes);
   return ASCII.decode(base64urlEncodeAscii(bytes));
+}
+
+/** Standard base64 with padding (RFC 4648 §4), as ASCII bytes: a batch encodes one per key. */
+export function base64EncodeAscii(bytes: Uint8Array): Uint8Array {
+  return encodeAscii(bytes, STANDARD_CODES, true);
+}
+
+export function base64Encode(bytes: Uint8Array): string {
+  return ASCII.decode(base64EncodeAscii(bytes));
 }
 
 export type Base64urlProblem =
@@ -57,6 +76,7 @@ export type Base64urlResult =
  * blob has exactly one accepted spelling apart from padding.
  */
 export function base64urlDecode(text: string): Base64urlResult {
+  expectString('base64urlDecode', 'text', text);
   let body = text;
   let padded = false;
   const firstPad = text.indexOf('=');

@@ -10,7 +10,10 @@
 //     and the sovereign clouds with the same services (Azure China *.vault.azure.cn /
 //     *.managedhsm.azure.cn, Azure US Government *.vault.usgovcloudapi.net / *.managedhsm.usgovcloudapi.net).
 //   - kid version: 32 hexadecimal digits, the form both services issue.
+import { expectString, invalid, optionsArg, optionalBoolean } from '../arguments.js';
 import { ByokError } from '../errors.js';
+import { isLoopback } from '../formats/azure-kid.js';
+import { isKek } from './is-kek.js';
 import { toBigInt } from '../keys/bigint.js';
 import type { CheckKekOptions, Kek } from './types.js';
 
@@ -34,6 +37,7 @@ export interface ParsedKid {
  * https://contoso.vault.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621.
  */
 export function parseAzureKid(kid: string): ParsedKid {
+  expectString('parseAzureKid', 'kid', kid);
   const bad = (problem: string): ByokError =>
     new ByokError('KEK_KID_INVALID', `the KEK kid ${JSON.stringify(kid)} ${problem}; ${HOW_TO_GET_KID}`);
   let url: URL;
@@ -43,12 +47,14 @@ export function parseAzureKid(kid: string): ParsedKid {
     throw bad('is not a URL');
   }
   if (url.protocol !== 'https:') throw bad('must be an https URL');
-  if (url.username !== '' || url.password !== '' || url.port !== '' || url.search !== '' || url.hash !== '') {
+  // A loopback host with a port is `byok serve` (a local Managed HSM stand-in); real hosts never have one.
+  const loopback = isLoopback(url.hostname);
+  if (url.username !== '' || url.password !== '' || (url.port !== '' && !loopback) || url.search !== '' || url.hash !== '') {
     throw bad('must have no port, user, query or fragment');
   }
   const host = url.hostname.toLowerCase();
-  const service = VAULT_SUFFIXES.some((s) => host.endsWith(s)) ? 'vault' : MHSM_SUFFIXES.some((s) => host.endsWith(s)) ? 'managedhsm' : undefined;
-  if (service === undefined || host.split('.').length < 4) {
+  const service = loopback ? 'managedhsm' : VAULT_SUFFIXES.some((s) => host.endsWith(s)) ? 'vault' : MHSM_SUFFIXES.some((s) => host.endsWith(s)) ? 'managedhsm' : undefined;
+  if (service === undefined || (!loopback && host.split('.').length < 4)) {
     throw bad('is not on a Key Vault (<vault>.vault.azure.net) or Managed HSM (<hsm>.managedhsm.azure.net) host');
   }
   const parts = url.pathname.split('/');
@@ -72,6 +78,8 @@ export function parseAzureKid(kid: string): ParsedKid {
  * KEK_WRONG_KTY, KEK_WRONG_KEY_OPS, KEK_KID_MISSING (with requireKid), KEK_KID_INVALID, KEK_KID_UNVERSIONED.
  */
 export function checkKekForAzure(kek: Kek, opts: CheckKekOptions = {}): void {
+  if (!isKek(kek)) throw invalid('checkKekForAzure', 'kek', 'a Kek (as readKek returns it)', kek);
+  optionalBoolean('checkKekForAzure', 'opts.requireKid', optionsArg('checkKekForAzure', 'opts', opts)['requireKid']);
   if (!SIZES.includes(kek.bits)) {
     throw new ByokError(
       'KEK_UNSUPPORTED_SIZE',

@@ -55,13 +55,6 @@ export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
   return result;
 }
 
-export function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b < 0n ? -b : b;
-  while (y !== 0n) [x, y] = [y, x % y];
-  return x;
-}
-
 /** Inverse of a mod m, or undefined when gcd(a, m) != 1. */
 export function modInverse(a: bigint, m: bigint): bigint | undefined {
   let [r0, r1] = [mod(a, m), m];

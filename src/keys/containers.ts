@@ -7,13 +7,16 @@
 //                     otherwise a raw AES key in hex or base64 (raw.ts explains that rule);
 //   binary         -> exactly 16/24/32 octets: a raw AES key (no DER key structure is that short);
 //                     a SEQUENCE starting with INTEGER 3 then a SEQUENCE: PKCS#12 (BER allowed);
-//                     else strict DER, told apart by shape (private-key.ts derShape).
+//                     else strict DER, told apart by shape (private-key.ts derShape);
+//   keyType 'hmac' -> the caller says the file is a secret key: a JWK when it starts with "{", else raw
+//                     (hex, base64 or binary) of any HMAC length — never DER, which a long binary secret
+//                     may resemble by chance.
 import { ByokError } from '../errors.js';
 import { decryptLegacyPem, decryptPkcs8, readPkcs12 } from './pbe/index.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom, type PemBlock } from './pem.js';
 import { jwkEntries, jwkKindOf, jwkToKey, parseJsonObject } from './jwk.js';
 import {
-  derShape, ecFromSec1Der, pkcs8FromDer, pkcs8KindOf, rsaFromDer, type DerShape, type NormalizedKey,
+  derShape, ecFromSec1Der, pkcs8FromDer, pkcs8KindOf, rsaFromDer, type DerShape, type NormalizedKey, type SymmetricKeyType,
 } from './private-key.js';
 import { decodeBase64Text, decodeRawKey, isPrintableText, type RawEncoding } from './raw.js';
 import type { KeyFormat } from './types.js';
@@ -30,7 +33,7 @@ export interface Entry {
   readonly friendlyName?: string;
   readonly format: KeyFormat;
   readonly encrypted: boolean;
-  /** 'rsa' | 'ec' | 'oct' | 'unsupported (…)'; may need the password. */
+  /** 'rsa' | 'ec' | 'ed25519' | 'oct' | 'unsupported (…)'; may need the password. */
   kind(pw: Passwords): string;
   /** Decodes and checks the key. Every buffer of the result is owned by the caller (wipe it). */
   decode(pw: Passwords): NormalizedKey;
@@ -82,8 +85,6 @@ function passwordRequired(what: string): ByokError {
 function mismatch(want: KeyFormat, found: KeyFormat | string): ByokError {
   return new ByokError('FORMAT_MISMATCH', `format "${want}" was requested but the file holds ${found}; omit the format to detect it, or pass the right one`);
 }
-
-const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
 
 /** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } — BER allowed, so by prefix. */
 export function looksLikePkcs12(b: Uint8Array): boolean {
@@ -156,7 +157,7 @@ function copyKey(k: NormalizedKey): NormalizedKey {
     const r = k.rsa;
     return { kind: 'rsa', bits: k.bits, path: k.path, rsa: { n: r.n.slice(), e: r.e.slice(), d: r.d.slice(), p: r.p.slice(), q: r.q.slice(), dp: r.dp.slice(), dq: r.dq.slice(), qi: r.qi.slice() } };
   }
-  return k; // EC scalars and oct keys are already fresh buffers
+  return k; // EC scalars, Ed25519 seeds and oct keys are already fresh buffers
 }
 
 function openPem(text: string): Opened {
@@ -218,7 +219,7 @@ function openDer(bytes: Uint8Array): Opened {
   const pub = PUBLIC_SHAPES[shape];
   if (pub !== undefined) throw notPrivate(pub, 'DER');
   if (shape === 'unknown') {
-    throw unknownFormat(`the binary file (${bytes.length} bytes, starting ${Array.from(bytes.subarray(0, 2), hex2).join(' ')}) is not a key structure this tool knows, or not strict DER`);
+    throw unknownFormat(`the binary file (${bytes.length} bytes) is not a key structure this tool knows, or not strict DER`);
   }
   const der = bytes.slice();
   const format = shape as KeyFormat;
@@ -245,7 +246,7 @@ function openPkcs12(bytes: Uint8Array, pw: Passwords): Opened {
   return { format: 'pkcs12', container: 'pkcs12', entries, wipe: () => contents.keys.forEach((k) => k.pkcs8.fill(0)) };
 }
 
-function openJson(text: string): Opened {
+function openJson(text: string, keyType: SymmetricKeyType | undefined): Opened {
   const obj = parseJsonObject(text, 'JWK');
   const entries: Entry[] = jwkEntries(obj).map(({ jwk, path }, index) => ({
     index,
@@ -253,13 +254,13 @@ function openJson(text: string): Opened {
     format: 'jwk' as const,
     encrypted: false,
     kind: () => jwkKindOf(jwk),
-    decode: () => jwkToKey(jwk, path),
+    decode: () => jwkToKey(jwk, path, keyType),
   }));
   if (entries.length === 0) throw new ByokError('KEY_NOT_FOUND', 'the JWK Set holds no keys');
   return { format: 'jwk', container: 'json', entries, wipe: () => undefined };
 }
 
-function openRaw(bytes: Uint8Array, encoding: RawEncoding | undefined): Opened {
+function openRaw(bytes: Uint8Array, encoding: RawEncoding | undefined, keyType: SymmetricKeyType = 'aes'): Opened {
   const container = encoding ?? (isPrintableText(bytes) ? 'text' : 'binary');
   const entry: Entry = {
     index: 0,
@@ -267,8 +268,8 @@ function openRaw(bytes: Uint8Array, encoding: RawEncoding | undefined): Opened {
     encrypted: false,
     kind: () => 'oct',
     decode: () => {
-      const k = decodeRawKey(bytes, encoding);
-      return { kind: 'oct', bits: k.length * 8, k };
+      const k = decodeRawKey(bytes, encoding, keyType);
+      return { kind: 'oct', bits: k.length * 8, k, keyType };
     },
   };
   return { format: 'raw', container, entries: [entry], wipe: () => undefined };
@@ -295,19 +296,31 @@ function openText(input: Uint8Array, s: string): Opened {
   }
 }
 
+/** A file the caller says holds an HMAC / generic secret key: a JWK (oct) or raw bytes, hex or base64. */
+function openSecret(input: Uint8Array, opts: { rawEncoding?: RawEncoding; binaryOnly?: boolean }, want: KeyFormat | undefined): Opened {
+  const text = !opts.binaryOnly && isPrintableText(input);
+  if (text && bytesToText(input).trimStart().startsWith('{')) return openJson(bytesToText(input), 'hmac');
+  if (want === 'jwk') throw mismatch('jwk', 'no JSON');
+  if (text && hasPemBlock(bytesToText(input))) {
+    throw new ByokError('FORMAT_MISMATCH', 'keyType "hmac" was given but the file is PEM (a private key or certificate); an HMAC key is raw bytes, hex, base64 or a JWK of kty "oct"');
+  }
+  return openRaw(input, opts.rawEncoding ?? (text ? undefined : 'binary'), 'hmac');
+}
+
 /**
  * Opens a key file. PKCS#12 needs the password at this point (its key list sits behind the MAC);
  * other containers need it only to decode an encrypted entry.
  */
 export function openKeyFile(
   input: Uint8Array,
-  opts: { format?: KeyFormat; rawEncoding?: RawEncoding; binaryOnly?: boolean },
+  opts: { format?: KeyFormat; rawEncoding?: RawEncoding; binaryOnly?: boolean; keyType?: SymmetricKeyType },
   pw: Passwords,
 ): Opened {
   const want = opts.format;
   const bomless = withoutBom(input);
   if (bomless !== input && isPrintableText(bomless)) input = bomless;
-  if (want === 'raw' || (want === undefined && opts.rawEncoding !== undefined)) return openRaw(input, opts.rawEncoding);
+  if (want === 'raw' || (want === undefined && opts.rawEncoding !== undefined)) return openRaw(input, opts.rawEncoding, opts.keyType);
+  if (opts.keyType === 'hmac' && (want === undefined || want === 'jwk')) return openSecret(input, opts, want);
   if (want === 'pkcs12') return openPkcs12(input, pw);
   const text = !opts.binaryOnly && isPrintableText(input);
   let opened: Opened;
@@ -315,7 +328,7 @@ export function openKeyFile(
     const s = bytesToText(input);
     const trimmed = s.trimStart();
     if (hasPemBlock(s)) opened = openPem(s);
-    else if (trimmed.startsWith('{')) opened = openJson(s);
+    else if (trimmed.startsWith('{')) opened = openJson(s, opts.keyType);
     else opened = openText(input, s);
   } else if (input.length === 16 || input.length === 24 || input.length === 32) {
     opened = openRaw(input, 'binary');

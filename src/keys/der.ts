@@ -11,7 +11,7 @@
 import { ByokError, type ByokErrorCode } from '../errors.js';
 
 /** The error code a reader reports structure errors under. */
-export type DerCode = Extract<ByokErrorCode, 'MALFORMED_KEY' | 'MALFORMED_KEK'>;
+export type DerCode = Extract<ByokErrorCode, 'MALFORMED_KEY' | 'MALFORMED_KEK' | 'MALFORMED_ATTESTATION'>;
 
 export interface DerNode {
   /** Identifier octet (class, constructed bit, tag number). */
@@ -38,6 +38,7 @@ const MAX_DEPTH = 16;
 const WHAT: Record<DerCode, string> = {
   MALFORMED_KEY: 'the key file is damaged or is not in the format it appears to be',
   MALFORMED_KEK: 'the key-exchange key is damaged or is not in the format it appears to be',
+  MALFORMED_ATTESTATION: 'the attestation file is damaged or is not what the cloud returned: download it again',
 };
 
 export function derError(code: DerCode, path: string, problem: string): ByokError {

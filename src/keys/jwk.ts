@@ -1,14 +1,17 @@
-// JWK private keys (RFC 7517, RFC 7518 §6): RSA, EC, oct. Members are base64url without padding
-// (RFC 7515 §2), decoded strictly. A JWK Set ({"keys": [...]}) is a container of several keys.
+// JWK private keys (RFC 7517, RFC 7518 §6, RFC 8037): RSA, EC, OKP (Ed25519), oct. Members are base64url
+// without padding (RFC 7515 §2), decoded strictly. A JWK Set ({"keys": [...]}) is a container of several keys.
 //
 // Decisions: RSA keys given as (n, e, d) only have their CRT parameters recovered (RFC 7518 §6.3.2 allows
 // omitting them; Azure needs them); EC coordinates and d must have the exact lengths RFC 7518 §6.2.1.2 /
-// §6.2.2.1 require; Azure's "-HSM" kty spellings are accepted; "oth" (multi-prime) is refused.
+// §6.2.2.1 require; Azure's "-HSM" kty spellings are accepted; "oth" (multi-prime) is refused. An oct key is
+// an AES key unless the caller says HMAC (keyType) or the JWK's own "alg" is an HMAC one (HS256/384/512).
 import { base64urlnopad } from '@scure/base';
 import { ByokError } from '../errors.js';
 import { completeEcPrivate } from './ec.js';
+import { completeEd25519 } from './ed25519.js';
 import { curveByName, CURVES } from './oids.js';
-import { unsupportedAlgorithm, type NormalizedKey } from './private-key.js';
+import { unsupportedAlgorithm, type NormalizedKey, type SymmetricKeyType } from './private-key.js';
+import { symmetricLengthOk, symmetricSizeError } from './raw.js';
 import { checkRsaPrivate, completeRsaFromNed, wipeRsaParts, type RsaPrivateParts } from './rsa.js';
 
 const CODE = 'MALFORMED_KEY';
@@ -66,26 +69,56 @@ function jwkKty(jwk: Record<string, unknown>, path: string): string {
 /** A JWK's kind for listings, without decoding. */
 export function jwkKindOf(jwk: Record<string, unknown>): string {
   const kty = typeof jwk['kty'] === 'string' ? jwk['kty'].replace(/-HSM$/, '') : '';
+  if (kty === 'OKP') return jwk['crv'] === 'Ed25519' ? 'ed25519' : `unsupported (OKP ${typeof jwk['crv'] === 'string' ? jwk['crv'] : 'without crv'})`;
   return kty === 'RSA' ? 'rsa' : kty === 'EC' ? 'ec' : kty === 'oct' ? 'oct' : `unsupported (${kty || 'no kty'})`;
 }
 
 const RSA_CRT = ['p', 'q', 'dp', 'dq', 'qi'] as const;
 
-/** Decodes and checks a private JWK. Returned buffers are fresh: the caller wipes them. */
-export function jwkToKey(jwk: Record<string, unknown>, path: string): NormalizedKey {
+/**
+ * Decodes and checks a private JWK. Returned buffers are fresh: the caller wipes them. `keyType` says what an
+ * oct key is; without it the JWK's "alg" decides (HS* is HMAC), else AES.
+ */
+export function jwkToKey(jwk: Record<string, unknown>, path: string, keyType?: SymmetricKeyType): NormalizedKey {
   const kty = jwkKty(jwk, path);
   if (kty === 'RSA') return rsaJwk(jwk, path);
   if (kty === 'EC') return ecJwk(jwk, path);
+  if (kty === 'OKP') return okpJwk(jwk, path);
   if (kty === 'oct') {
+    const hs = typeof jwk['alg'] === 'string' ? /^HS(256|384|512)$/.exec(jwk['alg']) : null;
+    const type = keyType ?? (hs !== null ? 'hmac' : 'aes');
     const k = b64uMember(jwk, 'k', path);
-    if (k.length !== 16 && k.length !== 24 && k.length !== 32) {
-      const bits = k.length * 8;
+    if (!symmetricLengthOk(k.length, type)) {
+      const len = k.length;
       k.fill(0);
-      throw new ByokError('UNSUPPORTED_TARGET_SIZE', `${path}.k: a ${bits}-bit symmetric key is not an AES key Azure imports (128, 192 or 256 bits)`, { path: `${path}.k` });
+      throw symmetricSizeError(len, `${path}.k`, type, `${path}.k`);
     }
-    return { kind: 'oct', bits: k.length * 8, k };
+    // RFC 7518 §3.2: "A key of the same size as the hash output (for instance, 256 bits for "HS256") or larger MUST be used".
+    if (type === 'hmac' && hs !== null && k.length * 8 < Number(hs[1])) {
+      const len = k.length;
+      k.fill(0);
+      throw new ByokError('UNSUPPORTED_TARGET_SIZE', `${path}.k: the key is ${len} bytes but its alg ${jwk['alg'] as string} needs at least ${Number(hs[1]) / 8} (RFC 7518 §3.2)`, { path: `${path}.k` });
+    }
+    return { kind: 'oct', bits: k.length * 8, k, keyType: type };
   }
   throw unsupportedAlgorithm(`JWK kty "${kty}"`, `${path}.kty`);
+}
+
+/** RFC 8037 §2: {"kty":"OKP","crv":"Ed25519","d","x"}; other OKP curves (X25519, Ed448) are refused. */
+function okpJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
+  const crv = jwk['crv'];
+  if (typeof crv !== 'string') throw malformed(`${path}.crv`, 'missing "crv"');
+  if (crv !== 'Ed25519') throw unsupportedAlgorithm(`OKP curve "${crv}"`, `${path}.crv`);
+  if (jwk['d'] === undefined) throw notPrivate(path);
+  const x = b64uMember(jwk, 'x', path);
+  const d = b64uMember(jwk, 'd', path);
+  try {
+    if (x.length !== 32) throw malformed(`${path}.x`, `must be exactly 32 octets for Ed25519 (RFC 8037 §2), found ${x.length}`);
+    if (d.length !== 32) throw malformed(`${path}.d`, `must be exactly 32 octets for Ed25519 (RFC 8037 §2), found ${d.length}`);
+    return { kind: 'ed25519', bits: 256, ed: completeEd25519(d, x, path) };
+  } finally {
+    d.fill(0);
+  }
 }
 
 function notPrivate(path: string): ByokError {
@@ -113,10 +146,13 @@ function rsaJwk(jwk: Record<string, unknown>, path: string): NormalizedKey {
     const [p, q, dp, dq, qi] = crt as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     rsa = { n, e, d, p, q, dp, dq, qi };
   } else if (present.length === 0) {
-    rsa = completeRsaFromNed(n, e, d);
-    d.fill(0);
+    try {
+      rsa = completeRsaFromNed(n, e, d, path);
+    } finally {
+      d.fill(0);
+    }
     if (rsa === undefined) {
-      throw new ByokError('INVALID_RSA_KEY', `${path}: n, e and d do not form an RSA key (the primes cannot be recovered); export the key again from its source`, { path });
+      throw new ByokError('INVALID_RSA_KEY', `${path}: the primes of this key cannot be recovered from n, e and d (they do not form an RSA key, or one far from what key generators make); export the key with p, q, dp, dq and qi, or again from its source`, { path });
     }
   } else {
     throw malformed(path, `has ${present.join(', ')} but not all of p, q, dp, dq, qi (RFC 7518 §6.3.2: all or none)`);

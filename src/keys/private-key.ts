@@ -1,6 +1,7 @@
 // Plain private-key structures -> a normalized key: PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208,
-// RFC 5958), PKCS#1 RSAPrivateKey, SEC1 ECPrivateKey. All checks (RSA consistency, EC point) run here, so
-// every container (PEM, DER, PKCS#12, JWK, transport-wrapped) ends in the same validated record.
+// RFC 5958), PKCS#1 RSAPrivateKey, SEC1 ECPrivateKey, RFC 8410 Ed25519. All checks (RSA consistency, EC
+// point, Ed25519 public key) run here, so every container (PEM, DER, PKCS#12, JWK, transport-wrapped) ends in
+// the same validated record.
 //
 //   OneAsymmetricKey ::= SEQUENCE { version INTEGER { v1(0), v2(1) }, privateKeyAlgorithm AlgorithmIdentifier,
 //     privateKey OCTET STRING, attributes [0] IMPLICIT Attributes OPTIONAL,
@@ -11,6 +12,7 @@ import {
   type DerNode,
 } from './der.js';
 import { curveFromParameters, readEcPrivateKey, uncompressedPoint, type EcPrivate } from './ec.js';
+import { ed25519FromPkcs8, type Ed25519Private } from './ed25519.js';
 import { OID, OTHER_KEY_ALGORITHMS, type CurveInfo } from './oids.js';
 import { checkRsaPrivate, readRsaPrivateKey, type RsaPrivateParts } from './rsa.js';
 
@@ -18,14 +20,18 @@ import { checkRsaPrivate, readRsaPrivateKey, type RsaPrivateParts } from './rsa.
 export type NormalizedKey =
   | { readonly kind: 'rsa'; readonly bits: number; readonly rsa: RsaPrivateParts; readonly path: string }
   | { readonly kind: 'ec'; readonly bits: number; readonly ec: EcPrivate }
-  | { readonly kind: 'oct'; readonly bits: number; readonly k: Uint8Array };
+  | { readonly kind: 'ed25519'; readonly bits: 256; readonly ed: Ed25519Private }
+  | { readonly kind: 'oct'; readonly bits: number; readonly k: Uint8Array; readonly keyType: SymmetricKeyType };
+
+/** What a symmetric key is for: an AES key or an HMAC (generic secret) key. */
+export type SymmetricKeyType = 'aes' | 'hmac';
 
 const CODE = 'MALFORMED_KEY';
 
 export function unsupportedAlgorithm(name: string, path: string): ByokError {
   return new ByokError(
     'UNSUPPORTED_KEY_TYPE',
-    `${path}: ${name} keys cannot be imported; Azure imports RSA (2048/3072/4096), EC (P-256, P-384, P-521, P-256K) and AES (128/192/256) keys`,
+    `${path}: ${name} keys cannot be imported into any supported cloud; the toolkit reads RSA (two-prime), EC (P-256, P-384, P-521, secp256k1), Ed25519, AES and HMAC keys`,
     { path },
   );
 }
@@ -33,7 +39,7 @@ export function unsupportedAlgorithm(name: string, path: string): ByokError {
 function rsaPss(path: string): ByokError {
   return new ByokError(
     'UNSUPPORTED_KEY_TYPE',
-    `${path}: this RSA key is restricted to RSASSA-PSS signatures and Azure would import it without that restriction; if that is intended, convert it deliberately (openssl rsa -in key.pem -traditional -outform DER -out rsa.der writes the plain PKCS#1 key) and import the result`,
+    `${path}: this RSA key is restricted to RSASSA-PSS signatures and a cloud would import it without that restriction; if that is intended, convert it deliberately (openssl rsa -in key.pem -traditional -outform DER -out rsa.der writes the plain PKCS#1 key) and import the result`,
     { path },
   );
 }
@@ -55,6 +61,7 @@ export function pkcs8KindOf(der: Uint8Array): string {
     const { oid } = algorithmIdentifier(items[1], CODE, 'PrivateKeyInfo.privateKeyAlgorithm');
     if (oid === OID.rsaEncryption) return 'rsa';
     if (oid === OID.ecPublicKey) return 'ec';
+    if (oid === OID.ed25519) return 'ed25519';
     return `unsupported (${OTHER_KEY_ALGORITHMS[oid] ?? (oid === OID.rsassaPss ? 'RSASSA-PSS' : oid)})`;
   } catch {
     return 'unknown';
@@ -97,6 +104,9 @@ export function pkcs8FromDer(der: Uint8Array, root = 'PrivateKeyInfo'): Normaliz
       throw new ByokError('INVALID_EC_KEY', `${root}.publicKey: the public key does not belong to the private key; export the key again from its source`, { path: `${root}.publicKey` });
     }
     return { kind: 'ec', bits: curve.bits, ec };
+  }
+  if (alg.oid === OID.ed25519) {
+    return { kind: 'ed25519', bits: 256, ed: ed25519FromPkcs8(alg.params, inner, publicKey, root) };
   }
   if (alg.oid === OID.rsassaPss) throw rsaPss(algPath);
   const name = OTHER_KEY_ALGORITHMS[alg.oid];

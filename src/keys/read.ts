@@ -1,13 +1,19 @@
-// Key intake entry points: readTargetKey, inspectKeyFile, listKeys, checkTargetForAzure, wipeTargetKey.
+// Key intake entry points: readTargetKey, inspectKeyFile, listKeys, wipeTargetKey.
 //
-// "Parses" vs "Azure imports it": readTargetKey always checks that the key is a well-formed, consistent
-// key of a type Azure knows (RSA two-prime, EC on P-256/P-384/P-521/P-256K, AES-128/192/256). Sizes are
-// the one thing a key can have right while Azure still refuses it (RSA-1024): readTargetKey refuses them
-// too by default (one call, clear error), and `azureChecks: false` returns the parsed key so a caller
-// can inspect it; checkTargetForAzure applies the same rule later.
+// Intake knows no cloud: readTargetKey checks that the key is a well-formed, consistent key of a type some
+// cloud imports (RSA two-prime, EC on P-256/P-384/P-521/P-256K, Ed25519, AES-128/192/256, HMAC secrets).
+// Which cloud takes which type lives in src/formats (checkTargetForAzure and the other clouds' rules). Sizes
+// are the one thing a key can have right while every cloud still refuses it (RSA-1024): readTargetKey refuses
+// RSA other than 2048/3072/4096 by default (one call, clear error), and `azureChecks: false` returns the
+// parsed key so a caller can inspect it. The `azure` field of a TargetKey is kept for existing callers.
 import { ByokError } from '../errors.js';
+import { describeValue } from '../core/validate.js';
+import { expectTargetKey, invalid, keyFileArg, plainBytes } from '../arguments.js';
+import { isPrintableText } from './raw.js';
+import { hasUtf16Bom, utf16Refusal, utf16ToUtf8 } from './utf16.js';
 import { openKeyFile, type Entry, type Opened, type Passwords } from './containers.js';
 import { ecPkcs8, ecSpki } from './ec.js';
+import { ed25519Pkcs8, ed25519Spki } from './ed25519.js';
 import type { NormalizedKey } from './private-key.js';
 import { checkRsaPairwise, rsaPkcs8, rsaSpki, wipeRsaParts } from './rsa.js';
 import type { KeyFileInfo, KeyFormat, KeyListing, KeySource, ReadTargetKeyOptions, TargetKey } from './types.js';
@@ -16,7 +22,7 @@ import { unwrapTransport } from './wrapped.js';
 const FORMATS: readonly KeyFormat[] = ['pkcs8', 'pkcs8-encrypted', 'pkcs1', 'sec1', 'pkcs12', 'jwk', 'raw', 'wrapped'];
 
 /** Key operations each Azure key type is imported with unless the caller chooses others. */
-export const DEFAULT_KEY_OPS: Readonly<Record<TargetKey['kind'], readonly string[]>> = {
+export const DEFAULT_KEY_OPS: Readonly<Record<'rsa' | 'ec' | 'oct', readonly string[]>> = {
   rsa: ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey'],
   ec: ['sign', 'verify'], // Azure refuses other operations on EC keys (byok-formats.md §1.5)
   oct: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
@@ -28,35 +34,33 @@ function argError(problem: string): ByokError {
   return new ByokError('INVALID_ARGUMENT', problem);
 }
 
-function checkInput(input: unknown, name = 'input'): asserts input is Uint8Array {
-  if (!(input instanceof Uint8Array)) {
-    throw argError(`"${name}" expected Uint8Array (the file's bytes), got ${input === null ? 'null' : typeof input}`);
-  }
-}
-
 /**
- * A plain Uint8Array over the same bytes. Node's Buffer.slice() returns a view, not a copy, so the copies
- * intake makes with .slice() (and wipes) would be the caller's own bytes if a Buffer came in.
+ * A key file argument as bytes to parse: its text encoded when given as a string, UTF-16 text (with a
+ * byte order mark: Windows PowerShell 5.1) transcoded to UTF-8. `wipe` zeroes the copies made here.
  */
-function plainView(b: Uint8Array): Uint8Array {
-  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.length);
-}
-
-/** The options with any byte fields as plain Uint8Array views (see plainView). */
-function plainOptions(opts: ReadTargetKeyOptions): ReadTargetKeyOptions {
-  const { password, transportKey } = opts;
-  return {
-    ...opts,
-    ...(password instanceof Uint8Array ? { password: plainView(password) } : {}),
-    ...(transportKey === undefined ? {} : { transportKey: plainView(transportKey) }),
+function keyFileInput(fn: string, input: unknown): { bytes: Uint8Array; wipe(): void } {
+  const given = keyFileArg(fn, 'input', input);
+  const wipeGiven = (): void => {
+    if (given.owned) given.bytes.fill(0);
   };
+  if (!hasUtf16Bom(given.bytes)) return { bytes: given.bytes, wipe: wipeGiven };
+  const text = utf16ToUtf8(given.bytes);
+  if (text !== undefined && isPrintableText(text)) {
+    wipeGiven();
+    return { bytes: text, wipe: () => text.fill(0) };
+  }
+  text?.fill(0);
+  // A binary AES key may start with FF FE by chance: it is read as one.
+  if ([16, 24, 32].includes(given.bytes.length)) return { bytes: given.bytes, wipe: wipeGiven };
+  wipeGiven();
+  throw utf16Refusal('UNKNOWN_KEY_FORMAT', 'key file');
 }
 
 function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (typeof opts !== 'object' || opts === null) throw argError('"opts" expected an object');
   const o = opts as Record<string, unknown>;
   if (o['format'] !== undefined && !FORMATS.includes(o['format'] as KeyFormat)) {
-    throw argError(`"format" expected one of ${FORMATS.join(', ')}, got ${String(o['format'])}`);
+    throw argError(`"format" expected one of ${FORMATS.join(', ')}, got ${describeValue(o['format'])}`);
   }
   if (o['password'] !== undefined && typeof o['password'] !== 'string' && !(o['password'] instanceof Uint8Array)) {
     throw argError('"password" expected string or Uint8Array');
@@ -72,6 +76,7 @@ function checkOptions(opts: unknown): asserts opts is ReadTargetKeyOptions {
   if (o['rawEncoding'] !== undefined && !['binary', 'hex', 'base64'].includes(o['rawEncoding'] as string)) {
     throw argError('"rawEncoding" expected "binary", "hex" or "base64"');
   }
+  if (o['keyType'] !== undefined && o['keyType'] !== 'aes' && o['keyType'] !== 'hmac') throw argError('"keyType" expected "aes" or "hmac"');
   for (const flag of ['azureChecks', 'pairwiseTest']) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw argError(`"${flag}" expected a boolean`);
   }
@@ -90,7 +95,7 @@ function passwords(password: string | Uint8Array | undefined): Passwords & { wip
   } catch {
     text = undefined; // only PKCS#12 needs the text form; it reports the password as required then
   }
-  const utf8 = password.slice();
+  const utf8 = plainBytes(password).slice(); // a copy even of a Buffer (whose slice() is a view)
   return { utf8, text, wipe: () => utf8.fill(0) };
 }
 
@@ -128,26 +133,19 @@ function selectEntry(opened: Opened, opts: ReadTargetKeyOptions): Entry {
 function sizeRefusal(key: { kind: string; bits: number }): ByokError {
   return new ByokError(
     'UNSUPPORTED_TARGET_SIZE',
-    `RSA-${key.bits} cannot be imported: Azure imports RSA keys of 2048, 3072 or 4096 bits; generate a new key of one of those sizes`,
+    `RSA-${key.bits} cannot be imported: the clouds import RSA keys of 2048, 3072 or 4096 bits; generate a new key of one of those sizes`,
   );
 }
 
 /**
- * Throws what Azure would refuse: RSA sizes other than 2048/3072/4096 (UNSUPPORTED_TARGET_SIZE), EC
- * curves other than P-256/P-384/P-521/P-256K (UNSUPPORTED_CURVE), AES keys other than 128/192/256 bits.
+ * keyType: the key must be of that type. Then the RSA size rule (unless turned off) and, when asked for, the
+ * costly RSA pairwise consistency test.
  */
-export function checkTargetForAzure(key: Pick<TargetKey, 'kind' | 'bits' | 'curve'>): void {
-  if (key.kind === 'rsa' && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
-  if (key.kind === 'ec' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(key.curve ?? '')) {
-    throw new ByokError('UNSUPPORTED_CURVE', `curve ${key.curve ?? '(none)'} cannot be imported: Azure imports P-256, P-384, P-521 and P-256K`);
-  }
-  if (key.kind === 'oct' && ![128, 192, 256].includes(key.bits)) {
-    throw new ByokError('UNSUPPORTED_TARGET_SIZE', `a ${key.bits}-bit AES key cannot be imported: Azure imports 128, 192 or 256 bits`);
-  }
-}
-
-/** The Azure size rule (unless turned off), then, when asked for, the costly RSA pairwise consistency test. */
 function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
+  if (opts.keyType !== undefined && (key.kind !== 'oct' || key.keyType !== opts.keyType)) {
+    const found = key.kind === 'oct' ? `${key.keyType === 'aes' ? 'an AES' : 'an HMAC'} key` : `${key.kind === 'ec' ? 'an EC' : key.kind === 'rsa' ? 'an RSA' : 'an Ed25519'} private key`;
+    throw new ByokError('FORMAT_MISMATCH', `keyType "${opts.keyType}" was given but the file holds ${found}; keyType applies to symmetric keys: omit it, or give the right file`);
+  }
   if (key.kind !== 'rsa') return;
   if (opts.azureChecks !== false && !AZURE_RSA_BITS.includes(key.bits)) throw sizeRefusal(key);
   if (opts.pairwiseTest === true) checkRsaPairwise(key.rsa, key.bits, key.path);
@@ -156,6 +154,7 @@ function finishChecks(key: NormalizedKey, opts: ReadTargetKeyOptions): void {
 function wipeNormalized(k: NormalizedKey): void {
   if (k.kind === 'rsa') wipeRsaParts(k.rsa);
   else if (k.kind === 'ec') k.ec.d.fill(0);
+  else if (k.kind === 'ed25519') k.ed.seed.fill(0);
   else k.k.fill(0);
 }
 
@@ -172,7 +171,11 @@ function buildTarget(k: NormalizedKey, source: KeySource): TargetKey {
       azure: { kty: 'EC-HSM', crv: k.ec.curve.name, keyOps: [...DEFAULT_KEY_OPS.ec] }, source,
     };
   }
-  return { kind: 'oct', bits: k.bits, material: k.k.slice(), azure: { kty: 'oct-HSM', keyOps: [...DEFAULT_KEY_OPS.oct] }, source };
+  if (k.kind === 'ed25519') {
+    return { kind: 'ed25519', bits: 256, material: ed25519Pkcs8(k.ed), publicKey: ed25519Spki(k.ed.publicKey), source };
+  }
+  if (k.keyType === 'hmac') return { kind: 'oct', keyType: 'hmac', bits: k.bits, material: k.k.slice(), source };
+  return { kind: 'oct', keyType: 'aes', bits: k.bits, material: k.k.slice(), azure: { kty: 'oct-HSM', keyOps: [...DEFAULT_KEY_OPS.oct] }, source };
 }
 
 /**
@@ -182,14 +185,20 @@ function buildTarget(k: NormalizedKey, source: KeySource): TargetKey {
  * `path`), UNSUPPORTED_KEY_TYPE, UNSUPPORTED_CURVE, EXPLICIT_CURVE_PARAMETERS, MULTI_PRIME_RSA,
  * INVALID_RSA_KEY, INVALID_EC_KEY, UNSUPPORTED_TARGET_SIZE, TRANSPORT_* and the pbe codes.
  */
-export function readTargetKey(bytes: Uint8Array, options: ReadTargetKeyOptions = {}): TargetKey {
-  checkInput(bytes);
-  checkOptions(options);
-  const input = plainView(bytes);
-  const opts = plainOptions(options);
+export function readTargetKey(input: Uint8Array | string, opts: ReadTargetKeyOptions = {}): TargetKey {
+  checkOptions(opts);
   if (opts.transportKey !== undefined && opts.format !== undefined && opts.format !== 'wrapped') {
     throw argError(`"transportKey" means the input is a wrapped export: use format "wrapped" (or none), not "${opts.format}"`);
   }
+  const file = keyFileInput('readTargetKey', input);
+  try {
+    return readKeyBytes(file.bytes, opts);
+  } finally {
+    file.wipe();
+  }
+}
+
+function readKeyBytes(input: Uint8Array, opts: ReadTargetKeyOptions): TargetKey {
   if (opts.format === 'wrapped' || opts.transportKey !== undefined) return readWrapped(input, opts);
   const pw = passwords(opts.password);
   let opened: Opened | undefined;
@@ -218,7 +227,7 @@ function readWrapped(input: Uint8Array, opts: ReadTargetKeyOptions): TargetKey {
   if (opts.transportKey === undefined) {
     throw new ByokError('TRANSPORT_KEY_REQUIRED', 'format "wrapped" needs the transport key the HSM wrapped the export under (option transportKey, 16/24/32 bytes)');
   }
-  const { plaintext, wrap } = unwrapTransport(input, opts.transportKey, opts.transportWrap);
+  const { plaintext, wrap } = unwrapTransport(input, plainBytes(opts.transportKey), opts.transportWrap);
   try {
     const inner = readInner(plaintext, opts);
     return { ...inner, source: { format: 'wrapped', container: wrap === 'kw' ? 'aes-kw' : 'aes-kwp', inner: inner.source.format } };
@@ -232,7 +241,7 @@ function readInner(plaintext: Uint8Array, opts: ReadTargetKeyOptions): TargetKey
   let opened: Opened | undefined;
   let key: NormalizedKey | undefined;
   try {
-    opened = openKeyFile(plaintext, { binaryOnly: true }, pw);
+    opened = openKeyFile(plaintext, { binaryOnly: true, ...(opts.keyType === undefined ? {} : { keyType: opts.keyType }) }, pw);
     const entry = selectEntry(opened, {});
     key = entry.decode(pw);
     finishChecks(key, opts);
@@ -247,14 +256,14 @@ function readInner(plaintext: Uint8Array, opts: ReadTargetKeyOptions): TargetKey
  * What a file is, whether it needs a password, and which keys it holds when that is visible without
  * one — for a UI that shows a password field or a key picker. Never decrypts.
  */
-export function inspectKeyFile(bytes: Uint8Array): KeyFileInfo {
-  checkInput(bytes);
-  const input = plainView(bytes);
+export function inspectKeyFile(input: Uint8Array | string): KeyFileInfo {
+  const file = keyFileInput('inspectKeyFile', input);
   const none = passwords(undefined);
   let opened: Opened;
   try {
-    opened = openKeyFile(input, {}, none);
+    opened = openKeyFile(file.bytes, {}, none);
   } catch (e) {
+    file.wipe();
     if (e instanceof ByokError && e.code === 'PASSWORD_REQUIRED') return { format: 'pkcs12', encrypted: true };
     throw e;
   }
@@ -263,17 +272,20 @@ export function inspectKeyFile(bytes: Uint8Array): KeyFileInfo {
     return { format: opened.format, encrypted: opened.entries.some((e) => e.encrypted), keys };
   } finally {
     opened.wipe();
+    file.wipe();
   }
 }
 
 /** Every key in a file with its kind (decrypting with `password` where needed). */
-export function listKeys(bytes: Uint8Array, password?: string | Uint8Array): KeyListing[] {
-  checkInput(bytes);
-  const input = plainView(bytes);
-  const pw = passwords(password instanceof Uint8Array ? plainView(password) : password);
+export function listKeys(input: Uint8Array | string, password?: string | Uint8Array): KeyListing[] {
+  if (password !== undefined && typeof password !== 'string' && !(password instanceof Uint8Array)) {
+    throw invalid('listKeys', 'password', 'a string or a Uint8Array (UTF-8)', password);
+  }
+  const file = keyFileInput('listKeys', input);
+  const pw = passwords(password);
   let opened: Opened | undefined;
   try {
-    opened = openKeyFile(input, {}, pw);
+    opened = openKeyFile(file.bytes, {}, pw);
     return opened.entries.map((e) => ({
       index: e.index,
       ...(e.friendlyName === undefined ? {} : { friendlyName: e.friendlyName }),
@@ -282,10 +294,11 @@ export function listKeys(bytes: Uint8Array, password?: string | Uint8Array): Key
   } finally {
     opened?.wipe();
     pw.wipe();
+    file.wipe();
   }
 }
 
 /** Zeroes the key material of a TargetKey (call when the transfer is done). */
 export function wipeTargetKey(key: TargetKey): void {
-  key.material.fill(0);
+  expectTargetKey('wipeTargetKey', 'key', key).material.fill(0);
 }

@@ -7,13 +7,15 @@
 //     prime2 q, exponent1 d mod (p-1), exponent2 d mod (q-1), coefficient q^-1 mod p,
 //     otherPrimeInfos OtherPrimeInfos OPTIONAL }          -- version 1 only (multi-prime)
 import { getCore, type RsaPrivateKey } from '../core/index.js';
-import { ByokError } from '../errors.js';
-import { bitLength, gcd, mod, modInverse, modPow, probablyPrime, toBigInt, toBytes } from './bigint.js';
+import { fillRandom } from '../core/random.js';
+import { ByokError, type ByokErrorCode } from '../errors.js';
+import { bitLength, mod, modInverse, probablyPrime, toBigInt, toBytes } from './bigint.js';
 import {
   NULL_DER, bitStringDer, derError, octetStringDer, oidDer, seq, sequence, smallInteger, smallUintDer,
   uintDer, unsignedInteger, type DerCode, type DerNode,
 } from './der.js';
 import { OID } from './oids.js';
+import { recoverPrimes } from './rsa-recover.js';
 
 /** Big-endian magnitudes (no sign octet) of a two-prime RSA private key: the core's own key shape. */
 export type RsaPrivateParts = RsaPrivateKey;
@@ -44,6 +46,10 @@ export function readRsaPrivateKey(node: DerNode, path: string, code: DerCode = '
   return { n, e, d, p, q, dp, dq, qi };
 }
 
+function tooLarge(path: string, bits: number): ByokError {
+  return invalid(path, `modulus of ${bits} bits is larger than the ${MAX_RSA_BITS} bits supported`);
+}
+
 function invalid(path: string, problem: string): ByokError {
   return new ByokError(
     'INVALID_RSA_KEY',
@@ -63,7 +69,7 @@ function invalid(path: string, problem: string): ByokError {
 export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   const n = toBigInt(k.n);
   const bits = bitLength(n);
-  if (bits > MAX_RSA_BITS) throw invalid(path, `modulus of ${bits} bits is larger than the ${MAX_RSA_BITS} bits supported`);
+  if (bits > MAX_RSA_BITS) throw tooLarge(path, bits);
   if (bits < 256) throw invalid(path, `modulus of ${bits} bits is far too small for RSA`);
   const [e, d, p, q, dp, dq, qi] = [k.e, k.d, k.p, k.q, k.dp, k.dq, k.qi].map(toBigInt) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   if ((n & 1n) === 0n) throw invalid(`${path}.modulus`, 'the modulus is even');
@@ -83,6 +89,9 @@ export function checkRsaPrivate(k: RsaPrivateParts, path: string): number {
   return bits;
 }
 
+/** What the core reports when the key itself fails: the m^e check, the OAEP decoding, the load checks. */
+const PAIRWISE_KEY_FAILURES: readonly ByokErrorCode[] = ['FAULT_DETECTED', 'DECRYPT_FAILED', 'INVALID_PRIVATE_KEY'];
+
 /**
  * The optional, costly part of the check (ReadTargetKeyOptions.pairwiseTest), run last (after the Azure size
  * rule, so an 8192-bit key is refused before any exponentiation): a pairwise consistency test in the
@@ -101,14 +110,16 @@ export function checkRsaPairwise(k: RsaPrivateParts, bits: number, path: string)
     return;
   }
   const core = getCore();
-  const msg = crypto.getRandomValues(new Uint8Array(32));
+  const msg = new Uint8Array(32);
+  fillRandom(msg);
   let back: Uint8Array | undefined;
   try {
     const ct = core.rsaOaepEncrypt(k, msg, { hash: 'sha256' });
     back = core.rsaOaepDecrypt(k, ct, { hash: 'sha256' });
   } catch (e) {
-    // FAULT_DETECTED (m^e check), DECRYPT_FAILED or INVALID_PRIVATE_KEY: the key is not a working RSA key.
-    if (e instanceof ByokError) back = undefined;
+    // These say the key is not a working RSA key; anything else (a failed self-test, no randomness) is
+    // not about the key and is reported as itself.
+    if (e instanceof ByokError && PAIRWISE_KEY_FAILURES.includes(e.code)) back = undefined;
     else throw e;
   }
   // Accumulated, not early-exit: the decryption is secret-derived, so its comparison takes the same time
@@ -124,33 +135,18 @@ export function checkRsaPairwise(k: RsaPrivateParts, bits: number, path: string)
 }
 
 /**
- * Recovers the CRT parameters from (n, e, d) (RFC 8017 leaves them optional in JWK, RFC 7518 §6.3.2):
- * the factoring of NIST SP 800-56B Rev. 2 Appendix C.2, with fixed small bases. Undefined when it fails.
+ * Recovers the CRT parameters from (n, e, d) (RFC 8017 leaves them optional in JWK, RFC 7518 §6.3.2); see
+ * rsa-recover.ts for how and at what cost. The modulus size is checked first. Undefined when the primes
+ * cannot be recovered.
  */
-export function completeRsaFromNed(nB: Uint8Array, eB: Uint8Array, dB: Uint8Array): RsaPrivateParts | undefined {
+export function completeRsaFromNed(nB: Uint8Array, eB: Uint8Array, dB: Uint8Array, path: string): RsaPrivateParts | undefined {
   const n = toBigInt(nB);
+  const bits = bitLength(n);
+  if (bits > MAX_RSA_BITS) throw tooLarge(path, bits);
   const e = toBigInt(eB);
   const d = toBigInt(dB);
-  if (n < 15n || (n & 1n) === 0n || e < 3n || d <= 0n || d >= n || bitLength(n) > MAX_RSA_BITS) return undefined;
-  const k = e * d - 1n;
-  if (k <= 0n || (k & 1n) === 1n) return undefined;
-  let t = k;
-  while ((t & 1n) === 0n) t >>= 1n;
-  for (let g = 2n; g < 200n; g++) {
-    let x = modPow(g, t, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let kk = t; kk < k; kk <<= 1n) {
-      const y = (x * x) % n;
-      if (y === 1n) {
-        const p = gcd(x - 1n, n);
-        if (p > 1n && p < n) return partsFrom(n, e, d, p, n / p);
-        break;
-      }
-      if (y === n - 1n) break;
-      x = y;
-    }
-  }
-  return undefined;
+  const primes = recoverPrimes(n, e, d);
+  return primes === undefined ? undefined : partsFrom(n, e, d, primes[0], primes[1]);
 }
 
 function partsFrom(n: bigint, e: bigint, d: bigint, p0: bigint, q0: bigint): RsaPrivateParts | undefined {

@@ -1,8 +1,10 @@
 // Public types of key intake (docs/ARCHITECTURE.md, "Key intake API").
 import type { AzureCurve } from './oids.js';
+import type { SymmetricKeyType } from './private-key.js';
 import type { RawEncoding } from './raw.js';
 
 export type { AzureCurve } from './oids.js';
+export type { SymmetricKeyType } from './private-key.js';
 export type { RawEncoding } from './raw.js';
 
 export type KeyFormat = 'pkcs8' | 'pkcs8-encrypted' | 'pkcs1' | 'sec1' | 'pkcs12' | 'jwk' | 'raw' | 'wrapped';
@@ -10,17 +12,22 @@ export type KeyFormat = 'pkcs8' | 'pkcs8-encrypted' | 'pkcs1' | 'sec1' | 'pkcs12
 export type AzureKty = 'RSA-HSM' | 'EC-HSM' | 'oct-HSM';
 
 export interface TargetKey {
-  readonly kind: 'rsa' | 'ec' | 'oct';
-  /** RSA modulus bits, EC field bits, AES key bits. */
+  readonly kind: 'rsa' | 'ec' | 'ed25519' | 'oct';
+  /** RSA modulus bits, EC field bits, 256 for Ed25519, symmetric key bits. */
   readonly bits: number;
   /** Azure crv name (EC only). */
   readonly curve?: AzureCurve;
-  /** What gets wrapped: canonical PKCS#8 DER (rsa, ec) or the raw key (oct). Wipe with wipeTargetKey. */
+  /** oct only: an AES key or an HMAC / generic secret key. */
+  readonly keyType?: SymmetricKeyType;
+  /** What gets wrapped: canonical PKCS#8 DER (rsa, ec, ed25519) or the raw key (oct). Wipe with wipeTargetKey. */
   readonly material: Uint8Array;
-  /** SubjectPublicKeyInfo DER (rsa, ec). */
+  /** SubjectPublicKeyInfo DER (rsa, ec, ed25519). */
   readonly publicKey?: Uint8Array;
-  /** The Azure key type, curve and default key operations it will be imported with. */
-  readonly azure: { readonly kty: AzureKty; readonly crv?: string; readonly keyOps: string[] };
+  /**
+   * The Azure key type, curve and default key operations, for the key types Azure imports (RSA, EC, AES);
+   * absent for Ed25519 and HMAC keys. Kept for existing callers: src/formats/azure-import.ts holds the rule.
+   */
+  readonly azure?: { readonly kty: AzureKty; readonly crv?: string; readonly keyOps: string[] };
   readonly source: KeySource;
 }
 
@@ -51,8 +58,14 @@ export interface ReadTargetKeyOptions {
   readonly transportKey?: Uint8Array;
   /** 'kw' (RFC 3394) or 'kwp' (RFC 5649); both are tried (KWP first) when omitted. */
   readonly transportWrap?: 'kw' | 'kwp';
-  /** Raw AES keys: force the text/binary reading instead of the detection rule (an addition). */
+  /** Raw symmetric keys: force the text/binary reading instead of the detection rule (an addition). */
   readonly rawEncoding?: RawEncoding;
+  /**
+   * What a symmetric key (raw, hex, base64, JWK oct) is: 'aes' (16/24/32 bytes) or 'hmac' (14 to 1024 bytes).
+   * Default: a JWK whose "alg" is HS256/384/512 is HMAC, anything else AES. Given, the file must hold a
+   * symmetric key of that type (FORMAT_MISMATCH otherwise).
+   */
+  readonly keyType?: SymmetricKeyType;
   /**
    * true (default): refuse what Azure does not import (RSA other than 2048/3072/4096 bits) with
    * UNSUPPORTED_TARGET_SIZE. false: parse and check the key only, e.g. to inspect an RSA-1024 key;
@@ -79,6 +92,6 @@ export interface KeyFileInfo {
 export interface KeyListing {
   readonly index: number;
   readonly friendlyName?: string;
-  /** 'rsa' | 'ec' | 'oct', or 'unsupported (<type>)'. */
+  /** 'rsa' | 'ec' | 'ed25519' | 'oct', or 'unsupported (<type>)'. */
   readonly kind: string;
 }

@@ -9,6 +9,6 @@ export {
   type TokenSession, type TokenDescription, type ModuleDescription, type OpenTokenOptions, type PinInput,
 } from './session.js';
 export type { TokenKey } from './keys.js';
-export { wrapInToken, checkWrappable, type WrapInTokenOptions } from './wrap.js';
+export { tokenParts, wrapInToken, checkWrappable, zeroPaddingWarning, type TokenWrapPlan, type WrapInTokenOptions } from './wrap.js';
 export { listPkcs11, type Pkcs11Listing, type ListedKey, type ListedToken } from './list.js';
-export { DESTINATIONS, METHODS, destinationsFor, type Destination, type DestinationId, type DestinationMethod } from './clouds.js';
+export { METHODS, destinationsFor, describeTokenTarget, type DestinationId, type DestinationMethod } from './clouds.js';

@@ -1,5 +1,6 @@
-// The wrap inside the token: a scheme's parts (src/transfer/scheme.ts) computed by the token, so the target
-// never exists in clear outside it. For rsa-aes-kwp, CKM_RSA_AES_KEY_WRAP emulated with two C_WrapKey
+// The wrap inside the token: a scheme's parts (src/formats/scheme.ts) computed by the token, so the target
+// never exists in clear outside it; completeWrap (src/transfer) encodes them for the cloud as it does the
+// Wasm core's. For rsa-aes-kwp, CKM_RSA_AES_KEY_WRAP emulated with two C_WrapKey
 // calls (byok-formats.md §3.5): pkcs11js cannot pass CK_RSA_AES_KEY_WRAP_PARAMS (it holds a pointer to
 // the OAEP parameters), and the emulation works on every token, SoftHSM 2.6 included.
 //
@@ -12,7 +13,7 @@
 // crypto: a mechanism the token lacks is an error naming it and what this token can produce.
 import type { RsaPublicKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
-import { kwpLength, modulusLength, type WrapParts, type WrapScheme } from '../transfer/scheme.js';
+import { describeScheme, kwpLength, type WrappedParts, type WrappingScheme } from '../formats/scheme.js';
 import {
   CKA_CLASS, CKA_DECRYPT, CKA_ENCRYPT, CKA_EXTRACTABLE, CKA_KEY_TYPE, CKA_MODULUS, CKA_PRIVATE, CKA_PUBLIC_EXPONENT,
   CKA_SENSITIVE, CKA_TOKEN, CKA_VALUE_LEN, CKA_WRAP, CKK_AES, CKK_RSA, CKM_AES_KEY_GEN, CKO_PUBLIC_KEY, CKO_SECRET_KEY,
@@ -29,7 +30,7 @@ function describe(key: TokenKey): string {
 }
 
 /** Refuses, before any wrap, what the token would refuse or what cannot leave it by this route. */
-export function checkWrappable(key: TokenKey, scheme: WrapScheme): void {
+export function checkWrappable(key: TokenKey, scheme: WrappingScheme): void {
   const name = describe(key);
   if (!key.extractable) {
     throw new ByokError('PKCS11_KEY_NOT_EXTRACTABLE', `${name} has CKA_EXTRACTABLE false${key.neverExtractable ? ' (and CKA_NEVER_EXTRACTABLE true)' : ''}: the token will not wrap it out under any key; generate the key for the cloud as extractable, or generate it in the cloud`);
@@ -74,11 +75,10 @@ function internals(s: TokenSession): SessionInternals {
 }
 
 /** PKCS11_MECHANISM_MISSING for OAEP with `hash`, naming what this token can produce instead. */
-function oaepMissing(s: SessionInternals, scheme: WrapScheme, why: string): ByokError {
-  const label = OAEP_HASHES[scheme.oaepHash].label;
-  const hashes = workingOaepHashes(s).filter((h): h is 'sha1' | 'sha256' => h === 'sha1' || h === 'sha256');
-  const can = producibleWith(hashes);
-  return new ByokError('PKCS11_MECHANISM_MISSING', `token ${JSON.stringify(s.token.label)} cannot do ${mechanismName(CKM_RSA_PKCS_OAEP)} with ${label} (MGF1-${label}, empty label): ${why}. `
+function oaepMissing(s: SessionInternals, scheme: WrappingScheme, why: string): ByokError {
+  const label = scheme.oaepHash === 'sha224' ? 'SHA-224' : OAEP_HASHES[scheme.oaepHash].label;
+  const can = producibleWith(workingOaepHashes(s));
+  return new ByokError('PKCS11_MECHANISM_MISSING', `token ${JSON.stringify(s.token.label)} cannot do ${mechanismName(CKM_RSA_PKCS_OAEP)} with ${label} (MGF1-${label}, empty label), which ${describeScheme(scheme)} needs: ${why}. `
     + `No host crypto is used instead; ${can.length === 0 ? 'this token can produce none of the formats byok writes' : `this token can produce: ${describeDestinations(can)}`}`);
 }
 
@@ -92,29 +92,61 @@ export interface WrapInTokenOptions {
   readonly allowZeroPaddedKwp?: boolean;
 }
 
+/** What a wrap needs of a plan (prepareWrap's, for any cloud): the scheme and the wrapping key. */
+export interface TokenWrapPlan {
+  readonly scheme: WrappingScheme;
+  readonly kek: RsaPublicKey & { readonly bits: number };
+}
+
 /**
- * Wraps a token key for an RSA KEK inside the token and returns the scheme's parts. Runs the known-answer
- * tests before the session's first wrap. The target must be extractable and not CKA_WRAP_WITH_TRUSTED.
+ * The mechanism step of a wrap done by the token: a function from a plan (prepareWrap(cloud, kek,
+ * describeTokenTarget(key), …)) to its parts, for completeWrap. Each call wraps `key` once, inside the token.
  */
-export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublicKey, scheme: WrapScheme, options: WrapInTokenOptions = {}): WrapParts {
+export function tokenParts(session: TokenSession, key: TokenKey, options: WrapInTokenOptions = {}): (plan: TokenWrapPlan) => WrappedParts {
+  internals(session);
+  return (plan) => wrapInToken(session, key, plan.kek, plan.kek.bits, plan.scheme, options);
+}
+
+/**
+ * The warning a blob made by this token for `key` carries, when the token zero-pads before RFC 5649 and the
+ * caller accepted it (allowZeroPaddedKwp); undefined when the blob is exact. Runs the KWP known-answer test.
+ */
+export function zeroPaddingWarning(session: TokenSession, key: TokenKey, scheme: WrappingScheme): string | undefined {
+  if (scheme.mechanism !== 'rsa-aes-kwp') return undefined;
+  return zeroPads(internals(session), key) ? ZERO_PADDED_WARNING : undefined;
+}
+
+const ZERO_PADDED_WARNING = 'the token zero-padded the key\'s PKCS#8 encoding to a multiple of 8 bytes before its RFC 5649 wrap (SoftHSM < 2.7): the blob opens to the key followed by up to 7 zero bytes, and the importing HSM may refuse it';
+
+function zeroPads(s: SessionInternals, key: TokenKey): boolean {
+  const aligned = key.kind === 'oct' && key.bits !== undefined && key.bits % 64 === 0;
+  return kwpMechanism(s).conformance === 'zero-padded' && !aligned;
+}
+
+/**
+ * Wraps a token key for an RSA KEK of `kekBits` inside the token and returns the scheme's parts. Runs the
+ * known-answer tests before the session's first wrap. The target must be extractable and not
+ * CKA_WRAP_WITH_TRUSTED.
+ */
+export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublicKey, kekBits: number, scheme: WrappingScheme, options: WrapInTokenOptions = {}): WrappedParts {
   const s = internals(session);
   checkWrappable(key, scheme);
-  const k = modulusLength(kek.n);
-  const oaepProblem = oaepKat(s, scheme.oaepHash);
+  const k = Math.ceil(kekBits / 8);
+  if (scheme.oaepHash === 'sha224') throw oaepMissing(s, scheme, 'byok\'s known-answer test cannot check SHA-224 (its crypto core has no SHA-224)');
+  const hash = scheme.oaepHash;
+  const oaepProblem = oaepKat(s, hash);
   if (oaepProblem !== undefined) throw oaepMissing(s, scheme, oaepProblem);
   const kekHandle = kekObject(s, kek);
   const { api, session: h } = s.conn;
 
   if (scheme.mechanism === 'rsa-oaep') {
-    const ciphertext = wrapKey(s, () => api.C_WrapKey(h, oaepMechanism(s, scheme.oaepHash), kekHandle, key.handle, Buffer.alloc(k)), key, 'wrapping the key with CKM_RSA_PKCS_OAEP');
+    const ciphertext = wrapKey(s, () => api.C_WrapKey(h, oaepMechanism(s, hash), kekHandle, key.handle, Buffer.alloc(k)), key, 'wrapping the key with CKM_RSA_PKCS_OAEP');
     if (ciphertext.length !== k) throw lengthFault('RSA-OAEP', ciphertext.length, k);
     return { mechanism: 'rsa-oaep', ciphertext: new Uint8Array(ciphertext) };
   }
 
-  if (scheme.aesKeyBits !== 256) throw new ByokError('INVALID_ARGUMENT', 'aesKeyBits must be 256');
-  const { mechanism: kwp, conformance } = kwpMechanism(s);
-  const aligned = key.kind === 'oct' && key.bits !== undefined && key.bits % 64 === 0;
-  const zeroPadded = conformance === 'zero-padded' && !aligned;
+  const { mechanism: kwp } = kwpMechanism(s);
+  const zeroPadded = zeroPads(s, key);
   if (zeroPadded && options.allowZeroPaddedKwp !== true) {
     throw new ByokError('PKCS11_KAT_FAILED', `token ${JSON.stringify(s.token.label)}'s ${mechanismName(kwp)} zero-pads the key to a multiple of 8 bytes before its RFC 5649 wrap (SoftHSM before 2.7.0 does): `
       + `the blob for ${describe(key)} would open to its PKCS#8 encoding followed by up to 7 zero bytes, which is not what the software path writes and which the importing HSM may refuse. `
@@ -135,14 +167,11 @@ export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublic
   try {
     // A PKCS#8 RSA-16384 key is under 10 KB; the token says how much it wrote.
     const wrappedTarget = wrapKey(s, () => api.C_WrapKey(h, { mechanism: kwp }, eph, key.handle, Buffer.alloc(16 * 1024)), key, `wrapping the key with ${mechanismName(kwp)}`);
-    const encryptedKey = wrapKey(s, () => api.C_WrapKey(h, oaepMechanism(s, scheme.oaepHash), kekHandle, eph, Buffer.alloc(k)), undefined, 'wrapping the ephemeral AES key with CKM_RSA_PKCS_OAEP');
+    const encryptedKey = wrapKey(s, () => api.C_WrapKey(h, oaepMechanism(s, hash), kekHandle, eph, Buffer.alloc(k)), undefined, 'wrapping the ephemeral AES key with CKM_RSA_PKCS_OAEP');
     if (encryptedKey.length !== k) throw lengthFault('RSA-OAEP', encryptedKey.length, k);
     if (wrappedTarget.length < 16 || wrappedTarget.length % 8 !== 0) throw lengthFault('RFC 5649', wrappedTarget.length, 'a multiple of 8, at least 16');
     if (key.kind === 'oct' && key.bits !== undefined && wrappedTarget.length !== kwpLength(key.bits / 8)) throw lengthFault('RFC 5649', wrappedTarget.length, kwpLength(key.bits / 8));
-    return {
-      mechanism: 'rsa-aes-kwp', encryptedKey: new Uint8Array(encryptedKey), wrappedTarget: new Uint8Array(wrappedTarget),
-      ...(zeroPadded ? { targetZeroPadded: true } : {}),
-    };
+    return { mechanism: 'rsa-aes-kwp', encryptedKey: new Uint8Array(encryptedKey), wrappedTarget: new Uint8Array(wrappedTarget) };
   } finally {
     try {
       s.destroy(eph);

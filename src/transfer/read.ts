@@ -1,4 +1,5 @@
 // readByok: validate a `.byok` file; matchByokToKek: could it have been made for this KEK?
+import { invalid, isRecord } from '../arguments.js';
 import { ByokError } from '../errors.js';
 import { parseByok, readingForKek, type CiphertextReading, type ParsedByok } from '../formats/azure.js';
 import type { Kek } from '../kek/index.js';
@@ -9,7 +10,15 @@ import { toKek, type KekInput } from './kek-input.js';
  * not — whose length fits a 2048/3072/4096-bit KEK and an AES-KWP block). Throws a ByokError otherwise.
  */
 export function readByok(input: Uint8Array | string): ParsedByok {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw invalid('readByok', 'input', "the .byok file's bytes (Uint8Array) or text (string)", input);
   return parseByok(input);
+}
+
+/** A `.byok` argument: readByok's result, or the file's bytes or text (read here). */
+export function byokArg(fn: string, v: unknown): ParsedByok {
+  if (typeof v === 'string' || v instanceof Uint8Array) return parseByok(v);
+  if (isRecord(v) && v['ciphertext'] instanceof Uint8Array && isRecord(v['kid']) && isRecord(v['file']) && Array.isArray(v['readings'])) return v as unknown as ParsedByok;
+  throw invalid(fn, 'byok', "readByok's result, or the .byok file's bytes (Uint8Array) or text (string)", v);
 }
 
 /**
@@ -17,7 +26,8 @@ export function readByok(input: Uint8Array | string): ParsedByok {
  * one), a ciphertext length that fits the KEK size, and an OAEP block numerically below the modulus.
  * Returns the ciphertext reading for this KEK.
  */
-export function matchByokToKek(byok: ParsedByok, kekInput: KekInput): CiphertextReading {
+export function matchByokToKek(byok: ParsedByok | Uint8Array | string, kekInput: KekInput): CiphertextReading {
+  byok = byokArg('matchByokToKek', byok);
   const kek: Kek = toKek(kekInput);
   if (kek.kid !== undefined && kek.kid !== byok.kid.kid) {
     throw new ByokError('BYOK_KID_MISMATCH', `the .byok is for KEK ${byok.kid.kid}, not for ${kek.kid}: use the file made for this KEK, or wrap again`);

@@ -1,41 +1,29 @@
-// Azure `.byok` files from keys held in a PKCS#11 token: the token wraps (src/pkcs11/wrap.ts, AZURE_SCHEME),
-// this file encodes the parts with the same code as the software path (azureResult): the same layout,
-// checks and encoding as `wrapForAzure`; the key inside is the token's own encoding of it (docs/
-// ARCHITECTURE.md, "Wrap schemes and parts"). Also the rehearsal check of a blob against a token key, by
-// its public half (RSA, EC) or by one block encrypted in the token (AES).
+// Wraps of keys held in a PKCS#11 token, for any cloud, through the same three steps as the software path
+// (cloud-wrap.ts): prepareWrap(cloud, kek, the key's description, options) does every check and refusal,
+// the token makes the parts (src/pkcs11: tokenParts, never host crypto), completeWrap encodes them. Also
+// the rehearsal check of a blob against a token key, by its public half (RSA, EC) or by one block
+// encrypted in the token (AES).
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
-import type { ParsedByok } from '../formats/azure.js';
-import { checkKeyOps } from '../formats/azure-import.js';
-import { checkTargetForAzure, DEFAULT_KEY_OPS, readTargetKey, wipeTargetKey, type AzureCurve, type TargetKey } from '../keys/index.js';
-import { openTokenSession, wrapInToken, type OpenTokenOptions, type Pkcs11Uri, type TokenKey, type TokenSession, type WrapInTokenOptions } from '../pkcs11/index.js';
+import type { WrappedParts } from '../formats/scheme.js';
+import type { Cloud } from '../kek/index.js';
+import { readTargetKey, wipeTargetKey, type TargetKey } from '../keys/index.js';
+import {
+  describeTokenTarget, openTokenSession, tokenParts, zeroPaddingWarning,
+  type OpenTokenOptions, type Pkcs11Uri, type TokenKey, type TokenSession, type WrapInTokenOptions,
+} from '../pkcs11/index.js';
 import { encryptBlockInToken } from '../pkcs11/use.js';
-import { AZURE_SCHEME, joinParts } from './scheme.js';
-import { readUnwrappedMaterial, unwrapByok, equalConstantTime, type UnwrapOptions, type VerifyResult } from './unwrap.js';
+import { completeWrap, prepareWrap, type WrapOptions, type WrapPlan, type WrapResult, type WrappingKeyInput } from './cloud-wrap.js';
+import { unwrapFor, type CloudUnwrapOptions, type WrappedInput } from './cloud-unwrap.js';
+import { equalConstantTime, readUnwrappedMaterial, type VerifyResult } from './unwrap.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from './version.js';
-import { azureResult, checkedAzureKek, type AzureTargetShape, type AzureWrapResult, type WrapForAzureOptions } from './wrap.js';
-import type { KekInput } from './kek-input.js';
+import type { AzurePlan } from './wrap.js';
 
-export type WrapTokenKeyOptions = Omit<WrapForAzureOptions, 'read'> & WrapInTokenOptions;
+export type WrapTokenKeyOptions = WrapOptions & WrapInTokenOptions;
 
-/** `generator` of a token wrap: names the token's model and manufacturer (not its label or serial). */
+/** `generator` of an Azure token wrap: names the token's model and manufacturer (not its label or serial). */
 export function tokenGenerator(session: TokenSession): string {
   return `${TOOLKIT_NAME} ${TOOLKIT_VERSION}; key wrapped inside PKCS#11 token ${session.token.model} (${session.token.manufacturer})`;
-}
-
-/** The Azure view of a token key; PKCS11_UNSUPPORTED_KEY / Azure's size rules for what Azure refuses. */
-export function azureShapeOfTokenKey(key: TokenKey): AzureTargetShape {
-  if (key.kind === undefined || key.bits === undefined) {
-    throw new ByokError('PKCS11_UNSUPPORTED_KEY', `${describeTokenKey(key)} cannot be imported into Azure: it imports RSA 2048/3072/4096, EC P-256/P-384/P-521/P-256K and AES 128/192/256 keys`);
-  }
-  const curve = key.kind === 'ec' ? key.curve as AzureCurve : undefined;
-  checkTargetForAzure({ kind: key.kind, bits: key.bits, ...(curve === undefined ? {} : { curve }) });
-  const kty = key.kind === 'rsa' ? 'RSA-HSM' : key.kind === 'ec' ? 'EC-HSM' : 'oct-HSM';
-  return {
-    kind: key.kind, bits: key.bits, format: 'pkcs11',
-    ...(curve === undefined ? {} : { curve }),
-    azure: { kty, keyOps: [...DEFAULT_KEY_OPS[key.kind]], ...(curve === undefined ? {} : { crv: curve }) },
-  };
 }
 
 export function describeTokenKey(key: TokenKey): string {
@@ -43,27 +31,43 @@ export function describeTokenKey(key: TokenKey): string {
   return `${what}${key.label === undefined ? '' : ` ${JSON.stringify(key.label)}`}`;
 }
 
-const ZERO_PADDED_WARNING = 'the token zero-padded the key\'s PKCS#8 encoding to a multiple of 8 bytes before its RFC 5649 wrap (SoftHSM < 2.7): the blob opens to the key followed by up to 7 zero bytes, and the importing HSM may refuse it';
-
-/** Wraps a key the session found for an Azure KEK, inside the token, into a `.byok`. */
-export function wrapTokenKeyForAzure(kek: KekInput, session: TokenSession, key: TokenKey, options: WrapTokenKeyOptions = {}): AzureWrapResult {
-  const k = checkedAzureKek(kek, options.kid);
-  const shape = azureShapeOfTokenKey(key);
-  checkKeyOps(shape.azure.kty, options.keyOps ?? shape.azure.keyOps); // before the token does any work
-  const parts = wrapInToken(session, key, { n: k.n, e: k.e }, AZURE_SCHEME, options);
-  const padded = parts.mechanism === 'rsa-aes-kwp' && parts.targetZeroPadded === true;
-  return azureResult(k, shape, joinParts(parts), options.generator ?? tokenGenerator(session), options, padded ? [ZERO_PADDED_WARNING] : undefined);
+/**
+ * prepareWrap for a key in a token: the cloud's checks on the key's type and size (from its public
+ * attributes), the token's generator for Azure, and the token's zero-padding warning when accepted.
+ */
+export function prepareTokenWrap(cloud: 'azure', kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options?: WrapTokenKeyOptions): AzurePlan;
+export function prepareTokenWrap(cloud: Cloud, kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options?: WrapTokenKeyOptions): WrapPlan;
+export function prepareTokenWrap(cloud: Cloud, kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options: WrapTokenKeyOptions = {}): WrapPlan {
+  const target = describeTokenTarget(key);
+  if (target === undefined) {
+    throw new ByokError('PKCS11_UNSUPPORTED_KEY', `${describeTokenKey(key)} cannot be imported by any cloud HSM byok writes for: RSA, EC and AES keys can be`);
+  }
+  const { allowZeroPaddedKwp: _allow, ...wrapOptions } = options;
+  const opts = cloud === 'azure' && !('generator' in wrapOptions) ? { ...wrapOptions, generator: tokenGenerator(session) } : wrapOptions;
+  const plan = prepareWrap(cloud, kek, target, opts);
+  const warning = options.allowZeroPaddedKwp === true ? zeroPaddingWarning(session, key, plan.scheme) : undefined;
+  // targetFormat 'pkcs11' in the summary: the key was never read, the token wrapped it.
+  return { ...plan, targetFormat: 'pkcs11', ...(warning === undefined ? {} : { warnings: [...plan.warnings, warning] }) };
 }
 
 /**
- * Opens the token a pkcs11: URI names, wraps the key it names for an Azure KEK inside the token, closes
- * the session (destroying every session object). PIN: the URI's pin-source, else `options.pin`.
+ * Wraps a key an open session found for `cloud`'s wrapping key `kek`, inside the token. The parts come from
+ * tokenParts (the `(plan) => WrappedParts` step), the encoding from completeWrap as for the software path.
  */
-export async function wrapForAzureInToken(kek: KekInput, uri: string | Pkcs11Uri, options: WrapTokenKeyOptions & OpenTokenOptions = {}): Promise<AzureWrapResult> {
-  checkedAzureKek(kek, options.kid); // a bad KEK fails before the token is touched
+export function wrapTokenKeyFor(cloud: Cloud, kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options: WrapTokenKeyOptions = {}): WrapResult {
+  const plan = prepareTokenWrap(cloud, kek, session, key, options);
+  const parts: WrappedParts = tokenParts(session, key, options)(plan);
+  return completeWrap(plan, parts);
+}
+
+/**
+ * Opens the token a pkcs11: URI names, wraps the key it names for `cloud` inside the token, closes the
+ * session (destroying every session object). PIN: the URI's pin-source, else `options.pin`.
+ */
+export async function wrapForInToken(cloud: Cloud, kek: WrappingKeyInput, uri: string | Pkcs11Uri, options: WrapTokenKeyOptions & OpenTokenOptions = {}): Promise<WrapResult> {
   const session = await openTokenSession(uri, options);
   try {
-    return wrapTokenKeyForAzure(kek, session, session.findKey(uri), options);
+    return wrapTokenKeyFor(cloud, kek, session, session.findKey(uri), options);
   } finally {
     session.close();
   }
@@ -75,13 +79,15 @@ export interface TokenVerifyResult extends VerifyResult {
 }
 
 /**
- * Rehearsal: opens the blob with the test KEK's private key and checks it holds the token key: the same
- * public key (RSA, EC), or (AES) a key that encrypts a random block as the token's key does. The token's
- * own PKCS#8 encoding is not known outside it, so a match is 'same-key'. A PKCS#8 key followed by 1 to 7
- * zero bytes (allowZeroPaddedKwp) matches with `zeroPadding` set. BYOK_KEY_MISMATCH otherwise.
+ * Rehearsal: opens a blob made for `cloud` with the test wrapping key's private key (unwrapFor) and checks
+ * it holds the token key: the same public key (RSA, EC), or (AES) a key that encrypts a random block as the
+ * token's key does. The token's own PKCS#8 encoding is not known outside it, so a match is 'same-key'. A
+ * PKCS#8 key followed by 1 to 7 zero bytes matches with `zeroPadding` set. BYOK_KEY_MISMATCH otherwise.
  */
-export function verifyByokAgainstTokenKey(byok: ParsedByok | Uint8Array | string, kekPrivateKey: Uint8Array | RsaPrivateKey, session: TokenSession, key: TokenKey, options: UnwrapOptions = {}): TokenVerifyResult {
-  const material = unwrapByok(byok, kekPrivateKey, options);
+export function verifyTokenKeyFor(
+  cloud: Cloud, wrapped: WrappedInput, kekPrivateKey: Uint8Array | RsaPrivateKey, session: TokenSession, key: TokenKey, options: CloudUnwrapOptions = {},
+): TokenVerifyResult {
+  const material = unwrapFor(cloud, wrapped, kekPrivateKey, options);
   let u: TargetKey | undefined;
   let zeroPadding = 0;
   try {
@@ -129,5 +135,5 @@ function readTokenMaterial(material: Uint8Array, secret: boolean): [TargetKey | 
 }
 
 function mismatch(): ByokError {
-  return new ByokError('BYOK_KEY_MISMATCH', 'the .byok opens, but to a different key than the one in the token: check that you compare with the key you wrapped');
+  return new ByokError('BYOK_KEY_MISMATCH', 'the blob opens, but to a different key than the one in the token: check that you compare with the key you wrapped');
 }

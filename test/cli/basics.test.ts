@@ -3,10 +3,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byok, isOneLineError, tempDir } from '../helpers/cli.js';
-import { ciphertextOf, fingerprintGroups, KID, cliSetup, type Fixtures } from './fixtures.js';
+import { ciphertextOf, fingerprintGroups, fingerprintHex, KID, cliSetup, type Fixtures } from './fixtures.js';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 
-const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo'];
+const COMMAND_NAMES = ['wrap', 'inspect', 'kek', 'unwrap', 'verify', 'batch', 'demo', 'version'];
 
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixtures;
@@ -34,13 +34,24 @@ describe('help and usage', () => {
     }
   });
 
-  it('byok with no arguments prints help on stderr and exits 2; --version prints the package version', () => {
+  it('byok with no arguments prints help on stderr and exits 2; --version prints the package version and the core', () => {
     const r = byok([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: byok <command>');
-    const v = byok(['--version']);
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(v.stdout.trim()).toBe(`byok-toolkit ${pkg.version}`);
+    const recorded = readFileSync(new URL('../../assembly/core-release.sha256', import.meta.url), 'utf8');
+    for (const args of [['--version'], ['-V'], ['version']]) {
+      const v = byok(args);
+      expect(v.code).toBe(0);
+      const [first, core] = v.stdout.split('\n');
+      expect(first).toBe(`byok-toolkit ${pkg.version}`);
+      const m = /^core +Wasm (release(?:-simd)?), SHA-256 ([0-9a-f]{64})$/.exec(core!);
+      expect(m).not.toBeNull();
+      expect(recorded).toContain(`${m![2]}  ${m![1]}\n`);
+    }
+    const j = JSON.parse(byok(['--version', '--json']).stdout) as { ok: boolean; version: string; core: { build: string; sha256: string } };
+    expect(j).toMatchObject({ ok: true, version: pkg.version });
+    expect(recorded).toContain(`${j.core.sha256}  ${j.core.build}\n`);
   });
 
   it.each([
@@ -88,14 +99,16 @@ describe('byok kek', () => {
     const r = byok(['kek', fx.kekJson]);
     expect(r.code).toBe(0);
     const pub = createPublicKey(readFileSync(fx.kekPub));
-    expect(r.stdout).toContain(fingerprintGroups(pub));
+    // what `openssl pkey -pubin -outform DER | sha256sum` prints, then the same in groups to read aloud
+    expect(r.stdout).toMatch(new RegExp(`^SHA-256 +${fingerprintHex(pub)}$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^in groups +${fingerprintGroups(pub)}$`, 'm'));
     expect(r.stdout).toContain(KID);
     expect(r.stdout).toMatch(/RSA 2048 bits, public exponent 65537/);
     expect(r.stdout).toMatch(/key_ops\s+\["import"\]/);
     expect(r.stdout).toMatch(/Azure would accept this KEK\./);
     const j = JSON.parse(byok(['kek', fx.kekJson, '--json']).stdout) as Record<string, unknown>;
     expect(j).toMatchObject({ ok: true, bits: 2048, kid: KID, acceptable: true, keyOps: ['import'] });
-    expect((j['fingerprint'] as { sha256Hex: string }).sha256Hex).toBe(fingerprintGroups(pub));
+    expect(j['fingerprint']).toMatchObject({ sha256Hex: fingerprintHex(pub), sha256Grouped: fingerprintGroups(pub) });
   });
 
   it('a PEM without kid is acceptable once the kid is given', () => {
@@ -183,5 +196,26 @@ describe('byok inspect', () => {
     // a bad KEK file is bad input, not a finding
     expect(byok(['inspect', good, '--kek', fx.garbage]).code).toBe(2);
     expect(byok(['inspect', good, '--kid', KID]).code).toBe(2);
+  });
+
+  it('--kek of another size: "fits" only when the blob read with that size holds a key Azure imports (bug 9)', () => {
+    // An RSA-2048 key wrapped for the 2048-bit KEK: 256 + 1232 bytes. Read with a 3072- or 4096-bit KEK the
+    // wrapped part would hold 1089–1096 or 961–968 bytes, which no importable key has.
+    const rsaBlob = tmp.path('rsa-2048-kek.byok');
+    expect(byok(['wrap', '--kek', fx.kekJson, '--key', fx.rsa, '--out', rsaBlob]).code).toBe(0);
+    for (const bits of [3072, 4096]) {
+      const kek = tmp.path(`kek-${bits}.pem`);
+      writeFileSync(kek, generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
+      const r = byok(['inspect', rsaBlob, '--kek', kek, '--kid', KID]);
+      expect(r.code, `${bits}: ${r.stdout}`).toBe(1);
+      expect(r.stdout).not.toMatch(/Fits the KEK/);
+      expect(isOneLineError(r.stderr)).toBe(true);
+      expect(r.stderr).toMatch(new RegExp(`${bits}-bit KEK.*no key Azure imports.*2048-bit KEK.*RSA-2048`));
+    }
+    // the EC blob read with a 3072-bit KEK would hold 9–16 bytes, an AES-128 key: possible, and said so
+    const k3072 = tmp.path('kek-3072.pem');
+    const r = byok(['inspect', good, '--kek', k3072, '--kid', KID]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Fits the KEK .*RSA 3072.*: read with it, the blob holds 9–16 bytes, an AES-128 key/);
   });
 });

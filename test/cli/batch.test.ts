@@ -5,12 +5,12 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byok, byokSpawn, CLI, isOneLineError, tempDir } from '../helpers/cli.js';
+import { byok, byokSpawn, CLI, isOneLineError, REPO_ROOT, tempDir } from '../helpers/cli.js';
 import { hasCommand, requireTool } from '../helpers/tools.js';
 import { ciphertextOf, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures } from './fixtures.js';
 
 interface Report {
-  counts: { total: number; wrapped: number; skipped: number; failed: number };
+  counts: { total: number; wrapped: number; skipped: number; failed: number; notDone: number };
   rows: { row: number; name: string; status: string; out: string; kty?: string; error?: { code: string; message: string } }[];
   kek: { kid: string; fingerprint: string };
 }
@@ -67,7 +67,7 @@ describe('byok batch', () => {
       expect(r.stderr).toMatch(/manifest/);
     }
     // a bad name fails its manifest check too: names become file names
-    expect(byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', join(work, 'never')]).stderr).toMatch(/row 4 has the name "aes, primary", which cannot be a file name/);
+    expect(byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', join(work, 'never')]).stderr).toMatch(/row 4 has the name "aes, primary", which Azure does not accept for a key/);
     expect(existsSync(join(work, 'never'))).toBe(false);
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"aes, primary"', '"aes-primary"'));
   });
@@ -76,7 +76,7 @@ describe('byok batch', () => {
     const r = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--jobs', '2', '--json']);
     expect(r.code).toBe(1);
     const report = readReport(outDir, r.stdout);
-    expect(report.counts).toEqual({ total: 7, wrapped: 5, skipped: 0, failed: 2 });
+    expect(report.counts).toEqual({ total: 7, wrapped: 5, skipped: 0, failed: 2, notDone: 0 });
     expect(report.kek.kid).toBe(KID);
     const byName = Object.fromEntries(report.rows.map((x) => [x.name, x]));
     expect(Object.keys(byName).sort()).toEqual(['aes-1', 'aes-primary', 'ec', 'missing', 'nopass', 'payments', 'signing']);
@@ -102,7 +102,7 @@ describe('byok batch', () => {
     const r = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--json']);
     expect(r.code).toBe(1);
     const report = readReport(outDir, r.stdout);
-    expect(report.counts).toEqual({ total: 7, wrapped: 0, skipped: 5, failed: 2 });
+    expect(report.counts).toEqual({ total: 7, wrapped: 0, skipped: 5, failed: 2, notDone: 0 });
     expect(statSync(join(outDir, 'signing.byok')).mtimeMs).toBe(before);
     expect(readFileSync(join(outDir, 'signing.byok')).equals(bytes)).toBe(true);
   });
@@ -112,7 +112,7 @@ describe('byok batch', () => {
     const r = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--json'], { env: { BYOK_PASSWORD: PASSWORD } });
     expect(r.code).toBe(0);
     const report = readReport(outDir, r.stdout);
-    expect(report.counts).toEqual({ total: 7, wrapped: 2, skipped: 5, failed: 0 });
+    expect(report.counts).toEqual({ total: 7, wrapped: 2, skipped: 5, failed: 0, notDone: 0 });
     expect(opensTo(join(outDir, 'nopass.byok'), fx.encryptedPublic)).toBe(true);
   });
 
@@ -125,14 +125,14 @@ describe('byok batch', () => {
     const row = report.rows.find((x) => x.name === 'signing')!;
     expect(row.status).toBe('failed');
     expect(row.error!.code).toBe('FILE_EXISTS');
-    expect(row.error!.message).toMatch(/not made from this key/);
+    expect(row.error!.message).toMatch(/cannot be kept \(it has changed since the batch wrote it\)/);
     // a truncated output is not skipped either
     writeFileSync(join(outDir, 'aes-1.byok'), readFileSync(join(outDir, 'aes-1.byok')).subarray(0, 100));
     const t = readReport(outDir, byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--json'], { env: { BYOK_PASSWORD: PASSWORD } }).stdout);
     expect(t.rows.find((x) => x.name === 'aes-1')!.status).toBe('failed');
     const f = byok(['batch', '--kek', fx.kekPub, '--kid', KID, '--manifest', manifest, '--out-dir', outDir, '--force', '--json'], { env: { BYOK_PASSWORD: PASSWORD } });
     expect(f.code).toBe(0);
-    expect(readReport(outDir, f.stdout).counts).toEqual({ total: 7, wrapped: 7, skipped: 0, failed: 0 });
+    expect(readReport(outDir, f.stdout).counts).toEqual({ total: 7, wrapped: 7, skipped: 0, failed: 0, notDone: 0 });
     expect(opensTo(join(outDir, 'signing.byok'), fx.rsaPublic)).toBe(true);
   });
 
@@ -176,6 +176,34 @@ describe('byok batch', () => {
     expect(r.code).toBe(1);
     const rep = readReport(join(work, 'out-kid'), r.stdout);
     expect(rep.rows.map((x) => [x.name, x.status, x.error?.code ?? null])).toEqual([['rsa', 'failed', 'BYOK_KID_MISMATCH'], ['ec', 'wrapped', null]]);
+  });
+});
+
+describe('byok batch --jobs (bug 7)', () => {
+  it('more threads than Node\'s default listener limit: no warning, every row done', () => {
+    const work = tmp.path('many-jobs');
+    mkdirSync(work);
+    writeFileSync(join(work, 'm.csv'), ['name,key', ...Array.from({ length: 40 }, (_, i) => `k${i},${fx.ec}`)].join('\n'));
+    for (const jobs of ['11', '24']) {
+      const r = byok(['batch', '--kek', fx.kekJson, '--manifest', join(work, 'm.csv'), '--out-dir', join(work, `out-${jobs}`), '--jobs', jobs, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect((JSON.parse(r.stdout) as { counts: { wrapped: number } }).counts.wrapped).toBe(40);
+    }
+  });
+
+  it.each(['-1', '0', '65', '1.5', 'two', '--jobs=-3'])('refuses --jobs %s with the rule (exit 2, one line)', (v) => {
+    const args = v.startsWith('--') ? [v] : ['--jobs', v];
+    const r = byok(['batch', '--kek', fx.kekJson, '--manifest', tmp.path('none.csv'), '--out-dir', tmp.path('never'), ...args]);
+    expect(r.code).toBe(2);
+    expect(isOneLineError(r.stderr)).toBe(true);
+    expect(r.stderr).toMatch(/--jobs must be a whole number from 1 to 64, got "-?[\w.]+"/);
+  });
+
+  it('the help and the README state the same default', () => {
+    const help = byok(['batch', '--help']).stdout;
+    expect(help).toMatch(/default: the CPU count, at most 8/);
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toMatch(/default: the CPU count, at most 8/);
   });
 });
 

@@ -101,9 +101,14 @@ export function spkiDer(k: KeyObject): Buffer {
   return k.export({ type: 'spki', format: 'der' });
 }
 
-/** "AB12 CD34 …" of SHA-256(SPKI DER), the fingerprint format of src/kek. */
+/** SHA-256(SPKI DER) as sha256sum prints it: the fingerprint every byok output shows. */
+export function fingerprintHex(k: KeyObject): string {
+  return createHash('sha256').update(spkiDer(k)).digest('hex');
+}
+
+/** "AB12 CD34 …": the same fingerprint grouped to read aloud (an extra field beside it). */
 export function fingerprintGroups(k: KeyObject): string {
-  return createHash('sha256').update(spkiDer(k)).digest('hex').toUpperCase().match(/.{4}/g)!.join(' ');
+  return fingerprintHex(k).toUpperCase().match(/.{4}/g)!.join(' ');
 }
 
 /** The built CLI (checked once) and a fresh folder of fixtures for one test file. */

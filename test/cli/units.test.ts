@@ -49,8 +49,9 @@ describe('parseManifest (CSV)', () => {
     ['name,key\n"x,a.pem\n', /quoted field that never ends/],
     ['name,key\n"x"y,a.pem\n', /after a closing quote/],
     ['name,key\n,\n', /row 2 has no "key"/],
-    ['name,key\n../up,a.pem\n', /cannot be a file name/],
-    ['name,key\n.hidden,a.pem\n', /cannot be a file name/],
+    ['name,key\n../up,a.pem\n', /Azure does not accept for a key/],
+    ['name,key\n.hidden,a.pem\n', /Azure does not accept for a key/],
+    ['name,key\nsigning_key,a.pem\n', /Azure does not accept for a key: use 1 to 127 letters, digits and dashes/],
     ['name,key\nA,a.pem\na,b.pem\n', /also used by row 2/],
     ['key\nx/a.pem\ny/a.pem\n', /"a", also used by row 2/],
   ])('refuses %j with MANIFEST_INVALID', (text, why) => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byok, CLI, isOneLineError, tempDir } from '../helpers/cli.js';
 import { ptyUsable, runOnPty } from '../helpers/pty.js';
 import {
-  ciphertextOf, fingerprintGroups, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures,
+  ciphertextOf, fingerprintGroups, fingerprintHex, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures,
 } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -36,7 +36,9 @@ describe('byok wrap: what it writes', () => {
     const opened = nodeOpen(fx.kekPrivateKey, 2048, ciphertextOf(readFileSync(out, 'utf8')));
     expect(publicOfPkcs8(opened).equals(spkiDer(fx.rsaPublic))).toBe(true);
     // What the user needs to see: fingerprint, kid, target type and size, output, az command.
-    expect(r.stdout).toContain(fingerprintGroups(createPublicKey(readFileSync(fx.kekPub))));
+    expect(r.stdout).toMatch(new RegExp(`SHA-256 fingerprint ${fingerprintHex(createPublicKey(readFileSync(fx.kekPub)))}$`, 'm'));
+    const j = JSON.parse(byok(['wrap', '--kek', fx.kekPub, '--kid', KID, '--key', key, '--out', join(sub, 'again.byok'), '--json']).stdout) as { kek: { fingerprint: string; fingerprintGrouped: string } };
+    expect(j.kek).toEqual({ bits: 2048, kid: KID, fingerprint: fingerprintHex(createPublicKey(fx.kekPrivateKey)), fingerprintGrouped: fingerprintGroups(createPublicKey(fx.kekPrivateKey)) });
     expect(r.stdout).toContain(KID);
     expect(r.stdout).toMatch(/RSA-2048 private key/);
     expect(r.stdout).toContain(out);

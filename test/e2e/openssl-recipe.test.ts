@@ -10,7 +10,8 @@ import { byok, requireBuiltCli, tempDir } from '../helpers/cli.js';
 import { opensslPkcs8Der, opensslRecipeUnwrap, opensslRecipeWrap, opensslUsable } from '../helpers/openssl-recipe.js';
 import { requireTool } from '../helpers/tools.js';
 
-const KID = 'https://contoso-byok.vault.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
+// A Managed HSM kid: it imports every target type here, AES included (Key Vault does not import AES keys).
+const KID = 'https://contoso-hsm.managedhsm.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621';
 const HAVE_OPENSSL = requireTool('OpenSSL 3 CLI', opensslUsable(), 'apt-get install openssl');
 
 interface Target {

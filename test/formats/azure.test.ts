@@ -83,6 +83,13 @@ describe('parseAzureKid', () => {
     expect(parseAzureKid('https://gov-vault.vault.usgovcloudapi.net/keys/k/0123456789abcdef0123456789abcdef/').service).toBe('vault');
   });
 
+  it('accepts the kids `byok serve` issues: a loopback host with a port', () => {
+    for (const host of ['127.0.0.1:8443', 'localhost:50123', '[::1]:8443', '127.0.0.1']) {
+      const k = parseAzureKid(`https://${host}/keys/KEK/0123456789abcdef0123456789abcdef`);
+      expect(k).toMatchObject({ service: 'managedhsm', instance: 'localhost', host: host.replace(/:\d+$/, ''), name: 'KEK', version: '0123456789abcdef0123456789abcdef' });
+    }
+  });
+
   it.each([
     ['https://contoso-byok.vault.azure.net/keys/KEKforBYOK', /no key version/],
     ['https://contoso-byok.vault.azure.net/keys/KEKforBYOK/', /no key version/],
@@ -92,6 +99,13 @@ describe('parseAzureKid', () => {
     ['https://contoso-byok.vault.azure.net/keys/k/v1', /32 hex/],
     ['https://contoso-byok.vault.azure.net/keys/k_x/eba63d27e4e34e028839b53fac905621', /invalid key name/],
     ['https://contoso-byok.vault.azure.net:8443/keys/k/eba63d27e4e34e028839b53fac905621', /parts a key identifier never has/],
+    ['https://user@contoso-byok.vault.azure.net/keys/k/eba63d27e4e34e028839b53fac905621', /parts a key identifier never has/],
+    ['https://contoso-byok.vault.azure.net/keys/k/eba63d27e4e34e028839b53fac905621?x=1', /parts a key identifier never has/],
+    ['https://contoso-byok.vault.azure.net/keys/k/eba63d27e4e34e028839b53fac905621#f', /parts a key identifier never has/],
+    ['https://user@127.0.0.1:8443/keys/k/eba63d27e4e34e028839b53fac905621', /parts a key identifier never has/],
+    ['https://127.0.0.1:8443/keys/k/eba63d27e4e34e028839b53fac905621?api-version=7.6', /parts a key identifier never has/],
+    ['https://127.0.0.1.example.com:8443/keys/k/eba63d27e4e34e028839b53fac905621', /parts a key identifier never has/],
+    ['http://127.0.0.1:8443/keys/k/eba63d27e4e34e028839b53fac905621', /not an https/],
     ['KEKforBYOK', /not a URL/],
   ])('rejects %s with BYOK_BAD_KID and says how to get the versioned kid', (kid, why) => {
     let err: unknown;

@@ -1,22 +1,7 @@
 // Compiles assembly/bn/test-entry.ts (the bignum code of the core, exposed for tests) with the same
 // compiler options as the shipped builds (asconfig.json: debug, release, and both with SIMD), and wraps
 // its exports with BigInt conversions for oracle tests.
-import asc from 'assemblyscript/asc';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Target { debug?: boolean; optimizeLevel?: number; shrinkLevel?: number; noAssert?: boolean; converge?: boolean; enable?: string[] }
-
-function optionsOf(t: Target): string[] {
-  const args = ['--optimizeLevel', String(t.optimizeLevel ?? 0), '--shrinkLevel', String(t.shrinkLevel ?? 0)];
-  if (t.debug) args.push('--debug');
-  if (t.noAssert) args.push('--noAssert');
-  if (t.converge) args.push('--converge');
-  for (const f of t.enable ?? []) args.push('--enable', f);
-  return args;
-}
+import { compileWithTarget, TARGETS } from '../../scripts/asc-compile.mjs';
 
 export interface BnModule {
   readonly name: string;
@@ -28,30 +13,9 @@ export interface BnModule {
 
 /** Compiles the test entry once per asconfig target. */
 export async function compileBnTargets(): Promise<BnModule[]> {
-  const config = JSON.parse(readFileSync(`${root}/asconfig.json`, 'utf8')) as {
-    options: { initialMemory: number; maximumMemory: number; runtime: string };
-    targets: Record<string, Target>;
-  };
   const out: BnModule[] = [];
-  for (const [name, target] of Object.entries(config.targets)) {
-    let binary: Uint8Array | undefined;
-    let stderr = '';
-    const { error } = await asc.main(
-      [
-        `${root}/assembly/bn/test-entry.ts`, '--runtime', config.options.runtime,
-        '--initialMemory', String(config.options.initialMemory), '--maximumMemory', String(config.options.maximumMemory),
-        ...optionsOf(target), '--outFile', 'bn.wasm',
-      ],
-      {
-        writeFile: (file: string, contents: Uint8Array | string) => {
-          if (file.endsWith('.wasm')) binary = contents as Uint8Array;
-        },
-        stdout: { write: () => true } as never,
-        stderr: { write: (s: string) => { stderr += s; return true; } } as never,
-      },
-    );
-    if (error || !binary) throw new Error(`compiling the bignum test entry for ${name} failed: ${error?.message ?? ''}\n${stderr}`);
-    const bytes = new Uint8Array(binary); // a copy backed by a plain ArrayBuffer
+  for (const name of TARGETS) {
+    const bytes = await compileWithTarget({ entry: 'assembly/bn/test-entry.ts', target: name });
     if (!WebAssembly.validate(bytes)) continue; // an engine without SIMD
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       env: { abort: (_m: number, _f: number, l: number, c: number) => { throw new Error(`bignum assertion failed at ${l}:${c}`); } },

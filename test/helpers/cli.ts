@@ -1,14 +1,15 @@
-// Runs the built `byok` CLI as users do — the package's "bin" (the bundle dist/cli/byok.mjs, see
-// scripts/build-cli.mjs): a separate process, real files, exit codes.
+// Runs the built `byok` CLI as users do — the bundle dist/cli/byok.mjs that the package's "bin" launcher
+// (bin/byok.mjs, tested in test/install) runs, see scripts/build-cli.mjs: a separate process, real files,
+// exit codes.
 // `npm test` builds dist/ first (pretest); running these files alone needs `node scripts/build.mjs`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(REPO_ROOT, (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: { byok: string } }).bin.byok);
+export const CLI = join(REPO_ROOT, 'dist/cli/byok.mjs');
 
 export interface CliResult {
   readonly code: number;

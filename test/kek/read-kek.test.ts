@@ -67,9 +67,10 @@ function expectSameKey(k: Kek, f: Fixture): void {
   expect(Buffer.from(k.spki).equals(f.spkiDer)).toBe(true);
   expect(Buffer.from(k.fingerprint.sha256).equals(f.opensslSha256)).toBe(true);
   expect(k.fingerprint.base64).toBe(f.opensslSha256.toString('base64'));
-  const hex = f.opensslSha256.toString('hex').toUpperCase();
-  expect(k.fingerprint.hex.replace(/ /g, '')).toBe(hex);
-  expect(k.fingerprint.hex).toMatch(/^([0-9A-F]{4} ){15}[0-9A-F]{4}$/);
+  // lowercase without spaces, as sha256sum prints it; grouped to read aloud
+  expect(k.fingerprint.hex).toBe(f.opensslSha256.toString('hex'));
+  expect(k.fingerprint.grouped.replace(/ /g, '')).toBe(f.opensslSha256.toString('hex').toUpperCase());
+  expect(k.fingerprint.grouped).toMatch(/^([0-9A-F]{4} ){15}[0-9A-F]{4}$/);
 }
 
 function azureJson(f: Fixture, over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -249,6 +250,12 @@ describe('checkKekForAzure: one code per rule', () => {
     expect(withKid('https://contosokeyvaulthsm.vault.azure.net/keys/KEKforBYOK/not-a-version')).toBe('KEK_KID_INVALID');
     expect(withKid('https://contosokeyvaulthsm.vault.azure.net:8443/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621')).toBe('KEK_KID_INVALID');
     expect(withKid('KEKforBYOK')).toBe('KEK_KID_INVALID');
+    // `byok serve`: a loopback host with a port; credentials, queries and fragments stay refused there too
+    expect(withKid('https://127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef')).toBe('ok');
+    expect(withKid('https://localhost:40001/keys/KEK/0123456789abcdef0123456789abcdef')).toBe('ok');
+    expect(withKid('https://u:p@127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef')).toBe('KEK_KID_INVALID');
+    expect(withKid('https://127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef?x=1')).toBe('KEK_KID_INVALID');
+    expect(withKid('https://127.0.0.1:8443/keys/KEK/0123456789abcdef0123456789abcdef#x')).toBe('KEK_KID_INVALID');
   });
   it('kid: required on request; messages say how to get it', () => {
     const k = readKek(fx(2048).spkiPem);

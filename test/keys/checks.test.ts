@@ -5,7 +5,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } 
 import { describe, expect, it } from 'vitest';
 import type { ByokErrorCode } from '../../src/errors.js';
 import { readFileSync } from 'node:fs';
-import { checkTargetForAzure, inspectKeyFile, listKeys, readTargetKey, wipeTargetKey } from '../../src/keys/index.js';
+import { checkTargetForAzure } from '../../src/formats/azure-import.js';
+import { inspectKeyFile, listKeys, readTargetKey, wipeTargetKey } from '../../src/keys/index.js';
 import { OPENSSL_AVAILABLE, openssl, requireOpenssl } from '../helpers/openssl.js';
 import { vectorPath } from '../helpers/vectors.js';
 import { errorOf } from '../helpers/errors.js';
@@ -159,7 +160,7 @@ describe('EC checks', () => {
     expect(codeOf(() => readTargetKey(jwkBytes({ ...ecJwk, crv: 'P-192' })))).toBe('UNSUPPORTED_CURVE');
     const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({ format: 'jwk' }) as Record<string, string>;
     expect(readTargetKey(jwkBytes(k1)).curve).toBe('P-256K');
-    expect(readTargetKey(jwkBytes({ ...k1, crv: 'P-256K' })).azure.crv).toBe('P-256K');
+    expect(readTargetKey(jwkBytes({ ...k1, crv: 'P-256K' })).azure?.crv).toBe('P-256K');
   });
   it('a key without its public point gets it derived (SEC1 without [1])', () => {
     const der = Buffer.from(ec.privateKey.export({ format: 'der', type: 'sec1' }));
@@ -244,7 +245,8 @@ describe('Azure size rule, inspection, wiping, arguments', () => {
     expect(input).toEqual(rsaDer);
   });
   it('bad arguments: INVALID_ARGUMENT', () => {
-    expect(codeOf(() => readTargetKey('pem text' as unknown as Uint8Array))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => readTargetKey(42 as unknown as Uint8Array))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => readTargetKey('not a key'))).toBe('UNKNOWN_KEY_FORMAT'); // text is read as a key file's text
     expect(codeOf(() => readTargetKey(rsaDer, { format: 'pem' as never }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => readTargetKey(rsaDer, { keyIndex: -1 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => readTargetKey(rsaDer, { password: 5 as never }))).toBe('INVALID_ARGUMENT');

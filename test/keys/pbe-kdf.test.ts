@@ -23,7 +23,7 @@ import { stringToBmp, utf8ToBmp } from '../../src/keys/pbe/password.js';
 import { pbeScheme } from '../../src/keys/pbe/schemes.js';
 import { LEGACY, OPENSSL_OK, openssl, scratchDir } from '../helpers/pbe-openssl.js';
 import { hex, readJsonVector, toHex } from '../helpers/vectors.js';
-import { codeOf } from '../helpers/errors.js';
+import { codeOf, errorOf } from '../helpers/errors.js';
 
 const counts = { pbkdf2: 0, pbkdf2RefusedByCap: 0, pbes2: 0 };
 afterAll(() => console.log(`pbe kdf vectors: ${JSON.stringify(counts)}`));
@@ -137,9 +137,16 @@ describe('work-factor caps', () => {
     expect(codeOf(() => checkIterations(10_000_000, 'x'))).toBe('ok');
     expect(codeOf(() => checkIterations(10_000_001, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
   });
-  it('scrypt: N power of two > 1; 128·r·N <= 1 GiB, 128·r·p <= 64 MiB, N·r·p <= 2^24', () => {
+  it('scrypt: N power of two > 1; 128·r·N <= 256 MiB, 128·r·p <= 64 MiB, N·r·p <= 2^24', () => {
     expect(codeOf(() => checkScrypt(16384, 8, 1, 'x'))).toBe('ok');
-    expect(codeOf(() => checkScrypt(2 ** 20, 8, 1, 'x'))).toBe('ok');
+    expect(codeOf(() => checkScrypt(2 ** 18, 8, 1, 'x'))).toBe('ok'); // 256 MiB exactly
+    expect(codeOf(() => checkScrypt(2 ** 17, 8, 16, 'x'))).toBe('ok');
+    expect(codeOf(() => checkScrypt(2 ** 19, 8, 1, 'x'))).toBe('KDF_LIMIT_EXCEEDED'); // 512 MiB
+    expect(codeOf(() => checkScrypt(2 ** 18, 9, 1, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
+    const e = errorOf(() => checkScrypt(2 ** 20, 8, 1, 'PBES2.scrypt')); // 1 GiB, accepted before issue 13
+    expect(e.code).toBe('KDF_LIMIT_EXCEEDED');
+    expect(e.message).toContain('N=1048576, r=8, p=1 needs 1025 MiB of memory');
+    expect(e.message).toContain('256 MiB');
     expect(codeOf(() => checkScrypt(2 ** 20, 8, 3, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
     expect(codeOf(() => checkScrypt(2 ** 21, 8, 1, 'x'))).toBe('KDF_LIMIT_EXCEEDED');
     expect(codeOf(() => checkScrypt(1000, 8, 1, 'x'))).toBe('INVALID_PBE_PARAMETERS');

@@ -18,13 +18,16 @@ const tally = new Map<string, number>();
 const count = (k: string): void => void tally.set(k, (tally.get(k) ?? 0) + 1);
 
 
-/** What RFC 7517/7518 and Azure's rules make of one JWK. */
+/** What RFC 7517/7518 and intake's rules make of one JWK. */
 function expected(jwk: Jwk): string {
   if (jwk['kty'] === 'oct') {
     const k = jwk['k'];
     // RFC 7515 §2 base64url: canonical, so unused trailing bits must be zero (the strict decoder checks).
     if (typeof k !== 'string' || k === '' || Buffer.from(k, 'base64url').toString('base64url') !== k) return 'MALFORMED_KEY';
     const len = Buffer.from(k, 'base64url').length;
+    // alg HS256/384/512 makes it an HMAC key, held to RFC 7518 §3.2 (at least the hash's size); else AES.
+    const hs = /^HS(256|384|512)$/.exec(jwk['alg'] ?? '');
+    if (hs !== null) return len * 8 >= Number(hs[1]) && len <= 1024 ? 'ok' : 'UNSUPPORTED_TARGET_SIZE';
     return [16, 24, 32].includes(len) ? 'ok' : 'UNSUPPORTED_TARGET_SIZE';
   }
   if (jwk['d'] === undefined) return 'NOT_A_PRIVATE_KEY';
@@ -63,6 +66,7 @@ describe('Wycheproof JWK sets', () => {
           if (got !== 'ok' || key === undefined) return;
           if (jwk['kty'] === 'oct') {
             expect(Buffer.from(key.material).equals(Buffer.from(jwk['k'] as string, 'base64url'))).toBe(true);
+            expect(key.keyType).toBe(/^HS/.test(jwk['alg'] ?? '') ? 'hmac' : 'aes');
           } else {
             const theirs = createPublicKey(createPrivateKey({ key: jwk, format: 'jwk' })).export({ format: 'der', type: 'spki' });
             expect(Buffer.from(key.publicKey as Uint8Array).equals(theirs)).toBe(true);

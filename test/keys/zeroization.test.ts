@@ -72,6 +72,13 @@ describe('intermediate key material is wiped', () => {
     expect(captured.length).toBe(1);
     expect(captured.every(allZero)).toBe(true);
   });
+  it('decrypted PKCS#8 of an Ed25519 key', () => {
+    const ed = generateKeyPairSync('ed25519').privateKey;
+    const pem = ed.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
+    expect(readTargetKey(enc(pem), { password: 'pw' }).kind).toBe('ed25519');
+    expect(captured.length).toBe(1);
+    expect(captured.every(allZero)).toBe(true);
+  });
   it('decrypted legacy DEK-Info PEM', () => {
     const pem = privateKey.export({ format: 'pem', type: 'sec1', cipher: 'aes-128-cbc', passphrase: 'pw' }) as string;
     readTargetKey(enc(pem), { password: 'pw' });
@@ -88,6 +95,17 @@ describe('transport plaintext is wiped', () => {
     const blob = Buffer.concat([c.update(aes), c.final()]);
     const t = readTargetKey(new Uint8Array(blob), { transportKey: new Uint8Array(tk), transportWrap: 'kwp' });
     expect(Buffer.from(t.material).equals(aes)).toBe(true);
+    expect(unwrapped.length).toBe(1);
+    expect(unwrapped.every(allZero)).toBe(true);
+  });
+  it('an HMAC key exported under a transport key (keyType hmac)', () => {
+    unwrapped.length = 0;
+    const tk = randomBytes(32);
+    const c = createCipheriv('id-aes256-wrap-pad', tk, Buffer.from('A65959A6', 'hex'));
+    const secret = randomBytes(48);
+    const blob = Buffer.concat([c.update(secret), c.final()]);
+    const t = readTargetKey(new Uint8Array(blob), { transportKey: new Uint8Array(tk), transportWrap: 'kwp', keyType: 'hmac' });
+    expect([t.keyType, Buffer.from(t.material).equals(secret)]).toEqual(['hmac', true]);
     expect(unwrapped.length).toBe(1);
     expect(unwrapped.every(allZero)).toBe(true);
   });

@@ -12,9 +12,10 @@ import { kwpKat, kwpMechanism } from '../../src/pkcs11/kat.js';
 import { openTokenSession, wrapInToken, type TokenSession } from '../../src/pkcs11/index.js';
 import type { SessionInternals } from '../../src/pkcs11/session.js';
 import { readByok } from '../../src/transfer/read.js';
-import { wrapPartsInSoftware } from '../../src/transfer/scheme.js';
-import { verifyByokAgainstTokenKey, wrapTokenKeyForAzure } from '../../src/transfer/token.js';
-import { wrapForAzure } from '../../src/transfer/wrap.js';
+import { rsaAesKwp, rsaOaep } from '../../src/formats/scheme.js';
+import { softwareWrap } from '../../src/transfer/software.js';
+import { verifyTokenKeyFor, wrapTokenKeyFor } from '../../src/transfer/token.js';
+import { wrapForAzure, type AzureWrapResult } from '../../src/transfer/wrap.js';
 import { tempDir } from '../helpers/cli.js';
 import { NSS_TOKEN, nssUsable, openNss, type NssToken } from '../helpers/nss.js';
 import { opensslUsable } from '../helpers/openssl-recipe.js';
@@ -73,8 +74,8 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
     const lines: string[] = [];
     for (const label of ['gen-rsa', 'gen-ec-384', 'gen-aes-256', 'imp-rsa', 'imp-ec', 'imp-aes-128']) {
       const key = session.findKey(`pkcs11:object=${label}`);
-      const r = wrapTokenKeyForAzure(kek, session, key); // no allowZeroPaddedKwp: none is needed here
-      expect(r.warnings).toBeUndefined();
+      const r = wrapTokenKeyFor('azure', kek, session, key) as AzureWrapResult; // no allowZeroPaddedKwp: none is needed here
+      expect(r.warnings.filter((w) => /zero-padded/.test(w))).toEqual([]);
       const ct = readByok(r.bytes).ciphertext;
       const kind = key.kind!;
       const opened = openBlob(tmp.dir, kekPem(), kek.bits, ct, kind);
@@ -102,7 +103,7 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
         }
         same = identical ? ', byte for byte the software path\'s material' : ', the same key as the software path\'s (token encoding without the public key)';
       }
-      expect(verifyByokAgainstTokenKey(r.bytes, new Uint8Array(kekPriv.export({ type: 'pkcs8', format: 'der' })), session, key).zeroPadding).toBeUndefined();
+      expect(verifyTokenKeyFor('azure', r.bytes, new Uint8Array(kekPriv.export({ type: 'pkcs8', format: 'der' })), session, key).zeroPadding).toBeUndefined();
       lines.push(`${label}: ${opened.material.length} bytes${same}`);
     }
     console.log(`NSS softokn wrapped inside the token, opened by OpenSSL:\n  ${lines.join('\n  ')}`);
@@ -111,7 +112,7 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
   it('SHA-256 and direct OAEP schemes: the parts open as the software path\'s parts do (for AWS/GCP/OCI/Vault, phase 2)', () => {
     const kekPub = { n: kek.n, e: kek.e };
     const rsa = session.findKey('pkcs11:object=imp-rsa');
-    const p = wrapInToken(session, rsa, kekPub, { mechanism: 'rsa-aes-kwp', oaepHash: 'sha256', aesKeyBits: 256 });
+    const p = wrapInToken(session, rsa, kekPub, kek.bits, rsaAesKwp('sha256'));
     if (p.mechanism !== 'rsa-aes-kwp') throw new Error('wrong parts');
     const aes = privateDecrypt({ key: kekPriv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, p.encryptedKey);
     expect(aes.length).toBe(32);
@@ -119,16 +120,16 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
     const material = Buffer.concat([d.update(p.wrappedTarget), d.final()]);
     const soft = readTargetKey(new Uint8Array((originals.get('imp-rsa') as KeyObject).export({ type: 'pkcs8', format: 'der' })));
     expect(material.equals(Buffer.from(soft.material))).toBe(true);
-    const sp = wrapPartsInSoftware(kekPub, soft.material, { mechanism: 'rsa-aes-kwp', oaepHash: 'sha256', aesKeyBits: 256 });
+    const sp = softwareWrap(rsaAesKwp('sha256'), kekPub, kek.bits, soft.material);
     if (sp.mechanism !== 'rsa-aes-kwp') throw new Error('wrong parts');
     expect([sp.encryptedKey.length, sp.wrappedTarget.length]).toEqual([p.encryptedKey.length, p.wrappedTarget.length]);
     // a SHA-1 OAEP of the same ephemeral key would not decrypt with SHA-256: the hash was honoured
     expect(() => privateDecrypt({ key: kekPriv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, p.encryptedKey)).toThrow();
 
     const aesKey = session.findKey('pkcs11:object=imp-aes-128');
-    const direct = wrapInToken(session, aesKey, kekPub, { mechanism: 'rsa-oaep', oaepHash: 'sha256' });
+    const direct = wrapInToken(session, aesKey, kekPub, kek.bits, rsaOaep('sha256'));
     if (direct.mechanism !== 'rsa-oaep') throw new Error('wrong parts');
     expect(privateDecrypt({ key: kekPriv, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, direct.ciphertext).equals(originals.get('imp-aes-128') as Buffer)).toBe(true);
-    expect(() => wrapInToken(session, rsa, kekPub, { mechanism: 'rsa-oaep', oaepHash: 'sha256' })).toThrow(expect.objectContaining({ code: 'PKCS11_UNSUPPORTED_KEY' }));
+    expect(() => wrapInToken(session, rsa, kekPub, kek.bits, rsaOaep('sha256'))).toThrow(expect.objectContaining({ code: 'PKCS11_UNSUPPORTED_KEY' }));
   });
 });

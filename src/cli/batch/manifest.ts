@@ -5,6 +5,7 @@
 // columns of file names would be more code to audit than this.
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
+import { checkAzureKeyName } from '../../formats/azure-import.js';
 import { isPkcs11Uri, parsePkcs11Uri } from '../../pkcs11/uri.js';
 
 export interface ManifestRow {
@@ -19,7 +20,6 @@ export interface ManifestRow {
 }
 
 const FIELDS = ['name', 'key', 'password_file', 'kid'] as const;
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$/;
 export const MAX_MANIFEST_ROWS = 1_000_000;
 
 /** "manifest row 4 has …": `why` continues the sentence. */
@@ -27,57 +27,88 @@ function invalid(where: string, why: string): ByokError {
   return new ByokError('MANIFEST_INVALID', `manifest${where ? ` ${where}` : ''} ${why}`);
 }
 
-/** Parses a manifest file's text. `path` decides CSV or JSON (by content, then extension) and the base folder. */
+/** Most row problems named in the one-line error; the count says how many more. */
+const MAX_LISTED = 20;
+
+/**
+ * Parses a manifest file's text. `path` decides CSV or JSON (by content, then extension) and the base folder.
+ * Every row problem is reported at once (one error listing them), so one run shows everything to fix.
+ */
 export function parseManifest(text: string, path: string): ManifestRow[] {
   const base = dirname(resolve(path));
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  const raw = trimmed.startsWith('[') || extname(path).toLowerCase() === '.json' ? fromJson(trimmed) : fromCsv(text.replace(/^\uFEFF/, ''));
-  if (raw.length === 0) throw invalid('', 'has no rows: list at least one key');
+  const problems: string[] = [];
+  const raw = trimmed.startsWith('[') || extname(path).toLowerCase() === '.json' ? fromJson(trimmed, problems) : fromCsv(text.replace(/^\uFEFF/, ''), problems);
+  if (raw.length === 0 && problems.length === 0) throw invalid('', 'has no rows: list at least one key');
   if (raw.length > MAX_MANIFEST_ROWS) throw invalid('', `has more than ${MAX_MANIFEST_ROWS} rows: split it`);
   const seen = new Map<string, number>();
-  return raw.map(({ row, fields }) => {
+  const rows: ManifestRow[] = [];
+  for (const { row, fields } of raw) {
     const where = `row ${row}`;
     const key = fields.key;
-    if (key === undefined || key === '') throw invalid(where, 'has no "key" (the key file to wrap)');
+    if (key === undefined || key === '') {
+      problems.push(`${where} has no "key" (the key file to wrap)`);
+      continue;
+    }
     const token = isPkcs11Uri(key);
-    const keyPath = token ? tokenKey(key, where, fields.password_file) : resolve(base, key); // absolute paths stay absolute (normalized)
+    if (token) {
+      const problem = tokenKeyProblem(key, fields.password_file);
+      if (problem !== undefined) {
+        problems.push(`${where} ${problem}`);
+        continue;
+      }
+    }
+    const keyPath = token ? key : resolve(base, key); // absolute paths stay absolute (normalized)
     const name = fields.name === undefined || fields.name === '' ? (token ? parsePkcs11Uri(key).object ?? '' : basename(key, extname(key))) : fields.name;
-    if (!NAME_RE.test(name)) {
-      throw invalid(where, `has the name ${JSON.stringify(name.slice(0, 60))}, which cannot be a file name: use letters, digits, '.', '_' and '-' (at most 127), starting with a letter or digit`);
+    // The name is the Azure key's name (the import plan's az commands) and the output's file name.
+    try {
+      checkAzureKeyName(name);
+    } catch {
+      problems.push(`${where} has the name ${JSON.stringify(name.slice(0, 60))}, which Azure does not accept for a key: use 1 to 127 letters, digits and dashes (set the name column)`);
+      continue;
     }
     const lower = name.toLowerCase(); // case-insensitive file systems would make two names one file
     const prev = seen.get(lower);
-    if (prev !== undefined) throw invalid(where, `has the name ${JSON.stringify(name)}, also used by row ${prev}: each row needs its own output name`);
+    if (prev !== undefined) {
+      problems.push(`${where} has the name ${JSON.stringify(name)}, also used by row ${prev}: each row needs its own output name`);
+      continue;
+    }
     seen.set(lower, row);
     const pw = fields.password_file;
     const kid = fields.kid;
-    return {
+    rows.push({
       row, name, key: keyPath,
       ...(pw === undefined || pw === '' ? {} : { passwordFile: resolve(base, pw) }),
       ...(kid === undefined || kid === '' ? {} : { kid }),
-    };
-  });
+    });
+  }
+  if (problems.length === 1) throw invalid('', problems[0]!);
+  if (problems.length > 1) {
+    const listed = problems.slice(0, MAX_LISTED).join('; ');
+    throw invalid('', `has ${problems.length} problems, fix them all and run again: ${listed}${problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : ''}`);
+  }
+  return rows;
 }
 
 /**
- * A pkcs11: key column, checked here so that a URI with the PIN in it (pin-value) stops the whole run
- * before anything is written, and no report ever holds it. Messages name the row, never the URI.
+ * What is wrong with a pkcs11: key column, checked here so that a URI with the PIN in it (pin-value) stops
+ * the whole run before anything is written, and no report ever holds it. Messages never quote the URI.
  */
-function tokenKey(key: string, where: string, passwordFile: string | undefined): string {
+function tokenKeyProblem(key: string, passwordFile: string | undefined): string | undefined {
   try {
     parsePkcs11Uri(key);
   } catch (e) {
-    throw invalid(where, `has a key that is not a usable PKCS#11 URI: ${e instanceof ByokError ? e.message : 'unreadable'}`);
+    return `has a key that is not a usable PKCS#11 URI: ${e instanceof ByokError ? e.message : 'unreadable'}`;
   }
   if (passwordFile !== undefined && passwordFile !== '') {
-    throw invalid(where, 'has a password_file and a pkcs11: key: a token key has no password file (its PIN comes from pin-source in the URI, BYOK_PKCS11_PIN or the prompt)');
+    return 'has a password_file and a pkcs11: key: a token key has no password file (its PIN comes from pin-source in the URI, BYOK_PKCS11_PIN or the prompt)';
   }
-  return key;
+  return undefined;
 }
 
 type RawRow = { row: number; fields: Partial<Record<(typeof FIELDS)[number], string>> };
 
-function fromJson(text: string): RawRow[] {
+function fromJson(text: string, problems: string[]): RawRow[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -85,21 +116,32 @@ function fromJson(text: string): RawRow[] {
     throw invalid('', 'is not valid JSON (expected an array of {"name","key","password_file","kid"} objects)');
   }
   if (!Array.isArray(data)) throw invalid('', 'is not a JSON array');
-  return data.map((item: unknown, i) => {
+  const out: RawRow[] = [];
+  data.forEach((item: unknown, i) => {
     const row = i + 1;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalid(`row ${row}`, 'is not an object');
-    const fields: RawRow['fields'] = {};
-    for (const [k, v] of Object.entries(item)) {
-      if (!(FIELDS as readonly string[]).includes(k)) throw invalid(`row ${row}`, `has unknown field ${JSON.stringify(k.slice(0, 40))}: fields are ${FIELDS.join(', ')}`);
-      if (v === null || v === undefined) continue;
-      if (typeof v !== 'string') throw invalid(`row ${row}`, `has a field "${k}" that is not a string`);
-      fields[k as (typeof FIELDS)[number]] = v;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      problems.push(`row ${row} is not an object`);
+      return;
     }
-    return { row, fields };
+    const fields: RawRow['fields'] = {};
+    let ok = true;
+    for (const [k, v] of Object.entries(item)) {
+      if (!(FIELDS as readonly string[]).includes(k)) {
+        problems.push(`row ${row} has unknown field ${JSON.stringify(k.slice(0, 40))}: fields are ${FIELDS.join(', ')}`);
+        ok = false;
+      } else if (v !== null && v !== undefined && typeof v !== 'string') {
+        problems.push(`row ${row} has a field "${k}" that is not a string`);
+        ok = false;
+      } else if (typeof v === 'string') {
+        fields[k as (typeof FIELDS)[number]] = v;
+      }
+    }
+    if (ok) out.push({ row, fields });
   });
+  return out;
 }
 
-function fromCsv(text: string): RawRow[] {
+function fromCsv(text: string, problems: string[]): RawRow[] {
   const records = readCsv(text);
   const header = records.shift();
   if (!header) throw invalid('', 'is empty');
@@ -111,16 +153,20 @@ function fromCsv(text: string): RawRow[] {
   }
   if (!cols.includes('key')) throw invalid('header', 'has no "key" column: the header is name,key,password_file,kid');
   if (new Set(cols).size !== cols.length) throw invalid('header', 'names a column twice');
-  return records
-    .filter((r) => !(r.cells.length === 1 && r.cells[0]!.trim() === ''))
-    .map((r) => {
-      if (r.cells.length !== cols.length) throw invalid(`row ${r.line}`, `has ${r.cells.length} fields, the header has ${cols.length}`);
-      const fields: RawRow['fields'] = {};
-      cols.forEach((c, i) => {
-        fields[c as (typeof FIELDS)[number]] = r.cells[i]!.trim();
-      });
-      return { row: r.line, fields };
+  const out: RawRow[] = [];
+  for (const r of records) {
+    if (r.cells.length === 1 && r.cells[0]!.trim() === '') continue;
+    if (r.cells.length !== cols.length) {
+      problems.push(`row ${r.line} has ${r.cells.length} fields, the header has ${cols.length}`);
+      continue;
+    }
+    const fields: RawRow['fields'] = {};
+    cols.forEach((c, i) => {
+      fields[c as (typeof FIELDS)[number]] = r.cells[i]!.trim();
     });
+    out.push({ row: r.line, fields });
+  }
+  return out;
 }
 
 /** RFC 4180 records with the line number each starts on. */

@@ -6,17 +6,34 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-// scripts/build-cli.mjs defines this in the bundled executable, whose worker is a bundle beside it; in
-// the unbundled dist/ it is undeclared (typeof gives 'undefined') and the worker is ./worker.js.
+// scripts/build-cli.mjs defines BYOK_BUNDLED_WORKER in the bundled executable, whose worker is a bundle
+// beside it; scripts/build-sea.mjs defines BYOK_WORKER_SOURCE in the single executable, which has no files
+// beside it: the worker's own bundle is embedded as source text and run with `eval`. In the unbundled
+// dist/ both are undeclared (typeof gives 'undefined') and the worker is ./worker.js.
 declare const BYOK_BUNDLED_WORKER: string | undefined;
-const WORKER_URL = typeof BYOK_BUNDLED_WORKER === 'string'
-  ? new URL(BYOK_BUNDLED_WORKER, import.meta.url)
-  : new URL('./worker.js', import.meta.url);
+declare const BYOK_WORKER_SOURCE: string | undefined;
+
+// A worker's stdio is not piped into this process's streams: each pipe adds an 'error' listener to
+// process.stdout/stderr, and from the 11th on Node printed a MaxListenersExceededWarning (--jobs 11).
+// Workers print nothing (stdout may carry --json); should a claimed one write to stderr anyway, it is
+// copied over (listening to its streams keeps this process alive, so only claimed workers are listened to).
+const STDIO = { stdout: true, stderr: true } as const;
+
+function newWorker(): Worker {
+  return typeof BYOK_WORKER_SOURCE === 'string'
+    ? new Worker(BYOK_WORKER_SOURCE, { eval: true, ...STDIO })
+    : new Worker(typeof BYOK_BUNDLED_WORKER === 'string'
+      ? new URL(BYOK_BUNDLED_WORKER, import.meta.url)
+      : new URL('./worker.js', import.meta.url), STDIO);
+}
 
 let started: Worker[] = [];
 const exited = new WeakSet<Worker>();
 
-/** Default --jobs: the CPU count, at most 8. */
+/** Largest --jobs: beyond this, threads only add start-up time on any machine this runs on. */
+export const MAX_JOBS = 64;
+
+/** Default --jobs: the CPU count, at most 8 (the README and `byok batch --help` say so). */
 export function defaultJobs(): number {
   return Math.min(availableParallelism(), 8);
 }
@@ -26,13 +43,13 @@ export function jobsFromArgv(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = a === '--jobs' ? argv[i + 1] : a.startsWith('--jobs=') ? a.slice(7) : undefined;
-    if (v !== undefined) return /^[0-9]{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= 64 ? Number(v) : defaultJobs();
+    if (v !== undefined) return /^[0-9]{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_JOBS ? Number(v) : defaultJobs();
   }
   return defaultJobs();
 }
 
 function spawn(): Worker {
-  const w = new Worker(WORKER_URL);
+  const w = newWorker();
   w.unref();
   // A worker that fails to load reports it when claimed (its 'error' is re-emitted to the listeners then).
   w.on('error', () => undefined);
@@ -56,6 +73,10 @@ export function claimWorkers(count: number): Worker[] {
   for (const w of alive.slice(count)) void w.terminate();
   started = [];
   while (out.length < count) out.push(spawn());
-  for (const w of out) w.ref();
+  for (const w of out) {
+    w.ref();
+    w.stdout.resume();
+    w.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  }
   return out;
 }

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { syncDir } from '../files.js';
 import { claimWorkers } from './pool.js';
-import { finishRow, processRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
+import { finishRow, outputPath, prepareRow, type JobConfig, type PreparedRow, type RowResult } from './job.js';
+import { openJournal } from './journal.js';
 import type { ManifestRow } from './manifest.js';
 
 export interface BatchRun {
+  /** Every row, in manifest order; rows an interruption left undone have status 'not-done'. */
   readonly results: RowResult[];
   readonly seconds: number;
+  /** The run was stopped through its AbortSignal (Ctrl-C). */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -43,16 +47,24 @@ export function scanOutputFolder(outDir: string, rows: readonly ManifestRow[]): 
 
 /** Most rows a worker is sent at once; two chunks are in flight per worker, so it never waits for this thread. */
 const WORKER_CHUNK = 32;
-/** Rows this thread computes between looks at the workers' results. */
+/** Most rows this thread computes between looks at the workers' results (and at Ctrl-C)… */
 const INLINE_CHUNK = 8;
+/** …and at most this long: rows behind a slow password KDF take ~1 s each, and Ctrl-C waits for the chunk. */
+const INLINE_SLICE_MS = 50;
 
 /**
  * `jobs` threads compute: this one and jobs − 1 workers. This thread has loaded everything already and
  * starts at once; measured on 2 cores (before the executable was bundled), an idle main thread plus 2
  * workers was no faster than 1 thread, as loading and warming each worker took ~150 ms. This thread also
  * writes every output.
+ *
+ * `signal` stops the run (Ctrl-C): no row is started after it, the workers are terminated at once (what
+ * they were computing is abandoned: they never write), and the chunk this thread is on finishes, so every
+ * output is complete and recorded. The rows left are reported 'not-done'.
  */
-export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, onProgress: (done: number, failed: number) => void): Promise<BatchRun> {
+export async function runBatch(
+  cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, onProgress: (done: number, failed: number) => void, signal?: AbortSignal,
+): Promise<BatchRun> {
   const started = performance.now();
   const results: RowResult[] = new Array<RowResult>(rows.length);
   let done = 0;
@@ -65,10 +77,17 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
   let next = 0;
   const take = (count: number): number[] => {
     const idx: number[] = [];
+    if (signal?.aborted === true) return idx;
     while (idx.length < count && next < rows.length) idx.push(next++);
     return idx;
   };
   const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+  // Journal lines first (one fsync for the chunk), then the outputs they describe.
+  const journal = openJournal(cfg.outDir);
+  const write = (idx: readonly number[], prepared: readonly PreparedRow[]): void => {
+    journal.append(prepared.flatMap((p) => (p.record === undefined ? [] : [p.record])));
+    prepared.forEach((p, i) => record(idx[i]!, finishRow(cfg, p)));
+  };
 
   // Guided chunks: a share of what remains, at most WORKER_CHUNK, so small manifests still reach the
   // workers (prestarted by main.ts) and no worker is left with a long chunk while the others are done.
@@ -76,6 +95,10 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
   const workerCount = Math.max(0, Math.min(jobs - 1, rows.length - 1));
   const workers: Worker[] = workerCount > 0 ? claimWorkers(workerCount) : [];
   let failure: unknown;
+  const abandon = (): void => {
+    for (const w of workers) void w.terminate();
+  };
+  signal?.addEventListener('abort', abandon, { once: true });
   const workersDone = Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
     const inFlight: number[][] = [];
     const fail = (e: unknown): void => {
@@ -95,12 +118,13 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     worker.on('message', (batch: PreparedRow[]) => {
       const idx = inFlight.shift()!;
       feed();
-      batch.forEach((r, i) => record(idx[i]!, finishRow(cfg, r)));
+      write(idx, batch);
       onProgress(done, failed);
     });
     worker.on('error', fail);
     worker.on('exit', (code) => {
-      if (inFlight.length > 0 || code !== 0) fail(new Error(`batch worker stopped unexpectedly (exit ${code})`));
+      if (signal?.aborted === true) resolve();
+      else if (inFlight.length > 0 || code !== 0) fail(new Error(`batch worker stopped unexpectedly (exit ${code})`));
       else resolve();
     });
     worker.postMessage({ cfg });
@@ -108,16 +132,35 @@ export async function runBatch(cfg: JobConfig, rows: readonly ManifestRow[], job
     feed();
   })));
 
-  for (;;) {
-    const idx = take(INLINE_CHUNK);
-    if (idx.length === 0 || failure !== undefined) break;
-    for (const i of idx) record(i, processRow(cfg, rows[i]!));
-    onProgress(done, failed);
-    await yieldToEvents(); // worker results get written, the progress bar draws
+  try {
+    while (failure === undefined) {
+      const sliceStart = performance.now();
+      const idx: number[] = [];
+      const prepared: PreparedRow[] = [];
+      while (idx.length < INLINE_CHUNK && performance.now() - sliceStart < INLINE_SLICE_MS) {
+        const [i] = take(1);
+        if (i === undefined) break;
+        idx.push(i);
+        prepared.push(prepareRow(cfg, rows[i]!));
+      }
+      if (idx.length === 0) break;
+      write(idx, prepared);
+      onProgress(done, failed);
+      await yieldToEvents(); // worker results get written, the progress bar draws, a signal is seen
+    }
+    await workersDone;
+  } finally {
+    signal?.removeEventListener('abort', abandon);
+    journal.close();
   }
-  await workersDone;
   if (failure !== undefined) throw failure;
   onProgress(done, failed);
   syncDir(cfg.outDir);
-  return { results, seconds: (performance.now() - started) / 1000 };
+  for (let i = 0; i < rows.length; i++) {
+    if (results[i] === undefined) {
+      const row = rows[i]!;
+      results[i] = { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row), status: 'not-done' };
+    }
+  }
+  return { results, seconds: (performance.now() - started) / 1000, interrupted: signal?.aborted === true };
 }

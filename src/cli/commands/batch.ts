@@ -1,46 +1,54 @@
 // `byok batch`: many keys from a manifest, on worker threads, resumable.
 import { mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
-import { checkKekForAzure } from '../../kek/index.js';
+import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { TOOLKIT_NAME, TOOLKIT_VERSION } from '../../transfer/version.js';
-import { flag, integer, required, str, type CommandSpec } from '../args.js';
-import { kv, type Command, type Ctx } from '../context.js';
-import { EXIT_CHECK_FAILED, EXIT_OK } from '../exit-codes.js';
+import { flag, integer, required, str, type ArgValues, type CommandSpec } from '../args.js';
+import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
 import { readInputFile, syncDir, writeFileAtomic } from '../files.js';
 import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
 import { runBatch, scanOutputFolder, type BatchRun } from '../batch/run.js';
+import { readJournal } from '../batch/journal.js';
 import { runTokenRows } from '../batch/token-rows.js';
 import type { ManifestRow } from '../batch/manifest.js';
-import { isPkcs11Uri, TOKEN_OPTIONS, withTokenCleanup } from '../pkcs11.js';
-import { defaultJobs } from '../batch/pool.js';
+import { isPkcs11Uri, TOKEN_OPTIONS } from '../pkcs11.js';
+import { importPlan } from '../batch/plan.js';
+import { utf16ToUtf8 } from '../../keys/utf16.js';
+import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
 import type { JobConfig, RowResult } from '../batch/job.js';
-import { PAIRWISE_HELP } from './wrap.js';
+import { PAIRWISE_HELP, WRAP_CHECK_CODES } from './wrap.js';
+import { ATTESTATION_OPTION, attestationJson, attestationSummary, requireAttestation } from './attest.js';
 
 const spec: CommandSpec = {
   name: 'batch',
   summary: 'wrap many keys from a manifest, on worker threads, resumable',
-  usage: ['byok batch --kek FILE --manifest FILE --out-dir DIR [--jobs N] [--kid URL] [--force] [--pairwise-test] [--report FILE]'],
+  usage: ['byok batch --kek FILE --manifest FILE -o DIR [--jobs N] [--kid URL] [-f] [--pairwise-test] [--strict] [--report FILE]'],
   description:
     'The manifest is CSV with the header name,key,password_file,kid (only key is required; paths are\n' +
-    'relative to the manifest; a key may be a pkcs11: URI, wrapped inside its token) or a JSON\n' +
-    'array of objects with those fields. Each row becomes\n' +
-    '<name>.byok in DIR (name defaults to the key file name) or a reported error: no row is skipped\n' +
-    'silently. Encrypted keys take their row\'s password_file, else BYOK_PASSWORD.\n' +
-    'Re-running resumes: an existing output that parses and fits this KEK, kid and key is kept;\n' +
-    'any other existing output is an error unless --force. A JSON report is written to DIR\n' +
-    '(or --report FILE). Exit 1 when any row failed.',
+    'relative to the manifest; a key may be a pkcs11: URI, wrapped inside its token) or a JSON array of\n' +
+    'objects with those fields. Each row becomes\n' +
+    '<name>.byok in DIR (the name, also the key\'s name in Azure, defaults to the key file\'s) or a reported\n' +
+    'error: no row is skipped silently. Encrypted keys take their row\'s password_file, else BYOK_PASSWORD.\n' +
+    'Beside the JSON report (in DIR, or --report FILE) goes an import plan: a sh script with the az\n' +
+    'commands and, per key, a check that Azure holds exactly that key.\n' +
+    'Re-running resumes: an output is kept only when the batch journal (DIR/byok-batch-journal.jsonl)\n' +
+    'records it as made from the key the manifest names now, for this KEK; any other existing output is an\n' +
+    'error unless --force. Ctrl-C stops cleanly (report written, exit 130). Exit 1 when any row failed.',
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'the Azure KEK (public key)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
     manifest: { type: 'string', arg: 'FILE', help: 'CSV or JSON list of keys' },
-    'out-dir': { type: 'string', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
-    jobs: { type: 'string', arg: 'N', help: `threads computing: this one and N − 1 workers (default: ${defaultJobs()},\nthe CPU count here); 1 runs everything in one thread` },
-    force: { type: 'boolean', help: 'replace existing outputs instead of resuming' },
+    'out-dir': { type: 'string', short: 'o', arg: 'DIR', help: 'folder for the .byok files (created if missing)' },
+    jobs: { type: 'string', arg: 'N', help: `threads computing, 1 to ${MAX_JOBS}: this one and N − 1 workers\n(default: the CPU count, at most 8; ${defaultJobs()} here); 1 runs everything in one thread` },
+    force: { type: 'boolean', short: 'f', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
+    strict: { type: 'boolean', help: 'fail the rows Azure would not import although they wrap: AES keys for a\nKey Vault KEK (Managed HSM only); without it they are warnings' },
     ...TOKEN_OPTIONS,
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
+    ...ATTESTATION_OPTION,
   },
   examples: [
     'printf "name,key,password_file,kid\\nsigning-1,keys/s1.pem,,\\npayments,keys/p.p12,keys/p.pass,\\n" > keys.csv',
@@ -73,13 +81,17 @@ function progressBar(ctx: Ctx, total: number): { update(done: number, failed: nu
 
 /**
  * File rows on the worker pool (runBatch), then pkcs11: rows on this thread (token-rows.ts); results in
- * manifest order either way.
+ * manifest order either way. `signal` (Ctrl-C) stops both between rows.
  */
-async function runAll(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, ctx: Ctx, allowZeroPaddedKwp: boolean, progress: (done: number, failed: number) => void): Promise<BatchRun> {
-  const started = performance.now();
+async function runAll(
+  cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, ctx: Ctx, allowZeroPaddedKwp: boolean,
+  progress: (done: number, failed: number) => void, signal: AbortSignal,
+): Promise<BatchRun> {
   const tokenAt: number[] = [];
   const fileAt: number[] = [];
   rows.forEach((r, i) => (isPkcs11Uri(r.key) ? tokenAt : fileAt).push(i));
+  if (tokenAt.length === 0) return runBatch(cfg, rows, jobs, progress, signal);
+  const started = performance.now();
   const results = new Array<RowResult>(rows.length);
   let fileDone = 0;
   let fileFailed = 0;
@@ -88,40 +100,53 @@ async function runAll(cfg: JobConfig, rows: readonly ManifestRow[], jobs: number
       fileDone = d;
       fileFailed = f;
       progress(d, f);
-    });
+    }, signal);
     files.results.forEach((r, k) => (results[fileAt[k]!] = r));
   }
-  if (tokenAt.length > 0) {
-    let done = 0;
-    let failedRows = 0;
-    await withTokenCleanup(() => runTokenRows(cfg, tokenAt.map((i) => rows[i]!), ctx, allowZeroPaddedKwp, (k, r) => {
-      results[tokenAt[k]!] = r;
-      done++;
-      if (r.status === 'failed') failedRows++;
-      progress(fileDone + done, fileFailed + failedRows);
-    }));
-    syncDir(cfg.outDir);
-  }
-  return { results, seconds: (performance.now() - started) / 1000 };
+  let done = 0;
+  let failedRows = 0;
+  await runTokenRows(cfg, tokenAt.map((i) => rows[i]!), ctx, allowZeroPaddedKwp, (k, r) => {
+    results[tokenAt[k]!] = r;
+    if (r.status === 'not-done') return;
+    done++;
+    if (r.status === 'failed') failedRows++;
+    progress(fileDone + done, fileFailed + failedRows);
+  }, signal);
+  syncDir(cfg.outDir);
+  return { results, seconds: (performance.now() - started) / 1000, interrupted: signal.aborted };
+}
+
+/** Rows by warning text: a batch for one KEK gives the same warning for every AES key. */
+function groupWarnings(results: readonly RowResult[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of results) for (const w of r.warnings ?? []) out.set(w, [...(out.get(w) ?? []), r.row]);
+  return out;
+}
+
+function listRows(rows: readonly number[]): string {
+  return rows.length <= 10 ? rows.join(', ') : `${rows.slice(0, 10).join(', ')} and ${rows.length - 10} more (see the report)`;
 }
 
 export const batchCommand: Command = {
   spec,
+  checkCodes: WRAP_CHECK_CODES,
   async run(args, ctx) {
     const v = args.values;
     const kekPath = required(spec, v, 'kek', 'the KEK: az keyvault key download --vault-name V --name KEK --file kek.pem');
     const manifestPath = required(spec, v, 'manifest', 'the CSV or JSON list of keys');
     const outDir = resolve(required(spec, v, 'out-dir', 'the folder for the .byok files'));
-    const jobs = integer(spec, v, 'jobs', 1, 64) ?? defaultJobs();
+    const jobs = integer(spec, v, 'jobs', 1, MAX_JOBS) ?? defaultJobs();
     const force = flag(v, 'force');
     const pairwiseTest = flag(v, 'pairwise-test');
 
     const kek = readKekFile(kekPath, str(v, 'kid'));
     checkKekForAzure(kek, { requireKid: false }); // the kid may still come from the manifest
+    const attestation = requireAttestation(v, kek);
     const manifestBytes = readInputFile(manifestPath, 'manifest', 256 * 1024 * 1024);
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(manifestBytes);
+      // UTF-8, or UTF-16 with a byte order mark (Windows PowerShell 5.1's Out-File and `>`)
+      text = new TextDecoder('utf-8', { fatal: true }).decode(utf16ToUtf8(manifestBytes) ?? manifestBytes);
     } catch {
       throw new ByokError('MANIFEST_INVALID', `manifest ${JSON.stringify(manifestPath)} is not UTF-8 text: save it as UTF-8 CSV or JSON`);
     }
@@ -133,6 +158,7 @@ export const batchCommand: Command = {
     }
     if (!statSync(outDir).isDirectory()) throw new ByokError('FILE_WRITE_FAILED', `${JSON.stringify(outDir)} is not a folder`);
     const { removed: stale, existing } = scanOutputFolder(outDir, rows);
+    const journal = readJournal(outDir);
 
     for (const line of kv([
       ['KEK', `RSA ${kek.bits}, ${kek.kid ?? 'kid from the manifest'}`],
@@ -140,50 +166,122 @@ export const batchCommand: Command = {
       ['Manifest', `${manifestPath}: ${rows.length} key${rows.length === 1 ? '' : 's'} → ${outDir} (${jobs} job${jobs === 1 ? '' : 's'})`],
       ['Checks', `every key's relations and sizes${pairwiseTest ? '; RSA keys also a pairwise test' : ''}`],
     ])) ctx.say(line);
+    if (attestation) for (const line of attestationSummary(attestation)) ctx.say(line);
     if (stale > 0) ctx.say(`Removed ${stale} temporary file${stale === 1 ? '' : 's'} an interrupted run left behind.`);
 
     const envPassword = ctx.io.env['BYOK_PASSWORD'] === undefined ? undefined : new TextEncoder().encode(ctx.io.env['BYOK_PASSWORD']);
-    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, existing, ...(envPassword ? { envPassword } : {}) };
+    const strict = flag(v, 'strict');
+    const cfg: JobConfig = { kek, outDir, force, pairwiseTest, strict, existing, journal, ...(envPassword ? { envPassword } : {}) };
     const startedAt = new Date();
     const bar = progressBar(ctx, rows.length);
-    let run;
+    const stop = interruptions();
     try {
-      run = await runAll(cfg, rows, jobs, ctx, flag(v, 'allow-zero-padded-kwp'), (d, f) => bar.update(d, f));
+      let run;
+      try {
+        run = await runAll(cfg, rows, jobs, ctx, flag(v, 'allow-zero-padded-kwp'), (d, f) => bar.update(d, f), stop.signal);
+      } finally {
+        bar.end();
+        envPassword?.fill(0);
+      }
+      return finish(ctx, v, { kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted: stop.received(), attestation });
     } finally {
-      bar.end();
-      envPassword?.fill(0);
+      stop.dispose();
     }
-    const count = (s: RowResult['status']): number => run.results.filter((r) => r.status === s).length;
-    const counts = { total: rows.length, wrapped: count('wrapped'), skipped: count('skipped'), failed: count('failed') };
-    const report = {
-      tool: `${TOOLKIT_NAME} ${TOOLKIT_VERSION}`,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: Number(run.seconds.toFixed(3)),
-      kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex },
-      manifest: resolve(manifestPath),
-      outDir,
-      jobs,
-      force,
-      pairwiseTest,
-      counts,
-      rows: run.results,
-    };
-    const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileAtomic(reportPath, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'), { force: str(v, 'report') !== undefined && force });
-
-    const rate = (counts.wrapped + counts.skipped) / Math.max(run.seconds, 1e-6);
-    ctx.say(`Done in ${run.seconds.toFixed(2)} s: ${counts.wrapped} wrapped, ${counts.skipped} already done (kept), ${counts.failed} failed (${Math.round(rate)} keys/s).`);
-    const failures = run.results.filter((r) => r.status === 'failed');
-    if (failures.length > 0) {
-      ctx.say('Failed rows:');
-      for (const f of failures.slice(0, 20)) ctx.say(`  row ${f.row} (${f.name}): ${f.error?.message ?? 'failed'}`);
-      if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
-    }
-    ctx.say(`Report: ${reportPath}`);
-    return {
-      exitCode: counts.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
-      json: { report: reportPath, outDir, seconds: report.seconds, counts, failures: failures.map((f) => ({ row: f.row, name: f.name, error: f.error })) },
-    };
   },
 };
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while a batch runs: the first stops it cleanly (runBatch's signal: the
+ * report is still written); a second one ends the process at once. Signal handlers run between chunks
+ * on the event loop, never inside a write, so even the second leaves no partial output.
+ */
+function interruptions(): { signal: AbortSignal; received(): NodeJS.Signals | undefined; dispose(): void } {
+  const ac = new AbortController();
+  let got: NodeJS.Signals | undefined;
+  const on = (sig: NodeJS.Signals): void => {
+    if (got !== undefined) process.exit(sig === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM);
+    got = sig;
+    ac.abort();
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: ac.signal,
+    received: () => got,
+    dispose() {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+interface Finished {
+  readonly kek: Kek;
+  readonly manifestPath: string;
+  readonly outDir: string;
+  readonly jobs: number;
+  readonly force: boolean;
+  readonly pairwiseTest: boolean;
+  readonly strict: boolean;
+  readonly startedAt: Date;
+  readonly run: BatchRun;
+  readonly interrupted: NodeJS.Signals | undefined;
+  readonly attestation: ReturnType<typeof requireAttestation>;
+}
+
+/** The report (always, interrupted or not), then the summary and the exit code. */
+function finish(ctx: Ctx, v: ArgValues, f: Finished): CommandResult {
+  const { kek, manifestPath, outDir, jobs, force, pairwiseTest, strict, startedAt, run, interrupted, attestation } = f;
+  const count = (s: RowResult['status']): number => run.results.filter((r) => r.status === s).length;
+  const counts = { total: run.results.length, wrapped: count('wrapped'), skipped: count('skipped'), failed: count('failed'), notDone: count('not-done') };
+  const report = {
+    tool: `${TOOLKIT_NAME} ${TOOLKIT_VERSION}`,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: Number(run.seconds.toFixed(3)),
+    kek: { bits: kek.bits, kid: kek.kid ?? null, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped },
+    manifest: resolve(manifestPath),
+    outDir,
+    jobs,
+    force,
+    pairwiseTest,
+    strict,
+    attestation: attestation ? attestationJson(attestation) : null,
+    interrupted: interrupted ?? null,
+    counts,
+    rows: run.results,
+  };
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const reportPath = str(v, 'report') ?? join(outDir, `byok-batch-report-${stamp}.json`);
+  writeFileAtomic(reportPath, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'), { force: str(v, 'report') !== undefined && force });
+  const planPath = join(dirname(reportPath), `byok-import-plan-${stamp}.sh`);
+  const plan = importPlan({ planPath, reportPath, manifestPath: resolve(manifestPath), startedAt, kek: report.kek, rows: run.results });
+  writeFileAtomic(planPath, new TextEncoder().encode(plan), { force });
+  if (interrupted !== undefined) {
+    if (!ctx.json) {
+      ctx.io.stderr.write(`byok batch: interrupted: ${counts.total - counts.notDone} of ${counts.total} rows done, ${counts.notDone} not done; report: ${reportPath}; run the same command again to finish\n`);
+    }
+    return {
+      exitCode: interrupted === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM,
+      json: { interrupted, report: reportPath, plan: planPath, outDir, seconds: report.seconds, counts },
+    };
+  }
+
+  const rate = (counts.wrapped + counts.skipped) / Math.max(run.seconds, 1e-6);
+  ctx.say(`Done in ${run.seconds.toFixed(2)} s: ${counts.wrapped} wrapped, ${counts.skipped} already done (kept), ${counts.failed} failed (${Math.round(rate)} keys/s).`);
+  const failures = run.results.filter((r) => r.status === 'failed');
+  if (failures.length > 0) {
+    ctx.say('Failed rows:');
+    for (const f of failures.slice(0, 20)) ctx.say(`  row ${f.row} (${f.name}): ${f.error?.message ?? 'failed'}`);
+    if (failures.length > 20) ctx.say(`  … and ${failures.length - 20} more, see the report`);
+  }
+  ctx.say(`Report: ${reportPath}`);
+  ctx.say(`Import plan: ${planPath} (the az commands, and a check per key that Azure holds it; read it, then run it with sh)`);
+  for (const [message, rowsWith] of groupWarnings(run.results)) {
+    ctx.warn(`${rowsWith.length === 1 ? 'row' : 'rows'} ${listRows(rowsWith)}: ${message}`);
+  }
+  return {
+    exitCode: counts.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK,
+    json: { report: reportPath, plan: planPath, outDir, seconds: report.seconds, counts, failures: failures.map((x) => ({ row: x.row, name: x.name, error: x.error })) },
+  };
+}

@@ -146,7 +146,7 @@ export const demoCommand: Command = {
     say(`Done in ${seconds.toFixed(1)} s: 3 keys wrapped and verified.`);
     return {
       exitCode: EXIT_OK,
-      json: { dir, kek: { publicKey: kekPublicPath, privateKey: kekPrivatePath, kid: DEMO_KID, bits: kek.bits, fingerprint: kek.fingerprint.hex }, keys: results, seconds },
+      json: { dir, kek: { publicKey: kekPublicPath, privateKey: kekPrivatePath, kid: DEMO_KID, bits: kek.bits, fingerprint: kek.fingerprint.hex, fingerprintGrouped: kek.fingerprint.grouped }, keys: results, seconds },
     };
   },
 };

@@ -1,7 +1,7 @@
 // `byok inspect FILE.byok`: what the blob says and whether it is well formed. Needs no key.
 import { ByokError, type ByokErrorCode } from '../../errors.js';
 import { matchByokToKek } from '../../transfer/read.js';
-import { str } from '../args.js';
+import { byokFileArg, IN_OPTION, str } from '../args.js';
 import { readKekFile } from '../inputs.js';
 import { parseByok, type ParsedByok } from '../../formats/azure.js';
 import type { CommandSpec } from '../args.js';
@@ -22,8 +22,9 @@ const spec: CommandSpec = {
   options: {
     kek: { type: 'string', arg: 'FILE', help: 'also check the blob against this KEK (public key)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none" },
+    in: IN_OPTION,
   },
-  positionals: ['FILE.byok'],
+  positionals: ['FILE.byok?'],
   examples: ['byok inspect mykey.byok', 'byok inspect mykey.byok --kek kek.json', 'byok inspect mykey.byok --json | jq .kid'],
 };
 
@@ -31,7 +32,7 @@ export const inspectCommand: Command = {
   spec,
   checkCodes: new Set<ByokErrorCode>(['BYOK_MALFORMED', 'BYOK_UNSUPPORTED', 'BYOK_BAD_CIPHERTEXT', 'BYOK_BAD_KID', 'BYOK_KID_MISMATCH', 'BYOK_KEK_MISMATCH']),
   async run(args, ctx) {
-    const path = args.positionals[0]!;
+    const path = byokFileArg(spec, args);
     const bytes = readInputFile(path, '.byok file');
     const parsed = parseByok(bytes);
     const kekPath = str(args.values, 'kek');
@@ -41,7 +42,15 @@ export const inspectCommand: Command = {
     for (const line of describeByok(path, bytes.length, parsed)) ctx.say(line);
     if (kek === undefined) return { exitCode: EXIT_OK, json: byokJson(parsed) };
     const reading = matchByokToKek(parsed, kek);
-    ctx.say(`Fits the KEK in ${kekPath} (RSA ${kek.bits}, SHA-256 ${kek.fingerprint.hex})${kek.kid ? '' : ' as far as size and modulus tell: that KEK file names no kid'}.`);
+    // Lengths alone allow several KEK sizes; read with this KEK's, the wrapped part must still be a key
+    // Azure imports whenever some reading is one (otherwise the layout itself says it cannot be).
+    const plausible = parsed.readings.filter((r) => r.looksLike !== undefined);
+    if (reading.looksLike === undefined && plausible.length > 0) {
+      const [lo, hi] = reading.materialLength;
+      throw new ByokError('BYOK_KEK_MISMATCH', `read with this ${kek.bits}-bit KEK the blob would hold ${lo}–${hi} bytes, which no key Azure imports has; its length fits ${plausible.map((r) => `a ${r.kekBits}-bit KEK holding ${articled(r.looksLike!)}`).join(', or ')}: check that you have the KEK named by its kid`);
+    }
+    const holds = reading.looksLike === undefined ? '' : `: read with it, the blob holds ${reading.materialLength[0]}–${reading.materialLength[1]} bytes, ${articled(reading.looksLike)}`;
+    ctx.say(`Fits the KEK in ${kekPath} (RSA ${kek.bits}, SHA-256 ${kek.fingerprint.hex})${holds}${kek.kid ? '' : '; as far as size and modulus tell: that KEK file names no kid'}.`);
     return { exitCode: EXIT_OK, json: { ...byokJson(parsed), kekMatch: { kekBits: reading.kekBits, kwpBytes: reading.kwpLength, kidChecked: kek.kid !== undefined } } };
   },
 };

@@ -4,8 +4,8 @@ import { wipeTargetKey } from '../../keys/index.js';
 import { readByok } from '../../transfer/read.js';
 import { readUnwrappedMaterial, unwrapByok, verifyByok } from '../../transfer/unwrap.js';
 import { redactPkcs11Uri } from '../../pkcs11/index.js';
-import { verifyByokAgainstTokenKey } from '../../transfer/token.js';
-import { flag, required, str, type ArgValues, type CommandSpec } from '../args.js';
+import { verifyTokenKeyFor } from '../../transfer/token.js';
+import { byokFileArg, flag, IN_OPTION, required, str, type ArgValues, type CommandSpec } from '../args.js';
 import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../files.js';
@@ -48,17 +48,18 @@ function describeKind(kind: string, bits: number, curve: string | undefined): st
 const unwrapSpec: CommandSpec = {
   name: 'unwrap',
   summary: 'open a .byok with a test KEK private key (rehearsals)',
-  usage: ['byok unwrap --kek-key FILE --in FILE.byok --out FILE|- [--force]'],
+  usage: ['byok unwrap --kek-key FILE FILE.byok -o FILE|- [-f]'],
   description:
     'Writes what the blob holds: PKCS#8 DER for RSA and EC keys, the raw bytes for AES keys (mode 0600).\n' +
     'Only for rehearsals with a KEK you generated yourself: the real KEK never leaves the Azure HSM.',
   options: {
     ...KEK_KEY_OPTIONS,
-    in: { type: 'string', arg: 'FILE.byok', help: 'the .byok file to open' },
-    out: { type: 'string', arg: 'FILE|-', help: 'where to write the key material (- for stdout)' },
-    force: { type: 'boolean', help: 'replace an existing output file' },
+    in: IN_OPTION,
+    out: { type: 'string', short: 'o', arg: 'FILE|-', help: 'where to write the key material (- for stdout, not a terminal\nunless --force)' },
+    force: { type: 'boolean', short: 'f', help: 'replace an existing output file; write key bytes to a terminal' },
   },
-  examples: ['openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out test-kek.pem', 'byok unwrap --kek-key test-kek.pem --in mykey.byok --out mykey.p8.der'],
+  positionals: ['FILE.byok?'],
+  examples: ['openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out test-kek.pem', 'byok unwrap --kek-key test-kek.pem mykey.byok -o mykey.p8.der'],
 };
 
 export const unwrapCommand: Command = {
@@ -67,9 +68,13 @@ export const unwrapCommand: Command = {
   async run(args, ctx) {
     const v = args.values;
     const kekKeyPath = required(unwrapSpec, v, 'kek-key', "the test KEK's private key");
-    const inPath = required(unwrapSpec, v, 'in', 'the .byok file');
+    const inPath = byokFileArg(unwrapSpec, args);
     const out = required(unwrapSpec, v, 'out', 'where to write the key; - for stdout');
     if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok unwrap --help')");
+    if (out === '-' && ctx.io.stdout.isTTY === true && !flag(v, 'force')) {
+      // Key bytes on a screen end up in scrollback, terminal logs and screen recordings.
+      throw new ByokError('USAGE', 'stdout is a terminal: --out - would print the key bytes there; redirect it (--out - > key.der), give --out FILE, or add --force');
+    }
     const parsed = readByok(readInputFile(inPath, '.byok file'));
     const priv = await readKekPrivate(kekKeyPath, str(v, 'kek-password-file'), ctx);
     let material: Uint8Array | undefined;
@@ -107,13 +112,14 @@ export const unwrapCommand: Command = {
 /** `verify --key pkcs11:…`: the blob against the token's key, by its public half or one AES block. */
 async function verifyTokenKey(v: ArgValues, ctx: Ctx, kekKeyPath: string, uri: string, byokPath: string): Promise<CommandResult> {
   refuseFileOptions(v, verifySpec.name);
-  const parsed = readByok(readInputFile(byokPath, '.byok file'));
+  const bytes = readInputFile(byokPath, '.byok file');
+  readByok(bytes); // a malformed file is refused before a password or PIN is asked for
   const priv = await readKekPrivate(kekKeyPath, str(v, 'kek-password-file'), ctx);
   try {
     return await withTokenCleanup(async () => {
       const { session, key } = await openTokenKey(uri, ctx);
       try {
-        const r = verifyByokAgainstTokenKey(parsed, priv, session, key);
+        const r = verifyTokenKeyFor('azure', bytes, priv, session, key);
         const what = describeKind(r.kind, r.bits, r.curve);
         const how = key.kind === 'oct' ? 'encrypts a test block as the token\'s key does' : 'has the public key of the token\'s key';
         ctx.say(`OK: ${byokPath} opens to the token's ${what}${key.label === undefined ? '' : ` ${JSON.stringify(key.label)}`} (the key inside ${how}).`);
@@ -131,16 +137,17 @@ async function verifyTokenKey(v: ArgValues, ctx: Ctx, kekKeyPath: string, uri: s
 const verifySpec: CommandSpec = {
   name: 'verify',
   summary: 'check that a .byok opens to exactly a given key (rehearsals)',
-  usage: ['byok verify --kek-key FILE --key FILE FILE.byok'],
+  usage: ['byok verify --kek-key FILE -k FILE FILE.byok'],
   description:
     'Opens the blob with the test KEK private key and compares what it holds with the key file.\n' +
     'Exit 0 only when it is that key; 1 when it opens to another key or does not open with this KEK.',
   options: {
     ...KEK_KEY_OPTIONS,
-    key: { type: 'string', arg: 'FILE|URI', help: 'the key that should be inside: a key file, or a pkcs11: URI' },
+    key: { type: 'string', short: 'k', arg: 'FILE|URI', help: 'the key that should be inside: a key file, or a pkcs11: URI' },
     ...KEY_READ_OPTIONS,
+    in: IN_OPTION,
   },
-  positionals: ['FILE.byok'],
+  positionals: ['FILE.byok?'],
   examples: [
     'byok verify --kek-key test-kek.pem --key signing-key.pem signing-key.byok',
     'byok verify --kek-key test-kek.pem --key "pkcs11:token=rehearsal;object=signing-2024?module-path=/usr/lib/softhsm/libsofthsm2.so" signing-2024.byok',
@@ -154,7 +161,7 @@ export const verifyCommand: Command = {
     const v = args.values;
     const kekKeyPath = required(verifySpec, v, 'kek-key', "the test KEK's private key");
     const keyPath = required(verifySpec, v, 'key', 'the key the blob should hold');
-    const byokPath = args.positionals[0]!;
+    const byokPath = byokFileArg(verifySpec, args);
     if (isPkcs11Uri(keyPath)) return verifyTokenKey(v, ctx, kekKeyPath, keyPath, byokPath);
     const { transportPath, ...readOpts } = readOptionsFrom(v, verifySpec);
     if (transportPath !== undefined) throw new ByokError('USAGE', "--transport-key is for 'byok wrap'; give verify the plain key file");

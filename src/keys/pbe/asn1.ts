@@ -1,14 +1,28 @@
-// Thin, typed accessors over asn1js (used as a BER/DER codec only) for the structures of PKCS#5/#8/#12,
-// plus a strict DER well-formedness check. Every structural failure becomes a ByokError carrying the
-// path where it happened ("PFX.authSafe.content"), so a damaged file says where it is damaged.
+// A small BER reader (X.690 §8) and typed accessors for the structures of PKCS#5/#8/#12, plus a strict DER
+// well-formedness check. Every structural failure becomes a ByokError carrying the path where it happened
+// ("PFX.authSafe.content"), so a damaged file says where it is damaged.
 //
 // Why BER at all: PKCS#12 files written by Windows, NSS and Java use indefinite lengths and constructed
 // OCTET STRINGs (RFC 7292 allows BER). Encrypted PKCS#8 and everything we return are held to DER.
-import * as asn1js from 'asn1js';
+// Why our own reader (it was asn1js until 2026-12-03): the nodes are views into the input, so no copy of
+// a decrypted key is made behind our back, and the browser page loses ~65 KB (asn1js and its helpers) it
+// needs for the attestation verifier and the other clouds within its 320 KB budget. It reads what this
+// folder needs — tags, definite and indefinite lengths, nesting — and nothing of the content.
 import { ByokError, type ByokErrorCode } from '../../errors.js';
 
-/** A decoded ASN.1 element. Internal to src/keys/pbe: asn1js types never leave this folder. */
-export type Node = asn1js.AsnType;
+/** A decoded BER element: views into the input, never copies. */
+export interface Node {
+  /** 1 universal, 2 application, 3 context-specific, 4 private (asn1js's numbering, kept for the messages). */
+  readonly tagClass: 1 | 2 | 3 | 4;
+  readonly tagNumber: number;
+  readonly constructed: boolean;
+  /** The elements inside a constructed element; empty for a primitive one. */
+  readonly children: readonly Node[];
+  /** The content octets of a primitive element; empty for a constructed one. */
+  readonly content: Uint8Array;
+  /** The whole element (tag, length, content and, for an indefinite length, the end-of-contents). */
+  readonly encoded: Uint8Array;
+}
 
 /** The error code used for structure errors of the file being read. */
 export type StructCode = Extract<ByokErrorCode, 'MALFORMED_ENCRYPTED_KEY' | 'MALFORMED_PKCS12'>;
@@ -23,23 +37,81 @@ export function structError(code: StructCode, path: string, problem: string): By
 }
 
 // Resource limits for hostile input: real PKCS#12 files nest about 10 levels and hold tens of elements.
-const PARSE_LIMITS = { maxDepth: 32, maxNodes: 20_000, parseEmbedded: false, copyInput: false } as const;
+const MAX_DEPTH = 32;
+const MAX_NODES = 20_000;
+
+class BerError extends Error {}
 
 /** Decodes exactly one BER element covering all of `bytes`. */
 export function parseBer(bytes: Uint8Array, code: StructCode, path: string): Node {
-  let r: ReturnType<typeof asn1js.fromBER>;
+  const budget = { nodes: MAX_NODES };
+  let r: { node: Node; next: number };
   try {
-    r = asn1js.fromBER(bytes, PARSE_LIMITS);
-  } catch {
-    throw structError(code, path, 'not valid BER/DER');
+    r = readElement(bytes, 0, bytes.length, 0, budget);
+  } catch (e) {
+    if (e instanceof BerError) throw structError(code, path, 'not valid BER/DER');
+    throw e;
   }
-  if (r.offset === -1 || r.result.error !== '') {
-    throw structError(code, path, 'not valid BER/DER');
+  if (r.next !== bytes.length) throw structError(code, path, `${bytes.length - r.next} trailing byte(s) after the structure`);
+  return r.node;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function readElement(b: Uint8Array, pos: number, end: number, depth: number, budget: { nodes: number }): { node: Node; next: number } {
+  if (depth > MAX_DEPTH || --budget.nodes < 0 || pos >= end) throw new BerError();
+  const start = pos;
+  const id = b[pos++]!;
+  const tagClass = ((id >> 6) + 1) as 1 | 2 | 3 | 4;
+  const constructed = (id & 0x20) !== 0;
+  let tagNumber = id & 0x1f;
+  if (tagNumber === 0x1f) {
+    tagNumber = 0;
+    for (let i = 0; ; i++) {
+      if (pos >= end || i >= 4) throw new BerError();
+      const t = b[pos++]!;
+      tagNumber = tagNumber * 128 + (t & 0x7f);
+      if ((t & 0x80) === 0) break;
+    }
   }
-  if (r.offset !== bytes.length) {
-    throw structError(code, path, `${bytes.length - r.offset} trailing byte(s) after the structure`);
+  if (pos >= end) throw new BerError();
+  const l0 = b[pos++]!;
+  if (l0 === 0x80) {
+    // Indefinite length (X.690 §8.1.3.6): constructed only, elements up to the end-of-contents 00 00.
+    if (!constructed) throw new BerError();
+    const children: Node[] = [];
+    for (;;) {
+      if (pos + 2 > end) throw new BerError();
+      if (b[pos] === 0 && b[pos + 1] === 0) {
+        pos += 2;
+        break;
+      }
+      const r = readElement(b, pos, end, depth + 1, budget);
+      children.push(r.node);
+      pos = r.next;
+    }
+    return { node: { tagClass, tagNumber, constructed, children, content: EMPTY, encoded: b.subarray(start, pos) }, next: pos };
   }
-  return r.result;
+  let len = l0;
+  if (l0 > 0x80) {
+    const n = l0 & 0x7f;
+    if (n > 4 || pos + n > end) throw new BerError();
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[pos++]!;
+  }
+  if (len > end - pos) throw new BerError();
+  const contentEnd = pos + len;
+  if (tagClass === 1 && tagNumber === 0) throw new BerError(); // a stray end-of-contents
+  if (!constructed) {
+    return { node: { tagClass, tagNumber, constructed, children: [], content: b.subarray(pos, contentEnd), encoded: b.subarray(start, contentEnd) }, next: contentEnd };
+  }
+  const children: Node[] = [];
+  while (pos < contentEnd) {
+    const r = readElement(b, pos, contentEnd, depth + 1, budget);
+    children.push(r.node);
+    pos = r.next;
+  }
+  return { node: { tagClass, tagNumber, constructed, children, content: EMPTY, encoded: b.subarray(start, contentEnd) }, next: contentEnd };
 }
 
 const UNIVERSAL_NAMES: Record<number, string> = {
@@ -48,30 +120,19 @@ const UNIVERSAL_NAMES: Record<number, string> = {
 };
 
 function describe(n: Node): string {
-  const { tagClass, tagNumber } = n.idBlock;
+  const { tagClass, tagNumber } = n;
   if (tagClass === 1) return UNIVERSAL_NAMES[tagNumber] ?? `universal tag ${tagNumber}`;
   if (tagClass === 3) return `[${tagNumber}]`;
   return `tag class ${tagClass} number ${tagNumber}`;
 }
 
 function isUniversal(n: Node, tag: number): boolean {
-  return n.idBlock.tagClass === 1 && n.idBlock.tagNumber === tag;
-}
-
-function children(n: Node): Node[] {
-  const v = (n.valueBlock as { value?: unknown }).value;
-  return Array.isArray(v) ? (v as Node[]) : [];
-}
-
-/** Content octets of a primitive element (definite length by construction of BER primitives). */
-function primitiveContent(n: Node): Uint8Array {
-  const raw = n.valueBeforeDecodeView;
-  return raw.subarray(raw.length - n.lenBlock.length);
+  return n.tagClass === 1 && n.tagNumber === tag;
 }
 
 /** The encoded bytes of the element (tag, length and content) as they appeared in the input. */
 export function encoded(n: Node): Uint8Array {
-  return n.valueBeforeDecodeView;
+  return n.encoded;
 }
 
 /** SEQUENCE (or SET with `set`) elements, with an optional count range. */
@@ -81,13 +142,13 @@ export function seq(
   path: string,
   count?: { min: number; max: number },
   set = false,
-): Node[] {
+): readonly Node[] {
   const tag = set ? 17 : 16;
   if (n === undefined) throw structError(code, path, `missing ${set ? 'SET' : 'SEQUENCE'}`);
-  if (!isUniversal(n, tag) || !n.idBlock.isConstructed) {
+  if (!isUniversal(n, tag) || !n.constructed) {
     throw structError(code, path, `expected ${set ? 'SET' : 'SEQUENCE'}, found ${describe(n)}`);
   }
-  const items = children(n);
+  const items = n.children;
   if (count !== undefined && (items.length < count.min || items.length > count.max)) {
     const want = count.min === count.max ? `${count.min}` : `${count.min} to ${count.max}`;
     throw structError(code, path, `expected ${want} elements, found ${items.length}`);
@@ -98,10 +159,10 @@ export function seq(
 /** OBJECT IDENTIFIER as a dotted string (X.690 §8.19, minimal base-128 sub-identifiers). */
 export function oid(n: Node | undefined, code: StructCode, path: string): string {
   if (n === undefined) throw structError(code, path, 'missing OBJECT IDENTIFIER');
-  if (!isUniversal(n, 6) || n.idBlock.isConstructed) {
+  if (!isUniversal(n, 6) || n.constructed) {
     throw structError(code, path, `expected OBJECT IDENTIFIER, found ${describe(n)}`);
   }
-  const c = primitiveContent(n);
+  const c = n.content;
   if (c.length === 0 || c.length > 64) throw structError(code, path, 'malformed OBJECT IDENTIFIER');
   const arcs: number[] = [];
   let v = 0;
@@ -128,10 +189,10 @@ export function oid(n: Node | undefined, code: StructCode, path: string): string
  */
 export function uint(n: Node | undefined, code: StructCode, path: string): number {
   if (n === undefined) throw structError(code, path, 'missing INTEGER');
-  if (!isUniversal(n, 2) || n.idBlock.isConstructed) {
+  if (!isUniversal(n, 2) || n.constructed) {
     throw structError(code, path, `expected INTEGER, found ${describe(n)}`);
   }
-  const c = primitiveContent(n);
+  const c = n.content;
   if (c.length === 0) throw structError(code, path, 'empty INTEGER');
   if (((c[0] as number) & 0x80) !== 0) throw structError(code, path, 'negative INTEGER');
   let start = 0;
@@ -144,11 +205,11 @@ export function uint(n: Node | undefined, code: StructCode, path: string): numbe
 }
 
 function octetsOf(n: Node, code: StructCode, path: string, depth: number): Uint8Array {
-  if (!n.idBlock.isConstructed) return primitiveContent(n);
+  if (!n.constructed) return n.content;
   // BER constructed string (X.690 §8.7.3): the concatenation of its primitive OCTET STRING segments.
   if (depth > 8) throw structError(code, path, 'OCTET STRING segments nested too deeply');
   const parts: Uint8Array[] = [];
-  for (const c of children(n)) {
+  for (const c of n.children) {
     if (!isUniversal(c, 4)) throw structError(code, path, `OCTET STRING segment is ${describe(c)}`);
     parts.push(octetsOf(c, code, path, depth + 1));
   }
@@ -165,7 +226,7 @@ export function octets(n: Node | undefined, code: StructCode, path: string): Uin
 /** Content of `[tag] IMPLICIT OCTET STRING` (primitive, or constructed of OCTET STRING segments). */
 export function implicitOctets(n: Node | undefined, tag: number, code: StructCode, path: string): Uint8Array {
   if (n === undefined) throw structError(code, path, `missing [${tag}]`);
-  if (n.idBlock.tagClass !== 3 || n.idBlock.tagNumber !== tag) {
+  if (n.tagClass !== 3 || n.tagNumber !== tag) {
     throw structError(code, path, `expected [${tag}], found ${describe(n)}`);
   }
   return octetsOf(n, code, path, 0);
@@ -174,16 +235,16 @@ export function implicitOctets(n: Node | undefined, tag: number, code: StructCod
 /** The single element inside `[tag] EXPLICIT`. */
 export function explicit(n: Node | undefined, tag: number, code: StructCode, path: string): Node {
   if (n === undefined) throw structError(code, path, `missing [${tag}]`);
-  if (n.idBlock.tagClass !== 3 || n.idBlock.tagNumber !== tag || !n.idBlock.isConstructed) {
+  if (n.tagClass !== 3 || n.tagNumber !== tag || !n.constructed) {
     throw structError(code, path, `expected [${tag}] EXPLICIT, found ${describe(n)}`);
   }
-  const items = children(n);
+  const items = n.children;
   if (items.length !== 1) throw structError(code, path, `[${tag}] must hold exactly one element`);
   return items[0] as Node;
 }
 
 export function isNull(n: Node): boolean {
-  return isUniversal(n, 5) && !n.idBlock.isConstructed && n.lenBlock.length === 0;
+  return isUniversal(n, 5) && !n.constructed && n.content.length === 0;
 }
 
 export function isOctetString(n: Node): boolean {
@@ -195,7 +256,7 @@ export function isInteger(n: Node): boolean {
 }
 
 export function isSequence(n: Node): boolean {
-  return isUniversal(n, 16) && n.idBlock.isConstructed;
+  return isUniversal(n, 16) && n.constructed;
 }
 
 /** BMPString (UCS-2 big-endian) as a JS string; PKCS#9 friendlyName uses it. */

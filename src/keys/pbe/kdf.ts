@@ -5,7 +5,8 @@
 //
 // Cost caps: a hostile file must not hang the tool, so work factors are checked *before* any derivation:
 // iteration counts above MAX_ITERATIONS and scrypt parameters above MAX_SCRYPT_MEMORY / MAX_SCRYPT_WORK are
-// refused with KDF_LIMIT_EXCEEDED. Real files use 1..2,000,000 iterations and scrypt N <= 2^20, r = 8.
+// refused with KDF_LIMIT_EXCEEDED. Real files use 1..2,000,000 iterations and scrypt N <= 2^14 .. 2^17, r = 8
+// (OpenSSL's default is 2^14); N = 2^20 (1 GiB) is refused since issue 13.
 //
 // Timing: iteration counts and lengths are public (they are in the file); the password only flows into
 // the hash functions.
@@ -27,9 +28,13 @@ export function hashOf(name: HashName): CHash {
 
 /** Largest accepted iteration count (PBKDF1/PBKDF2/PKCS#12 KDF, MAC and PBMAC1). */
 export const MAX_ITERATIONS = 10_000_000;
-/** Largest accepted scrypt memory (128·r·N bytes). */
-export const MAX_SCRYPT_MEMORY = 1024 * 1024 * 1024;
-/** Largest accepted scrypt work (N·r·p), i.e. N = 2^20, r = 8, p = 2 at most. */
+/**
+ * Largest accepted scrypt memory for the V array (128·r·N bytes): 256 MiB, so that N = 2^18, r = 8 passes
+ * and a file cannot make the tool take the gigabytes a browser tab or a small offline laptop lacks. Files
+ * from OpenSSL (N = 2^14), Python and Go use far less.
+ */
+export const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
+/** Largest accepted scrypt work (N·r·p): N = 2^18, r = 8, p = 8 at most. */
 export const MAX_SCRYPT_WORK = 2 ** 24;
 
 /**
@@ -80,12 +85,13 @@ export function checkScrypt(N: number, r: number, p: number, where: string): voi
   if (!Number.isSafeInteger(N) || N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 30) bad(`cost N=${N} is not a power of two > 1`);
   if (!Number.isSafeInteger(r) || r < 1) bad(`block size r=${r} is invalid`);
   if (!Number.isSafeInteger(p) || p < 1) bad(`parallelization p=${p} is invalid`);
-  // The V array (128·r·N bytes) dominates; N = 2^20, r = 8 (1 GiB exactly) is the largest common setting.
-  // The B array (128·r·p bytes) is capped separately so a huge p cannot take the memory instead.
+  // The V array (128·r·N bytes) dominates; the B array (128·r·p bytes) is capped separately so a huge p
+  // cannot take the memory instead.
+  const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
   if (128 * r * N > MAX_SCRYPT_MEMORY || 128 * r * p > 64 * 1024 * 1024 || N * r * p > MAX_SCRYPT_WORK) {
     throw new ByokError(
       'KDF_LIMIT_EXCEEDED',
-      `${where}: scrypt N=${N}, r=${r}, p=${p} needs more than the limit of 1 GiB memory / 2^24 work; re-export the key with smaller scrypt parameters (e.g. N=2^17, r=8, p=1)`,
+      `${where}: scrypt N=${N}, r=${r}, p=${p} needs ${mib(128 * r * (N + p))} of memory and N·r·p = ${N * r * p} of work, above this tool's limits (${mib(MAX_SCRYPT_MEMORY)} for 128·r·N, 64 MiB for 128·r·p, 2^24 work); re-export the key with smaller scrypt parameters (e.g. N=2^17, r=8, p=1: 128 MiB)`,
       { path: where },
     );
   }

@@ -1,0 +1,127 @@
+// Crash-safe files for `byok serve`. Every state change is one whole file written beside its final name
+// (`.NAME.RANDOM.tmp`, mode 0600), fsync'd, renamed over the final name (or linked, when the name must
+// not exist yet), and then the folder is fsync'd so the rename itself is on disk. A caller answers its
+// client only after the returned promise settles, so an acknowledged change survives a crash or a power
+// cut. A crash at any moment leaves the old file or the new one, never a mix, plus at most a stray
+// temporary: recovery rule, applied at start-up by removeStaleTemporaries, is "a temporary was never
+// acknowledged: delete it".
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fsyncSync, linkSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const TEMP = /^\..+\.[0-9a-f]{16}\.tmp$/;
+
+function tempBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+}
+
+/** fsync of a folder: makes the names created, renamed or removed in it durable. */
+export function syncDirSync(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Replaces (or creates) `path` with `data`, durably. */
+export async function writeDurable(path: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
+  const tmp = tempBeside(path);
+  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await syncDir(dirname(path));
+}
+
+/** Removes `path` durably (a missing file is not an error). */
+export async function removeDurable(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await syncDir(dirname(path));
+}
+
+function writeTempSync(path: string, data: Uint8Array | string, mode: number): string {
+  const tmp = tempBeside(path);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  let written = false;
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+    written = true;
+  } finally {
+    closeSync(fd);
+    if (!written) unlinkSync(tmp);
+  }
+  return tmp;
+}
+
+/** Synchronous writeDurable, for set-up and the CLI's `principal add`. */
+export function writeDurableSync(path: string, data: Uint8Array | string, mode = 0o600): void {
+  const tmp = writeTempSync(path, data, mode);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    unlinkSync(tmp);
+    throw e;
+  }
+  syncDirSync(dirname(path));
+}
+
+/**
+ * Creates `path` with `data` only if no file has that name (link(2) fails with EEXIST otherwise), durably.
+ * Returns false when the name was taken.
+ */
+export function createDurableSync(path: string, data: Uint8Array | string, mode = 0o600): boolean {
+  const tmp = writeTempSync(path, data, mode);
+  try {
+    linkSync(tmp, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    unlinkSync(tmp);
+  }
+  syncDirSync(dirname(path));
+  return true;
+}
+
+/** The start-up recovery rule: temporaries were never acknowledged, so they are deleted. */
+export function removeStaleTemporaries(dir: string): number {
+  let removed = 0;
+  for (const f of readdirSync(dir)) {
+    if (TEMP.test(f)) {
+      unlinkSync(join(dir, f));
+      removed++;
+    }
+  }
+  if (removed > 0) syncDirSync(dir);
+  return removed;
+}
