@@ -9,6 +9,7 @@ import { rsaAesKwp, type OaepHash, type WrappingScheme } from '../formats/scheme
 import type { TargetDescription } from '../formats/target.js';
 import { VAULT_HASH_FUNCTIONS, vaultKeyType, vaultScheme } from '../formats/vault.js';
 import { CLOUDS, type Cloud } from '../kek/index.js';
+import { expectKeyShape } from './args.js';
 import type { TokenKey } from './keys.js';
 
 export type DestinationId = Cloud;
@@ -40,6 +41,7 @@ export const METHODS: readonly DestinationMethod[] = [
  * checkWrappable). undefined for a key type no cloud imports.
  */
 export function describeTokenTarget(k: Pick<TokenKey, 'kind' | 'bits' | 'curve'>): TargetDescription | undefined {
+  expectKeyShape('describeTokenTarget', 'k', k);
   if (k.kind === undefined || k.bits === undefined) return undefined;
   const bytes = Math.ceil(k.bits / 8);
   // RSA PKCS#8: n, d ≈ k bytes, p, q, dP, dQ, qInv ≈ k/2 bytes each, e and ~40 bytes of DER framing.
@@ -62,6 +64,7 @@ const IMPORTS: Readonly<Record<Cloud, (t: TargetDescription) => unknown>> = {
 
 /** Destinations that import a key of this type and size (each format module's own rule decides). */
 export function destinationsFor(k: Pick<TokenKey, 'kind' | 'bits' | 'curve'>): DestinationId[] {
+  expectKeyShape('destinationsFor', 'k', k);
   const t = describeTokenTarget(k);
   if (t === undefined) return [];
   return CLOUDS.filter((c) => {

@@ -2,6 +2,7 @@
 // (or of the only token), with what decides whether each can be wrapped out, which clouds import its type,
 // and a URI that names exactly it.
 import { ByokError, isByokError } from '../errors.js';
+import { expectUri, openOptionsArg } from './args.js';
 import { releaseModule } from './binding.js';
 import { destinationsFor, type DestinationId } from './clouds.js';
 import { hex, type TokenKey } from './keys.js';
@@ -74,6 +75,8 @@ function listedKey(k: TokenKey, token: TokenDescription, modulePath: string): Li
 }
 
 export async function listPkcs11(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions = {}): Promise<Pkcs11Listing> {
+  expectUri('listPkcs11', 'uri', uriOrText);
+  openOptionsArg('listPkcs11', options);
   const { u, path: modulePath, api } = await acquireModuleFor(uriOrText, options);
   let module: ModuleDescription;
   let tokens: ListedToken[];

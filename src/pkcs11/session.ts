@@ -6,6 +6,8 @@
 // key) but no token objects, so the token's contents cannot change whatever happens here.
 import { readFileSync, statSync } from 'node:fs';
 import { ByokError } from '../errors.js';
+import { expectString } from '../arguments.js';
+import { expectUri, openOptionsArg } from './args.js';
 import { acquireModule, finalizeAllModules, loadBinding, releaseModule, type Pkcs11Api, type Pkcs11Binding } from './binding.js';
 import {
   CKF_LOGIN_REQUIRED, CKF_PROTECTED_AUTHENTICATION_PATH, CKF_SERIAL_SESSION, CKF_TOKEN_INITIALIZED, CKF_USER_PIN_FINAL_TRY,
@@ -173,6 +175,7 @@ export function selectToken(api: Pkcs11Api, u: Pkcs11Uri, slotManufacturerOf: (s
 
 /** Reads a pin-source file: its first line, without the line ending (like --password-file). */
 export function readPinFile(path: string): Uint8Array {
+  expectString('readPinFile', 'path', path);
   let raw: Buffer;
   try {
     if (statSync(path).size > 64 * 1024) throw new ByokError('FILE_READ_FAILED', `pin-source ${JSON.stringify(path)} is larger than 64 KB: it should hold only the PIN`);
@@ -231,6 +234,8 @@ export function login(api: Pkcs11Api, session: Buffer, slot: Buffer, token: Toke
  * not used here (findKey uses them).
  */
 export async function openTokenSession(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions = {}): Promise<TokenSession> {
+  expectUri('openTokenSession', 'uri', uriOrText);
+  openOptionsArg('openTokenSession', options);
   return openInternals(uriOrText, options);
 }
 

@@ -16,6 +16,7 @@
 // - `module-path` must be absolute; `pin-source` must be a `file:` URI or an absolute path.
 // - Attribute values are UTF-8 (PKCS#11 CK_UTF8CHAR) except `id`, which is bytes.
 import { ByokError } from '../errors.js';
+import { expectRecord, expectString, invalid as argInvalid, isRecord, optionalString } from '../arguments.js';
 
 export type Pkcs11ObjectType = 'public' | 'private' | 'cert' | 'secret-key' | 'data';
 
@@ -73,7 +74,7 @@ export const PIN_VALUE_MESSAGE =
 
 /** True when `text` is meant as a PKCS#11 URI (the scheme, case-insensitive, RFC 3986 §3.1). */
 export function isPkcs11Uri(text: string): boolean {
-  return text.slice(0, PKCS11_SCHEME.length).toLowerCase() === PKCS11_SCHEME;
+  return typeof text === 'string' && text.slice(0, PKCS11_SCHEME.length).toLowerCase() === PKCS11_SCHEME;
 }
 
 /** Whether any attribute, in either part, is named pin-value (any case), looked at without decoding a value. */
@@ -256,8 +257,23 @@ function encode(value: string | Uint8Array, safe: RegExp | null): string {
   return s;
 }
 
+/** formatPkcs11Uri's argument: an object whose attributes have the types Pkcs11Uri gives them. */
+function checkFormatArg(u: unknown): void {
+  const fn = 'formatPkcs11Uri';
+  const o = expectRecord(fn, 'u', u);
+  for (const k of ['token', 'manufacturer', 'serial', 'model', 'libraryManufacturer', 'libraryDescription', 'slotDescription', 'slotManufacturer', 'object', 'modulePath', 'moduleName', 'pinSource']) {
+    optionalString(fn, `u.${k}`, o[k]);
+  }
+  if (o['id'] !== undefined && !(o['id'] instanceof Uint8Array)) throw argInvalid(fn, 'u.id', 'a Uint8Array', o['id']);
+  if (o['slotId'] !== undefined && typeof o['slotId'] !== 'bigint' && typeof o['slotId'] !== 'number') throw argInvalid(fn, 'u.slotId', 'a number or bigint', o['slotId']);
+  if (o['type'] !== undefined && !['public', 'private', 'cert', 'secret-key', 'data'].includes(o['type'] as string)) throw argInvalid(fn, 'u.type', 'public, private, cert, secret-key or data', o['type']);
+  const v = o['libraryVersion'];
+  if (v !== undefined && !(isRecord(v) && typeof v['major'] === 'number' && typeof v['minor'] === 'number')) throw argInvalid(fn, 'u.libraryVersion', '{ major, minor }', v);
+}
+
 /** A URI for the given attributes (path attributes in a fixed order; `id` always fully percent-encoded). */
 export function formatPkcs11Uri(u: Omit<Partial<Pkcs11Uri>, 'vendor'>): string {
+  checkFormatArg(u);
   const path: string[] = [];
   const add = (name: string, v: string | undefined): void => {
     if (v !== undefined) path.push(`${name}=${encode(v, FORMAT_SAFE_PATH)}`);
@@ -287,6 +303,7 @@ export function formatPkcs11Uri(u: Omit<Partial<Pkcs11Uri>, 'vendor'>): string {
  * replaced. Text that is not a PKCS#11 URI comes back unchanged.
  */
 export function redactPkcs11Uri(text: string): string {
+  expectString('redactPkcs11Uri', 'text', text);
   if (!isPkcs11Uri(text)) return text;
   // Split keeping the separators, so everything but a pin-value's value comes back as it was.
   return text.split(/([;&?])/).map((part) => (isPinValueAttr(part) ? `${part.split('=', 1)[0]!}=(removed)` : part)).join('');

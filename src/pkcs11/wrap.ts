@@ -13,7 +13,9 @@
 // crypto: a mechanism the token lacks is an error naming it and what this token can produce.
 import type { RsaPublicKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
-import { describeScheme, kwpLength, type WrappedParts, type WrappingScheme } from '../formats/scheme.js';
+import { expectRecord, invalid, isRecord } from '../arguments.js';
+import { describeScheme, expectCount, expectScheme, kwpLength, type WrappedParts, type WrappingScheme } from '../formats/scheme.js';
+import { expectSession, expectTokenKey, openOptionsArg } from './args.js';
 import {
   CKA_CLASS, CKA_DECRYPT, CKA_ENCRYPT, CKA_EXTRACTABLE, CKA_KEY_TYPE, CKA_MODULUS, CKA_PRIVATE, CKA_PUBLIC_EXPONENT,
   CKA_SENSITIVE, CKA_TOKEN, CKA_VALUE_LEN, CKA_WRAP, CKK_AES, CKK_RSA, CKM_AES_KEY_GEN, CKO_PUBLIC_KEY, CKO_SECRET_KEY,
@@ -31,6 +33,8 @@ function describe(key: TokenKey): string {
 
 /** Refuses, before any wrap, what the token would refuse or what cannot leave it by this route. */
 export function checkWrappable(key: TokenKey, scheme: WrappingScheme): void {
+  expectTokenKey('checkWrappable', 'key', key);
+  expectScheme('checkWrappable', 'scheme', scheme);
   const name = describe(key);
   if (!key.extractable) {
     throw new ByokError('PKCS11_KEY_NOT_EXTRACTABLE', `${name} has CKA_EXTRACTABLE false${key.neverExtractable ? ' (and CKA_NEVER_EXTRACTABLE true)' : ''}: the token will not wrap it out under any key; generate the key for the cloud as extractable, or generate it in the cloud`);
@@ -68,11 +72,6 @@ function kekObject(s: SessionInternals, kek: RsaPublicKey): Buffer {
   return handle;
 }
 
-function internals(s: TokenSession): SessionInternals {
-  const i = s as Partial<SessionInternals>;
-  if (i.conn === undefined || i.createObject === undefined) throw new ByokError('INVALID_ARGUMENT', '"session" expected a session from openTokenSession');
-  return s as SessionInternals;
-}
 
 /** PKCS11_MECHANISM_MISSING for OAEP with `hash`, naming what this token can produce instead. */
 function oaepMissing(s: SessionInternals, scheme: WrappingScheme, why: string): ByokError {
@@ -103,8 +102,15 @@ export interface TokenWrapPlan {
  * describeTokenTarget(key), …)) to its parts, for completeWrap. Each call wraps `key` once, inside the token.
  */
 export function tokenParts(session: TokenSession, key: TokenKey, options: WrapInTokenOptions = {}): (plan: TokenWrapPlan) => WrappedParts {
-  internals(session);
-  return (plan) => wrapInToken(session, key, plan.kek, plan.kek.bits, plan.scheme, options);
+  const fn = 'tokenParts';
+  expectSession(fn, 'session', session);
+  expectTokenKey(fn, 'key', key);
+  openOptionsArg(fn, options);
+  return (plan) => {
+    const p = expectRecord(fn, 'plan', plan);
+    const kek = expectRecord(fn, 'plan.kek', p['kek']);
+    return wrapInToken(session, key, kek as unknown as RsaPublicKey, kek['bits'] as number, p['scheme'] as WrappingScheme, options);
+  };
 }
 
 /**
@@ -112,8 +118,10 @@ export function tokenParts(session: TokenSession, key: TokenKey, options: WrapIn
  * caller accepted it (allowZeroPaddedKwp); undefined when the blob is exact. Runs the KWP known-answer test.
  */
 export function zeroPaddingWarning(session: TokenSession, key: TokenKey, scheme: WrappingScheme): string | undefined {
-  if (scheme.mechanism !== 'rsa-aes-kwp') return undefined;
-  return zeroPads(internals(session), key) ? ZERO_PADDED_WARNING : undefined;
+  const s = expectSession('zeroPaddingWarning', 'session', session);
+  expectTokenKey('zeroPaddingWarning', 'key', key);
+  if (expectScheme('zeroPaddingWarning', 'scheme', scheme).mechanism !== 'rsa-aes-kwp') return undefined;
+  return zeroPads(s, key) ? ZERO_PADDED_WARNING : undefined;
 }
 
 const ZERO_PADDED_WARNING = 'the token zero-padded the key\'s PKCS#8 encoding to a multiple of 8 bytes before its RFC 5649 wrap (SoftHSM < 2.7): the blob opens to the key followed by up to 7 zero bytes, and the importing HSM may refuse it';
@@ -129,7 +137,13 @@ function zeroPads(s: SessionInternals, key: TokenKey): boolean {
  * CKA_WRAP_WITH_TRUSTED.
  */
 export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublicKey, kekBits: number, scheme: WrappingScheme, options: WrapInTokenOptions = {}): WrappedParts {
-  const s = internals(session);
+  const fn = 'wrapInToken';
+  const s = expectSession(fn, 'session', session);
+  expectTokenKey(fn, 'key', key);
+  if (!isRecord(kek) || !(kek['n'] instanceof Uint8Array) || !(kek['e'] instanceof Uint8Array)) throw invalid(fn, 'kek', 'an RSA public key { n, e } (big-endian Uint8Array)', kek);
+  expectCount(fn, 'kekBits', kekBits, 1024);
+  expectScheme(fn, 'scheme', scheme);
+  openOptionsArg(fn, options);
   checkWrappable(key, scheme);
   const k = Math.ceil(kekBits / 8);
   if (scheme.oaepHash === 'sha224') throw oaepMissing(s, scheme, 'byok\'s known-answer test cannot check SHA-224 (its crypto core has no SHA-224)');

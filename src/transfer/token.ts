@@ -6,12 +6,14 @@
 import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import type { WrappedParts } from '../formats/scheme.js';
-import type { Cloud } from '../kek/index.js';
+import { invalid } from '../arguments.js';
+import { CLOUDS, type Cloud } from '../kek/index.js';
 import { readTargetKey, wipeTargetKey, type TargetKey } from '../keys/index.js';
 import {
   describeTokenTarget, openTokenSession, tokenParts, zeroPaddingWarning,
   type OpenTokenOptions, type Pkcs11Uri, type TokenKey, type TokenSession, type WrapInTokenOptions,
 } from '../pkcs11/index.js';
+import { expectSession, expectTokenKey, openOptionsArg } from '../pkcs11/args.js';
 import { encryptBlockInToken } from '../pkcs11/use.js';
 import { completeWrap, prepareWrap, type WrapOptions, type WrapPlan, type WrapResult, type WrappingKeyInput } from './cloud-wrap.js';
 import { unwrapFor, type CloudUnwrapOptions, type WrappedInput } from './cloud-unwrap.js';
@@ -23,10 +25,12 @@ export type WrapTokenKeyOptions = WrapOptions & WrapInTokenOptions;
 
 /** `generator` of an Azure token wrap: names the token's model and manufacturer (not its label or serial). */
 export function tokenGenerator(session: TokenSession): string {
+  expectSession('tokenGenerator', 'session', session);
   return `${TOOLKIT_NAME} ${TOOLKIT_VERSION}; key wrapped inside PKCS#11 token ${session.token.model} (${session.token.manufacturer})`;
 }
 
 export function describeTokenKey(key: TokenKey): string {
+  expectTokenKey('describeTokenKey', 'key', key);
   const what = key.kind === 'rsa' ? `RSA-${key.bits ?? '?'} private key` : key.kind === 'ec' ? `EC ${key.curve ?? ''} private key` : key.kind === 'oct' ? `AES-${key.bits ?? '?'} key` : `${key.keyType} ${key.class} key`;
   return `${what}${key.label === undefined ? '' : ` ${JSON.stringify(key.label)}`}`;
 }
@@ -38,6 +42,9 @@ export function describeTokenKey(key: TokenKey): string {
 export function prepareTokenWrap(cloud: 'azure', kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options?: WrapTokenKeyOptions): AzurePlan;
 export function prepareTokenWrap(cloud: Cloud, kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options?: WrapTokenKeyOptions): WrapPlan;
 export function prepareTokenWrap(cloud: Cloud, kek: WrappingKeyInput, session: TokenSession, key: TokenKey, options: WrapTokenKeyOptions = {}): WrapPlan {
+  expectSession('prepareTokenWrap', 'session', session);
+  expectTokenKey('prepareTokenWrap', 'key', key);
+  openOptionsArg('prepareTokenWrap', options);
   const target = describeTokenTarget(key);
   if (target === undefined) {
     throw new ByokError('PKCS11_UNSUPPORTED_KEY', `${describeTokenKey(key)} cannot be imported by any cloud HSM byok writes for: RSA, EC and AES keys can be`);
@@ -65,12 +72,22 @@ export function wrapTokenKeyFor(cloud: Cloud, kek: WrappingKeyInput, session: To
  * session (destroying every session object). PIN: the URI's pin-source, else `options.pin`.
  */
 export async function wrapForInToken(cloud: Cloud, kek: WrappingKeyInput, uri: string | Pkcs11Uri, options: WrapTokenKeyOptions & OpenTokenOptions = {}): Promise<WrapResult> {
+  prepareWrapArgs(cloud, kek, options);
   const session = await openTokenSession(uri, options);
   try {
     return wrapTokenKeyFor(cloud, kek, session, session.findKey(uri), options);
   } finally {
     session.close();
   }
+}
+
+/** The checks prepareWrap makes of its own arguments, before a token is opened (wrapForInToken). */
+function prepareWrapArgs(cloud: Cloud, kek: WrappingKeyInput, options: unknown): void {
+  openOptionsArg('wrapForInToken', options);
+  if (typeof cloud !== 'string' || !(CLOUDS as readonly string[]).includes(cloud)) {
+    throw new ByokError('UNSUPPORTED_CLOUD', `"cloud" expected one of ${CLOUDS.join(', ')}`);
+  }
+  if (kek === undefined || kek === null || (typeof kek !== 'object' && typeof kek !== 'string')) throw invalid('wrapForInToken', 'kek', 'a wrapping key (readWrappingKey or readKek result, or what they read)', kek);
 }
 
 export interface TokenVerifyResult extends VerifyResult {
@@ -87,6 +104,8 @@ export interface TokenVerifyResult extends VerifyResult {
 export function verifyTokenKeyFor(
   cloud: Cloud, wrapped: WrappedInput, kekPrivateKey: Uint8Array | RsaPrivateKey, session: TokenSession, key: TokenKey, options: CloudUnwrapOptions = {},
 ): TokenVerifyResult {
+  expectSession('verifyTokenKeyFor', 'session', session);
+  expectTokenKey('verifyTokenKeyFor', 'key', key);
   const material = unwrapFor(cloud, wrapped, kekPrivateKey, options);
   let u: TargetKey | undefined;
   let zeroPadding = 0;
