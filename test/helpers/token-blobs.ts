@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openssl, opensslPublicDer } from './openssl.js';
-import { opensslRecipeUnwrap } from './openssl-recipe.js';
+import { opensslRecipeUnwrapWith, type RecipeScheme } from './openssl-recipe.js';
 
 export interface OpenedBlob {
   /** The key's own bytes: PKCS#8 DER (without any zero padding) or the raw AES key. */
@@ -24,9 +24,12 @@ export function derElementLength(der: Buffer): number {
   return 2 + n + len;
 }
 
-/** Opens a CKM_RSA_AES_KEY_WRAP ciphertext with the OpenSSL CLI and the KEK's private key. */
-export function openBlob(dir: string, kekPrivPem: string, kekBits: number, ciphertext: Uint8Array, kind: 'rsa' | 'ec' | 'oct'): OpenedBlob {
-  const opened = opensslRecipeUnwrap(dir, kekPrivPem, kekBits, ciphertext);
+/**
+ * Opens a blob with the OpenSSL CLI and the KEK's private key: by default Azure's CKM_RSA_AES_KEY_WRAP
+ * ciphertext, else the given cloud recipe (hash, RSA-AES or direct OAEP).
+ */
+export function openBlob(dir: string, kekPrivPem: string, kekBits: number, ciphertext: Uint8Array, kind: 'rsa' | 'ec' | 'oct', recipe: RecipeScheme = { hash: 'sha1', aes: true }): OpenedBlob {
+  const opened = opensslRecipeUnwrapWith(dir, kekPrivPem, kekBits, ciphertext, recipe);
   if (kind === 'oct') return { material: opened, zeroPadding: 0 };
   expect(opened[0]).toBe(0x30); // a DER SEQUENCE: PrivateKeyInfo
   const end = derElementLength(opened);
