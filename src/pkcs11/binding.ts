@@ -10,6 +10,7 @@
 // CKR_CRYPTOKI_ALREADY_INITIALIZED. When someone else in the process initialized it first, we use it and
 // leave C_Finalize to them.
 import { existsSync, statSync } from 'node:fs';
+import { isSea } from 'node:sea';
 import type * as Pkcs11Js from 'pkcs11js';
 import { ByokError } from '../errors.js';
 import { CKR_CRYPTOKI_ALREADY_INITIALIZED } from './constants.js';
@@ -21,22 +22,14 @@ export type Pkcs11Binding = typeof Pkcs11Js;
 const BINDING = 'pkcs11js';
 let binding: Pkcs11Binding | undefined;
 
-/** True inside a Node single-executable application, which cannot load native addons from disk. */
-async function inSingleExecutable(): Promise<boolean> {
-  try {
-    const sea = (await import('node:sea')) as { isSea?: () => boolean };
-    return sea.isSea?.() === true;
-  } catch {
-    return false; // Node without node:sea (< 20.12) cannot build one either
-  }
-}
+/** What a single executable says when asked for a token: it cannot load pkcs11js's native part. */
+export const SEA_MESSAGE = 'this single-file byok executable cannot load native modules, so it cannot talk to a PKCS#11 token (pkcs11: keys need the pkcs11js binding): install the npm package (npm install -g byok-toolkit, with make and a C++ compiler for pkcs11js) and run byok from there, or wrap an exported key file';
 
 /** The pkcs11js module, loaded on first use; PKCS11_UNAVAILABLE with the fix when it cannot be. */
-export async function loadBinding(): Promise<Pkcs11Binding> {
+export async function loadBinding(singleExecutable: () => boolean = isSea): Promise<Pkcs11Binding> {
+  // A single executable (Node SEA) has no node_modules and loads no addon from disk.
+  if (singleExecutable()) throw new ByokError('PKCS11_UNAVAILABLE', SEA_MESSAGE);
   if (binding !== undefined) return binding;
-  if (await inSingleExecutable()) {
-    throw new ByokError('PKCS11_UNAVAILABLE', 'this single-file byok executable cannot load native modules, so it cannot talk to a PKCS#11 token: install the npm package (npm install -g byok-toolkit, with a C++ compiler for pkcs11js) and run byok from there');
-  }
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   try {

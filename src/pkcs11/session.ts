@@ -246,8 +246,8 @@ export async function openTokenSession(uriOrText: Pkcs11Uri | string, options: O
 export async function acquireModuleFor(uriOrText: Pkcs11Uri | string, options: OpenTokenOptions): Promise<{ u: Pkcs11Uri; path: string; binding: Pkcs11Binding; api: Pkcs11Api }> {
   const u = typeof uriOrText === 'string' ? parsePkcs11Uri(uriOrText) : uriOrText;
   checkUsable(u);
+  const binding = await loadBinding(); // first: without the binding, nothing about the module matters
   const path = resolveModulePath(u, options.defaultModule);
-  const binding = await loadBinding();
   return { u, path, binding, api: acquireModule(binding, path, options.moduleParameters) };
 }
 
