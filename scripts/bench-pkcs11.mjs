@@ -12,7 +12,7 @@
 // The in-process rows are medians of interleaved rounds; the byok batch rows the best of --runs.
 //   toolkit         the library in the same process: openTokenSession (module, token, login, and the
 //                   known-answer tests before the first wrap), then per key findKey by label +
-//                   wrapTokenKeyForAzure (checks, the same two C_WrapKey calls, .byok encoding), close
+//                   wrapTokenKeyFor('azure', …): prepareWrap's checks, the same two C_WrapKey calls, .byok encoding, close
 //   wrap path       the same without lookups (keys found before the clock starts)
 //   overhead        (toolkit - token floor) / token floor, per key; issue 11's target is under 20%
 //   byok batch      the CLI, wall clock with Node's start: 200 pkcs11: rows, and 200 PEM files (software)
@@ -114,9 +114,9 @@ async function wrapOnlyRun() {
   const s = await byokLib.openTokenSession(`pkcs11:token=bench${uriBase}`, { pin: new TextEncoder().encode(PIN) });
   try {
     const keys = handles.map((_, i) => s.findKey(`pkcs11:object=k${i}`));
-    byokLib.wrapTokenKeyForAzure(kek, s, keys[0], { allowZeroPaddedKwp: true }); // known-answer tests
+    byokLib.wrapTokenKeyFor('azure', kek, s, keys[0], { allowZeroPaddedKwp: true }); // known-answer tests
     const t0 = performance.now();
-    for (let i = 1; i < keys.length; i++) byokLib.wrapTokenKeyForAzure(kek, s, keys[i], { allowZeroPaddedKwp: true });
+    for (let i = 1; i < keys.length; i++) byokLib.wrapTokenKeyFor('azure', kek, s, keys[i], { allowZeroPaddedKwp: true });
     return ((performance.now() - t0) / (keys.length - 1)) * keys.length;
   } finally {
     s.close();
@@ -139,7 +139,7 @@ async function toolkitRun(collect) {
   const s = await byokLib.openTokenSession(`pkcs11:token=bench${uriBase}`, { pin: new TextEncoder().encode(PIN) });
   try {
     for (let i = 0; i < handles.length; i++) {
-      const r = byokLib.wrapTokenKeyForAzure(kek, s, s.findKey(`pkcs11:object=k${i}`), { allowZeroPaddedKwp: true });
+      const r = byokLib.wrapTokenKeyFor('azure', kek, s, s.findKey(`pkcs11:object=k${i}`), { allowZeroPaddedKwp: true });
       collect?.(i, r.bytes);
     }
   } finally {
