@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Pkcs11Types from 'pkcs11js';
+import { openTokenSession, type TokenSession } from '../../src/pkcs11/index.js';
 import { tokenOps, type SoftHsm } from './softhsm.js';
 
 const require = createRequire(import.meta.url);
@@ -70,4 +71,11 @@ export function openNss(): NssToken {
       }
     },
   };
+}
+
+/** byok's session on the NSS token (its URI, PIN and C_Initialize parameters). */
+export function openNssSession(nss: NssToken): Promise<TokenSession> {
+  return openTokenSession(`pkcs11:token=${encodeURIComponent(NSS_TOKEN)}?module-path=${nss.library}`, {
+    pin: new TextEncoder().encode(nss.pin), moduleParameters: nss.parameters,
+  });
 }

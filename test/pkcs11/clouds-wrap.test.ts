@@ -18,7 +18,7 @@ import { verifyTokenKeyFor, wrapTokenKeyFor } from '../../src/transfer/token.js'
 import { awsCliJson, gcloudImportJobJson, ociCliJson, vaultCliJson } from '../helpers/cloud-keks.js';
 import { tempDir } from '../helpers/openssl.js';
 import { errorOf } from '../helpers/errors.js';
-import { NSS_TOKEN, nssUsable, openNss } from '../helpers/nss.js';
+import { nssUsable, openNss, openNssSession } from '../helpers/nss.js';
 import { opensslUsable } from '../helpers/openssl-recipe.js';
 import { createSoftHsmLab, softHsmUsable, type SoftHsm } from '../helpers/softhsm.js';
 import { openBlob, opensslAesEcb, opensslSpkiOfPkcs8 } from '../helpers/token-blobs.js';
@@ -183,9 +183,7 @@ describe.skipIf(!HAVE_NSS)('NSS softokn (OAEP SHA-256) as the mechanism for the 
     nss.generateRsa('rsa', 2048, { id: Buffer.from([1]) });
     nss.generateEc('ec', 'P-384', { id: Buffer.from([2]) });
     nss.generateAes('aes', 256);
-    session = await openTokenSession(`pkcs11:token=${encodeURIComponent(NSS_TOKEN)}?module-path=${nss.library}`, {
-      pin: new TextEncoder().encode(nss.pin), moduleParameters: nss.parameters,
-    });
+    session = await openNssSession(nss);
   }, 120_000);
 
   afterAll(() => {

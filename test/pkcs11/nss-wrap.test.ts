@@ -1,7 +1,7 @@
 // The in-token wrap on a token whose RFC 5649 is exact: NSS's softokn (libnss3). OpenSSL opens every blob
 // to a PKCS#8 key with nothing after it, which intake reads strictly; for RSA and AES keys it is the
 // software path's material byte for byte (so the blob is the software path's but for the random values). Also the known-answer test's choice (NSS's 0x210A is PKCS#7 + RFC 3394 and is refused by it,
-// 0x210B passes), and the SHA-256 and direct-OAEP schemes that other clouds' formats will use (phase 2).
+// 0x210B passes), and the raw parts of the SHA-256 and direct-OAEP schemes (the clouds' encodings of them: clouds-wrap.test.ts).
 import { constants, createDecipheriv, generateKeyPairSync, privateDecrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { readKek, type Kek } from '../../src/kek/index.js';
 import { readTargetKey } from '../../src/keys/index.js';
 import { CKM_AES_KEY_WRAP_KWP, CKM_AES_KEY_WRAP_PAD } from '../../src/pkcs11/constants.js';
 import { kwpKat, kwpMechanism } from '../../src/pkcs11/kat.js';
-import { openTokenSession, wrapInToken, type TokenSession } from '../../src/pkcs11/index.js';
+import { wrapInToken, type TokenSession } from '../../src/pkcs11/index.js';
 import type { SessionInternals } from '../../src/pkcs11/session.js';
 import { readByok } from '../../src/transfer/read.js';
 import { rsaAesKwp, rsaOaep } from '../../src/formats/scheme.js';
@@ -17,7 +17,7 @@ import { softwareWrap } from '../../src/transfer/software.js';
 import { verifyTokenKeyFor, wrapTokenKeyFor } from '../../src/transfer/token.js';
 import { wrapForAzure, type AzureWrapResult } from '../../src/transfer/wrap.js';
 import { tempDir } from '../helpers/cli.js';
-import { NSS_TOKEN, nssUsable, openNss, type NssToken } from '../helpers/nss.js';
+import { nssUsable, openNss, openNssSession, type NssToken } from '../helpers/nss.js';
 import { opensslUsable } from '../helpers/openssl-recipe.js';
 import { openBlob, opensslAesEcb, opensslSpkiOfPkcs8 } from '../helpers/token-blobs.js';
 import { requireTool } from '../helpers/tools.js';
@@ -51,9 +51,7 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
     nss.importPrivate('imp-ec', ec, { id: Buffer.from([4]) });
     nss.importAes('imp-aes-128', aes);
     originals.set('imp-rsa', rsa).set('imp-ec', ec).set('imp-aes-128', aes);
-    session = await openTokenSession(`pkcs11:token=${encodeURIComponent(NSS_TOKEN)}?module-path=${nss.library}`, {
-      pin: new TextEncoder().encode(nss.pin), moduleParameters: nss.parameters,
-    });
+    session = await openNssSession(nss);
   }, 120_000);
 
   afterAll(() => {
@@ -109,7 +107,7 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
     console.log(`NSS softokn wrapped inside the token, opened by OpenSSL:\n  ${lines.join('\n  ')}`);
   });
 
-  it('SHA-256 and direct OAEP schemes: the parts open as the software path\'s parts do (for AWS/GCP/OCI/Vault, phase 2)', () => {
+  it('SHA-256 and direct OAEP schemes: the parts open as the software path\'s parts do', () => {
     const kekPub = { n: kek.n, e: kek.e };
     const rsa = session.findKey('pkcs11:object=imp-rsa');
     const p = wrapInToken(session, rsa, kekPub, kek.bits, rsaAesKwp('sha256'));
