@@ -1,7 +1,7 @@
 // `byok wrap`: one key → one .byok for an Azure KEK.
 import { basename, dirname, extname, join } from 'node:path';
 import type { WrappedParts } from '../../formats/scheme.js';
-import type { Kek } from '../../kek/index.js';
+import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { wipeTargetKey, type ReadTargetKeyOptions } from '../../keys/index.js';
 import { tokenParts, type TokenKey, type TokenSession, type TokenWrapPlan } from '../../pkcs11/index.js';
 import { prepareTokenWrap } from '../../transfer/token.js';
@@ -150,6 +150,7 @@ export function tokenPartsFor(v: ArgValues, session: TokenSession, key: TokenKey
 /** A pkcs11: URI: the plan from the key's public attributes, the parts from the token, the .byok. */
 async function wrapFromToken(v: ArgValues, ctx: Ctx, kek: Kek, uri: string, opts: WrapOpts): Promise<Produced> {
   refuseFileOptions(v, spec.name);
+  checkKekForAzure(kek, { requireKid: true }); // a wrong KEK is reported before the token is opened or a PIN asked for
   return withTokenCleanup(async () => {
     const { session, key } = await openTokenKey(uri, ctx);
     try {
