@@ -2,10 +2,10 @@
 // (kek-attestation.md §A.3): keys, not certificates, because Marvell's LS1 root certificate of 2015
 // expired in 2025 and was re-issued in 2024 with the same key; both certificates verify the same cards.
 //
-// The root certificates themselves are not shipped: Azure's bundle does not include the Marvell root,
-// and Google's chains include neither root, so the user gives them (`roots`, `byok attest --roots FILE`:
-// Marvell publishes its roots, Google its Hawksbill root). Whatever certificate carries the key, only its
-// key's hash decides whether it is trusted, and only its key is used.
+// Azure's bundle does not include the Marvell root and Google's chains include neither root, so the
+// toolkit carries the LS1 and Hawksbill root certificates (src/attest/builtin-roots.ts, per provider); others (LS2, a
+// re-issued certificate) the user gives (`roots`, `byok attest --roots FILE`). Whatever certificate
+// carries the key, only its key's hash decides whether it is trusted, and only its key is used.
 //
 // Microsoft's owner root is per Managed HSM pool and self-signed (§1): it cannot be pinned here. A user who
 // has its fingerprint from another channel pins it with `anchors.microsoft` (`--owner-root SHA256`).
@@ -21,13 +21,6 @@ export const MARVELL_ROOT_PINS: readonly string[] = [
 export const GOOGLE_ROOT_PINS: readonly string[] = [
   '11fa0c80423f28ee497a189bed4f7043629be7a7642d20eee9347a73c1ff46e8',
 ];
-
-/**
- * Root certificates carried by the toolkit itself, tried before the caller's `roots` (PEM text). Empty:
- * the published Marvell and Google roots are not committed here (nothing fetched may be), so users give
- * them. A certificate listed here is still trusted only through its key's pin above.
- */
-export const BUILT_IN_ROOTS: readonly string[] = [];
 
 /** A pin list in canonical form: lower-case hex, 64 digits, spaces and colons dropped. */
 export function normalizePins(pins: readonly string[], what: string): string[] {

@@ -14,6 +14,7 @@ import { bytesToText } from '../keys/pem.js';
 import { hex, sameBytes } from './bytes.js';
 import { cannotIssue, issuedBy, keysMatch, name, pinned, summary } from './chains.js';
 import { bad, bytesMember, certificatesFromPem, isRecord, jwkKey, str, unsupported } from './input.js';
+import { MARVELL_LS1_ROOT_PEM } from './builtin-roots.js';
 import type { ProviderSpec } from './provider.js';
 import { fail, note, pass, verdict } from './types.js';
 import { notSignedBy } from './x509.js';
@@ -23,6 +24,7 @@ export const AZURE: ProviderSpec = {
   matches: (att) => att['privateKeyAttestation'] !== undefined || att['certificatePemFile'] !== undefined || att['certificates'] !== undefined,
   encodings: ['bare-sha256', 'digest-info'],
   unpack: (_name, bytes) => bytes,
+  builtInRoots: [MARVELL_LS1_ROOT_PEM],
 
   read(obj, att, path) {
     const version = str(att['version'], `${path}.version`);

@@ -13,6 +13,7 @@ import { hex, sameBytes, short } from './bytes.js';
 import { issuedBy, keysMatch, name, pinned, summary } from './chains.js';
 import { gunzipBounded, isGzip } from './gzip.js';
 import { bad, bytesMember, certificatesFromPem, isRecord, str, unsupported, type PublicKeyRef } from './input.js';
+import { GOOGLE_HAWKSBILL_ROOT_PEM, MARVELL_LS1_ROOT_PEM } from './builtin-roots.js';
 import type { ProviderSpec } from './provider.js';
 import { fail, pass } from './types.js';
 import type { Certificate } from './x509.js';
@@ -24,6 +25,7 @@ export const GCP: ProviderSpec = {
   name: 'gcp',
   matches: (att) => att['content'] !== undefined || att['format'] !== undefined || att['certChains'] !== undefined,
   encodings: ['digest-info'],
+  builtInRoots: [MARVELL_LS1_ROOT_PEM, GOOGLE_HAWKSBILL_ROOT_PEM],
   unpack: (name, bytes) => (isGzip(bytes) ? gunzipBounded(bytes, `attestation.${name}`) : fail(`layout:${name}`, `${name} blob: not gzip-compressed, as Cloud KMS sends it`)),
 
   read(obj, att, path) {

@@ -50,4 +50,9 @@ export interface ProviderSpec {
   /** The signed blob as the HSM made it, or the failed layout check explaining why not. */
   unpack(name: string, bytes: Uint8Array): Uint8Array | AttestationCheck;
   ownerChain(ctx: OwnerChainContext): void;
+  /**
+   * The root certificates (PEM) carried for this provider, tried before the caller's: per provider, so the
+   * browser page, which binds Azure's reader alone, carries only Azure's (src/attest/builtin-roots.ts).
+   */
+  readonly builtInRoots: readonly string[];
 }

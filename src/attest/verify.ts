@@ -23,7 +23,7 @@ import { ecSpki, uncompressedPoint } from '../keys/ec.js';
 import { CURVES } from '../keys/oids.js';
 import { bytesToText, hasPemBlock, parsePem, withoutBom } from '../keys/pem.js';
 import { rsaSpki } from '../keys/rsa.js';
-import { BUILT_IN_ROOTS, GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
+import { GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS, normalizePins } from './anchors.js';
 import { ATTR, attribute, parseMarvellBlob, type MarvellBlob, type MarvellObject } from './blob.js';
 import { bitLength, hex, sameBytes, short, stripZeros } from './bytes.js';
 import { buildChains } from './chains.js';
@@ -42,11 +42,11 @@ const KEY_TYPE_RSA = 0;
 const KEY_TYPE_EC = 3;
 
 /** The caller's root certificates; errors carry the path "roots" so callers can point at that input. */
-function rootsFrom(list: readonly (Uint8Array | string)[]): Certificate[] {
+function rootsFrom(list: readonly (Uint8Array | string)[], what: string): Certificate[] {
   const out: Certificate[] = [];
   list.forEach((item, i) => {
     if (!(item instanceof Uint8Array) && typeof item !== 'string') throw new ByokError('INVALID_ARGUMENT', '"roots" expected an array of PEM strings or DER bytes');
-    const where = `roots${list.length > 1 ? ` file ${i + 1}` : ''}`;
+    const where = `${what}${list.length > 1 ? ` file ${i + 1}` : ''}`;
     try {
       const text = typeof item === 'string' ? item : bytesToText(withoutBom(item));
       if (hasPemBlock(text)) {
@@ -64,6 +64,12 @@ function rootsFrom(list: readonly (Uint8Array | string)[]): Certificate[] {
     }
   });
   return out;
+}
+
+/** A root given again (the built-in one, or the same file twice) would read as a second issuer of the card. */
+function withoutRepeats(certs: readonly Certificate[]): Certificate[] {
+  const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  return certs.filter((c, i) => !certs.slice(0, i).some((d) => same(d.tbs, c.tbs)));
 }
 
 function kekOf(v: VerifyKeyAttestationOptions['kek']): Kek | undefined {
@@ -171,7 +177,8 @@ export function verifyAttestationWith(
   const att = readAttestationInput(input, providers);
   const spec = providers.find((p) => p.name === att.provider)!;
   const kek = kekOf(opts.kek);
-  const roots = rootsFrom([...BUILT_IN_ROOTS, ...(opts.roots ?? [])]);
+  if (opts.roots !== undefined && !Array.isArray(opts.roots)) throw new ByokError('INVALID_ARGUMENT', '"roots" expected an array of PEM strings or DER bytes');
+  const roots = withoutRepeats([...rootsFrom(spec.builtInRoots, 'built-in roots'), ...rootsFrom(opts.roots ?? [], 'roots')]);
   const at = opts.at ?? new Date();
   const chains = buildChains({
     bundle: att.certificates,
