@@ -82,7 +82,7 @@ describe('byok attest', () => {
   it("without the card's root (only the built-in LS1 root): exit 1, and it says to give the card's root", () => {
     const r = byok(['attest', files['good']!]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/no certificate is signed by the pinned Marvell root localca\.liquidsecurity\.cavium\.com .*--roots FILE/);
+    expect(r.stdout).toMatch(/no certificate is signed by the pinned Marvell root "localca\.liquidsecurity\.cavium\.com" .*--roots FILE/);
   });
 
   it("with the test roots but the built-in pins: exit 1, the look-alike root is not Marvell's", () => {
