@@ -14,7 +14,7 @@ import { readKek, type Cloud } from '../../src/kek/index.js';
 import { openTokenSession, type TokenKey, type TokenSession } from '../../src/pkcs11/index.js';
 import type { WrapResult } from '../../src/transfer/cloud-wrap.js';
 import { readByok } from '../../src/transfer/read.js';
-import { verifyTokenKeyFor, wrapTokenKeyFor } from '../../src/transfer/token.js';
+import { prepareTokenWrap, verifyTokenKeyFor, wrapTokenKeyFor } from '../../src/transfer/token.js';
 import { awsCliJson, gcloudImportJobJson, ociCliJson, vaultCliJson } from '../helpers/cloud-keks.js';
 import { tempDir } from '../helpers/openssl.js';
 import { errorOf } from '../helpers/errors.js';
@@ -161,6 +161,14 @@ describe.skipIf(!HAVE_SOFTHSM)('SoftHSM (OAEP SHA-1 only) as the mechanism for e
       expect(e.message).toMatch(/No host crypto is used instead/);
       expect(e.message).toMatch(can);
     }
+  });
+
+  it('a plan made for a token key keeps none of the token\'s options (no PIN in the plan)', () => {
+    const d = dest('vault', 'SHA1', 4096, 'sha1', true);
+    const options = { algorithm: 'SHA1', pin: new TextEncoder().encode(lab.pin), moduleParameters: 'x', allowZeroPaddedKwp: true };
+    const plan = prepareTokenWrap('vault', kekInput(d) as never, session, session.findKey('pkcs11:object=aes'), options);
+    expect(Object.keys(plan.options).sort()).toEqual(['algorithm']);
+    expect(plan.targetFormat).toBe('pkcs11');
   });
 
   it('refuses what the token path cannot do and the cloud would refuse, before the token works', () => {
