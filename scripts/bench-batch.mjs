@@ -18,14 +18,14 @@
 // correct runs are timed. Wall-clock times include process start-up, as a user would see them.
 import { spawnSync } from 'node:child_process';
 import {
-  constants, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt,
+  constants, createDecipheriv, createPrivateKey, createPublicKey, privateDecrypt,
 } from 'node:crypto';
 import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchRsaKeys } from './bench/rsa-keys.mjs';
+import { benchKek, benchRsaKeys } from './bench/rsa-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -56,13 +56,7 @@ if (!existsSync(cli)) {
 // ---- keys, generated once -------------------------------------------------------------------------
 const cache = join(root, 'node_modules/.cache/byok-bench-batch');
 const { keyDir, keyFiles } = await benchRsaKeys(root, N);
-const kekPub = join(cache, `kek${KEK_BITS}.pem`);
-const kekPriv = join(cache, `kek${KEK_BITS}-private.pem`);
-if (!existsSync(kekPriv)) {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: KEK_BITS });
-  writeFileSync(kekPub, publicKey.export({ type: 'spki', format: 'pem' }));
-  writeFileSync(kekPriv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-}
+const { pub: kekPub, priv: kekPriv } = benchKek(root, KEK_BITS);
 const manifest = join(cache, `manifest-${N}.csv`);
 writeFileSync(manifest, ['name,key', ...keyFiles.map((f) => `${f.replace(/\.pem$/, '')},keys/${f}`)].join('\n') + '\n');
 

@@ -97,7 +97,26 @@ export type ByokErrorCode =
   | 'BYOK_BAD_KEY_NAME'          // not a name the destination accepts for a key (Azure: 1-127 of [0-9A-Za-z-])
   | 'BYOK_NOT_IMPORTABLE'        // the destination the KEK belongs to does not import this key type (strict mode)
   // command line: interrupted by a signal (src/cli)
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  // PKCS#11 tokens as the key source (src/pkcs11)
+  | 'PKCS11_URI_INVALID'           // not an RFC 7512 URI, or one this toolkit will not act on
+  | 'PKCS11_PIN_VALUE_REFUSED'     // the URI carries the PIN (pin-value)
+  | 'PKCS11_UNAVAILABLE'           // the binding (pkcs11js) is missing or cannot load here
+  | 'PKCS11_MODULE_NOT_FOUND'
+  | 'PKCS11_MODULE_LOAD_FAILED'
+  | 'PKCS11_TOKEN_NOT_FOUND'
+  | 'PKCS11_TOKEN_AMBIGUOUS'       // the URI matches more than one token
+  | 'PKCS11_OBJECT_NOT_FOUND'
+  | 'PKCS11_OBJECT_AMBIGUOUS'      // the URI matches more than one key
+  | 'PKCS11_PIN_REQUIRED'
+  | 'PKCS11_PIN_INCORRECT'
+  | 'PKCS11_PIN_LOCKED'
+  | 'PKCS11_KEY_NOT_EXTRACTABLE'   // CKA_EXTRACTABLE is false: the token will not wrap it out
+  | 'PKCS11_KEY_WRAP_WITH_TRUSTED' // CKA_WRAP_WITH_TRUSTED: only a CKA_TRUSTED key may wrap it
+  | 'PKCS11_UNSUPPORTED_KEY'       // a key type or size no destination imports
+  | 'PKCS11_MECHANISM_MISSING'     // the token lacks a mechanism (or parameter) the scheme needs
+  | 'PKCS11_KAT_FAILED'            // the token's padded AES key wrap is not RFC 5649, or OAEP ignores its hash
+  | 'PKCS11_ERROR';                // any other CKR_* from the token, named in the message
 
 export class ByokError extends Error {
   override readonly name = 'ByokError';

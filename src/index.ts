@@ -5,6 +5,13 @@ export * from './kek/index.js';
 export * from './attest/index.js';
 export * from './keys/index.js';
 export * from './transfer/index.js';
+// PKCS#11 tokens (Node only; pkcs11js is loaded on first use). Not re-exported by transfer/index.js, which
+// the browser tool imports.
+export * from './pkcs11/index.js';
+export {
+  wrapForInToken, wrapTokenKeyFor, prepareTokenWrap, verifyTokenKeyFor, describeTokenKey, tokenGenerator,
+  type WrapTokenKeyOptions, type TokenVerifyResult,
+} from './transfer/token.js';
 export {
   buildByok, serializeByok, readCiphertext, BYOK_SCHEMA_VERSION, BYOK_ALG, BYOK_ENC,
   type AzureByokFile, type ParsedByok, type CiphertextReading,

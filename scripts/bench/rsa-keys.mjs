@@ -1,13 +1,21 @@
-// RSA-2048 PKCS#8 PEM keys for the benchmarks, generated once into node_modules/.cache/byok-bench-batch/keys
-// (k00000.pem, k00001.pem, …): RSA key generation is slow and is not what any benchmark measures.
-import { generateKeyPair } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// RSA keys for every benchmark, generated once into node_modules/.cache/byok-bench-batch (RSA key
+// generation is slow and is not what any benchmark measures): keys/kNNNNN.pem (PKCS#8 PEM, RSA-2048) and
+// a KEK pair per size, kek<bits>.pem (SPKI) and kek<bits>-private.pem (PKCS#8).
+import { generateKeyPair, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+/** The cache folder under the checkout `root`. */
+export function benchCache(root) {
+  const dir = join(root, 'node_modules/.cache/byok-bench-batch');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /** Makes sure `n` keys exist; returns their folder and the sorted file names of the first `n`. */
 export async function benchRsaKeys(root, n) {
-  const keyDir = join(root, 'node_modules/.cache/byok-bench-batch/keys');
+  const keyDir = join(benchCache(root), 'keys');
   mkdirSync(keyDir, { recursive: true });
   const have = readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).length;
   if (have < n) {
@@ -19,4 +27,17 @@ export async function benchRsaKeys(root, n) {
     }
   }
   return { keyDir, keyFiles: readdirSync(keyDir).filter((f) => /^k\d+\.pem$/.test(f)).sort().slice(0, n) };
+}
+
+/** The paths of a `bits`-bit KEK pair in the cache, generated once. */
+export function benchKek(root, bits) {
+  const dir = benchCache(root);
+  const pub = join(dir, `kek${bits}.pem`);
+  const priv = join(dir, `kek${bits}-private.pem`);
+  if (!existsSync(priv)) {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+    writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  }
+  return { pub, priv };
 }

@@ -12,7 +12,8 @@ export interface PasswordSource {
   /** True when a terminal is attached to prompt on. */
   readonly canPrompt: boolean;
   /** Asks on the terminal without echo. The caller wipes the result. */
-  prompt(question: string): Promise<Uint8Array>;
+  /** `signal` (Ctrl-C handled by the command, e.g. a batch) cancels a prompt waiting: INTERRUPTED. */
+  prompt(question: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** Wipes what this source holds. */
   wipe(): void;
 }
@@ -60,16 +61,17 @@ export function passwordSource(passwordFile: string | undefined, io: PasswordIo)
     origin,
     canPrompt,
     given: () => (held === undefined ? undefined : Uint8Array.from(held)),
-    prompt: (q) => {
+    prompt: (q, signal) => {
       if (!canPrompt) throw new ByokError('PASSWORD_REQUIRED', 'a password is needed and there is no terminal to ask on: use --password-file FILE or BYOK_PASSWORD');
-      return promptHidden(q, io.stdin, io.stderr);
+      return promptHidden(q, io.stdin, io.stderr, signal);
     },
     wipe: () => held?.fill(0),
   };
 }
 
 /** Reads one line from a TTY in raw mode, echoing nothing. Ctrl-C or Ctrl-D cancels. */
-function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<Uint8Array> {
+function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, signal?: AbortSignal): Promise<Uint8Array> {
+  if (signal?.aborted === true) return Promise.reject(interrupted());
   const buf = new Uint8Array(MAX_PASSWORD_BYTES);
   let len = 0;
   const wasRaw = stdin.isRaw;
@@ -78,7 +80,9 @@ function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS
   stdin.resume();
   stderr.write(question);
   return new Promise<Uint8Array>((resolve, reject) => {
+    const onAbort = (): void => done(interrupted());
     const done = (err?: ByokError): void => {
+      signal?.removeEventListener('abort', onAbort);
       stdin.off('data', onData);
       stdin.setRawMode(wasRaw);
       stdin.pause();
@@ -114,5 +118,10 @@ function promptHidden(question: string, stdin: NodeJS.ReadStream, stderr: NodeJS
       }
     };
     stdin.on('data', onData);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function interrupted(): ByokError {
+  return new ByokError('INTERRUPTED', 'interrupted at the prompt');
 }

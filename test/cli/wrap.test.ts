@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byok, CLI, isOneLineError, tempDir } from '../helpers/cli.js';
-import { hasCommand, requireTool } from '../helpers/tools.js';
+import { ptyUsable, runOnPty } from '../helpers/pty.js';
 import {
   ciphertextOf, fingerprintGroups, fingerprintHex, KID, cliSetup, nodeOpen, OTHER_KID, PASSWORD, publicOfPkcs8, spkiDer, type Fixtures,
 } from './fixtures.js';
@@ -183,47 +183,21 @@ describe('byok wrap: passwords', () => {
   });
 
   it('on a terminal, asks without echo (and again after a wrong password)', () => {
-    if (!requireTool('python3 (pty)', hasCommand('python3', ['-c', 'import pty']), 'apt-get install python3')) return;
+    if (!ptyUsable()) return;
     const out = tmp.path('tty.byok');
-    // python's pty runs the CLI on a pseudo-terminal and types a wrong then the right password.
-    const script = `
-import os, pty, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-buf = b''
-def read_until(token, timeout=20):
-    global buf
-    end = time.time() + timeout
-    while token not in buf and time.time() < end:
-        try:
-            buf += os.read(fd, 4096)
-        except OSError:
-            break
-read_until(b'Password for')
-os.write(fd, b'wrong guess\\r')
-read_until(b'try again')
-os.write(fd, ${JSON.stringify(PASSWORD)}.encode() + b'\\r')
-read_until(b'Compare the fingerprint')
-try:
-    while True:
-        chunk = os.read(fd, 4096)
-        if not chunk: break
-        buf += chunk
-except OSError:
-    pass
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(buf)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
+    // On a pseudo-terminal: type a wrong then the right password.
     const env = { ...process.env };
     delete env['BYOK_PASSWORD'];
-    const t = spawnSync('python3', ['-c', script, process.execPath, CLI, 'wrap', '--kek', fx.kekJson, '--key', fx.encrypted, '--out', out], { encoding: 'utf8', timeout: 60_000, env });
+    const t = runOnPty([process.execPath, CLI, 'wrap', '--kek', fx.kekJson, '--key', fx.encrypted, '--out', out], [
+      { waitFor: 'Password for', send: 'wrong guess\r' },
+      { waitFor: 'try again', send: `${PASSWORD}\r` },
+      { waitFor: 'Compare the fingerprint' },
+    ], env);
     expect(t.status).toBe(0);
-    expect(t.stdout).toContain('Password for');
-    expect(t.stdout).toContain('Wrong password, try again');
-    expect(t.stdout).not.toContain('wrong guess');
-    expect(t.stdout).not.toContain(PASSWORD);
+    expect(t.output).toContain('Password for');
+    expect(t.output).toContain('Wrong password, try again');
+    expect(t.output).not.toContain('wrong guess');
+    expect(t.output).not.toContain(PASSWORD);
     const opened = nodeOpen(fx.kekPrivateKey, 2048, ciphertextOf(readFileSync(out, 'utf8')));
     expect(publicOfPkcs8(opened).equals(spkiDer(fx.encryptedPublic))).toBe(true);
   });

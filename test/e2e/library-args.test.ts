@@ -2,12 +2,16 @@
 // a raw TypeError (issue 10, bug 4); a key file's PEM text is accepted wherever its bytes are; a Node
 // Buffer is read like any Uint8Array and left as the caller passed it.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as lib from '../../src/index.js';
 import { ByokError } from '../../src/errors.js';
 import { errorOf } from '../helpers/errors.js';
 import { nodeOpen, publicOfPkcs8, spkiDer } from '../cli/fixtures.js';
 import { azureAttestation, preparePki, testAnchors, testRoots } from '../helpers/attestation.js';
+import { createSoftHsmLab, softHsmUsable } from '../helpers/softhsm.js';
+import { requireTool } from '../helpers/tools.js';
 
 await preparePki();
 
@@ -53,6 +57,26 @@ const vaultPlan = lib.prepareVaultWrap(cloudPem, ecDescription, vaultOpts);
 const attestation = azureAttestation().json;
 const attestOpts = { roots: [testRoots()], anchors: testAnchors() };
 const attested = lib.verifyKeyAttestation(attestation, attestOpts);
+// The PKCS#11 source's functions take a session and a key of a real token: SoftHSM, an AES-256 key.
+const HAVE_P11 = requireTool('SoftHSM 2 with pkcs11js', softHsmUsable(), 'apt-get install softhsm2; npm ci builds pkcs11js');
+const P11 = new Set([
+  'parsePkcs11Uri', 'isPkcs11Uri', 'formatPkcs11Uri', 'redactPkcs11Uri', 'openTokenSession', 'closeAllTokenSessions', 'readPinFile',
+  'tokenParts', 'wrapInToken', 'checkWrappable', 'zeroPaddingWarning', 'listPkcs11', 'destinationsFor', 'describeTokenTarget',
+  'wrapForInToken', 'wrapTokenKeyFor', 'prepareTokenWrap', 'verifyTokenKeyFor', 'describeTokenKey', 'tokenGenerator',
+]);
+const lab = HAVE_P11 ? createSoftHsmLab(['byok-args']) : undefined;
+lab?.token('byok-args').generateAes('aes', 256);
+const pinFile = lab === undefined ? '' : join(lab.dir, 'pin');
+if (lab !== undefined) writeFileSync(pinFile, `${lab.pin}\n`);
+const tokenUri = `pkcs11:token=byok-args;object=aes?module-path=${lab?.library ?? ''}`;
+const pinOpts = { pin: new TextEncoder().encode(lab?.pin ?? '') };
+const session = lab === undefined ? undefined : await lib.openTokenSession(tokenUri, pinOpts);
+const tokenKey = session?.findKey(tokenUri);
+const tokenWrapped = session === undefined ? undefined : lib.wrapTokenKeyFor('azure', kek, session, tokenKey!);
+afterAll(() => {
+  lib.closeAllTokenSessions();
+  lab?.close();
+});
 
 // Valid arguments for each function: each position in turn is replaced by every bad value below.
 type Call = readonly unknown[];
@@ -137,6 +161,26 @@ const VALID: Readonly<Record<string, Call>> = {
   verifyForVault: [lib.wrapForVault(cloudPem, ecBytes, vaultOpts).ciphertext, cloudPrivPem, ecBytes, vaultOpts],
   softwareWrap: [kwp, cloudPub, 4096, ecTarget.material],
   softwareUnwrap: [kwp, cloudPriv, lib.joinParts(kwpParts), 'the key'],
+  parsePkcs11Uri: [tokenUri],
+  isPkcs11Uri: [tokenUri],
+  formatPkcs11Uri: [{ token: 'byok-args', object: 'aes', type: 'secret-key' }],
+  redactPkcs11Uri: [tokenUri],
+  openTokenSession: [tokenUri, pinOpts],
+  closeAllTokenSessions: [],
+  readPinFile: [pinFile],
+  tokenParts: [session, tokenKey, {}],
+  wrapInToken: [session, tokenKey, pub, 2048, lib.AZURE_SCHEME, {}],
+  checkWrappable: [tokenKey, lib.AZURE_SCHEME],
+  zeroPaddingWarning: [session, tokenKey, lib.AZURE_SCHEME],
+  listPkcs11: [tokenUri, pinOpts],
+  destinationsFor: [tokenKey],
+  describeTokenTarget: [tokenKey],
+  wrapForInToken: ['azure', kek, tokenUri, pinOpts],
+  wrapTokenKeyFor: ['azure', kek, session, tokenKey, {}],
+  prepareTokenWrap: ['azure', kek, session, tokenKey, {}],
+  verifyTokenKeyFor: ['azure', tokenWrapped?.bytes, kekPrivPem, session, tokenKey, {}],
+  describeTokenKey: [tokenKey],
+  tokenGenerator: [session],
   'core.init': [],
   'core.initSync': [],
   'core.getCore': [],
@@ -162,7 +206,7 @@ const BAD: readonly unknown[] = [undefined, null, 0, -1, 1.5, NaN, true, 'x', ''
 
 function functions(): [string, (...a: unknown[]) => unknown][] {
   const out: [string, (...a: unknown[]) => unknown][] = [];
-  for (const [k, v] of Object.entries(lib)) if (typeof v === 'function') out.push([k, v as (...a: unknown[]) => unknown]);
+  for (const [k, v] of Object.entries(lib)) if (typeof v === 'function' && (HAVE_P11 || !P11.has(k))) out.push([k, v as (...a: unknown[]) => unknown]);
   for (const [k, v] of Object.entries(lib.core)) if (typeof v === 'function') out.push([`core.${k}`, v as (...a: unknown[]) => unknown]);
   return out;
 }
@@ -175,7 +219,8 @@ describe('every exported function', () => {
   it('succeeds with the valid arguments listed here (so each bad one below is the only thing wrong)', async () => {
     const failed: string[] = [];
     for (const [name, fn] of functions()) {
-      if (name === 'ByokError' || name.startsWith('core.init')) continue;
+      // closeAllTokenSessions (no arguments) would end the session the others use: tested last, below.
+      if (name === 'ByokError' || name.startsWith('core.init') || name === 'closeAllTokenSessions') continue;
       try {
         const r = fn(...VALID[name]!);
         if (r instanceof Promise) await r;
@@ -190,7 +235,8 @@ describe('every exported function', () => {
     const raw: string[] = [];
     let calls = 0;
     for (const [name, fn] of functions()) {
-      if (name === 'ByokError' || name === 'isByokError' || name === 'isKek') continue; // the error class and predicates take anything
+      // the error class and predicates take anything; closeAllTokenSessions takes no arguments (tested last)
+      if (['ByokError', 'isByokError', 'isKek', 'isPkcs11Uri', 'closeAllTokenSessions'].includes(name)) continue;
       const valid = VALID[name]!;
       for (let i = 0; i < Math.max(valid.length, 1); i++) {
         for (const bad of BAD) {
@@ -214,7 +260,13 @@ describe('every exported function', () => {
     for (const bad of BAD) {
       expect(lib.isKek(bad)).toBe(false);
       expect(lib.isByokError(bad)).toBe(false);
+      expect(lib.isPkcs11Uri(bad as string)).toBe(false);
     }
+  });
+
+  it.skipIf(!HAVE_P11)('closeAllTokenSessions ends every session: a session used after it is refused', () => {
+    lib.closeAllTokenSessions();
+    expect(errorOf(() => session!.findKey(tokenUri)).code).toBe('INVALID_ARGUMENT');
   });
 });
 

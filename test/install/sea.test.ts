@@ -74,6 +74,17 @@ describe.skipIf(!LINUX_X64)('npm run build:sea', () => {
     expect(v.stdout).toMatch(/^OK: /);
   });
 
+  it('says that it cannot use a PKCS#11 token (no native modules), in one line, exit 2, writing nothing', () => {
+    const uri = 'pkcs11:token=prod-hsm;object=signing-2024?module-path=/usr/lib/softhsm/libsofthsm2.so';
+    for (const args of [['wrap', '--kek', 'kek.pem', '--kid', KID, '--key', uri, '--out', 'token.byok'], ['pkcs11', 'list', uri]]) {
+      const r = sea(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^byok [a-z0-9 ]+: this single-file byok executable cannot load native modules, so it cannot talk to a PKCS#11 token .*install the npm package/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(empty, 'token.byok'))).toBe(false);
+  });
+
   it('runs a batch on two threads (the embedded worker takes the first rows)', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     writeFileSync(join(empty, 'ec.pem'), ec.privateKey.export({ type: 'pkcs8', format: 'pem' }));

@@ -14,7 +14,8 @@ import { checkKekForAzure, type Kek } from '../../kek/index.js';
 import { wipeTargetKey, type TargetKey } from '../../keys/index.js';
 import { keyCheck, type KeyCheck } from '../../transfer/key-check.js';
 import { matchByokToKek } from '../../transfer/read.js';
-import { wrapForAzure } from '../../transfer/wrap.js';
+import { wrapForAzure, type AzureWrapResult } from '../../transfer/wrap.js';
+import type { TargetDescription } from '../../formats/target.js';
 import { exists, readInputFile, writeFileAtomic } from '../files.js';
 import type { OtherCloud } from '../commands/wrap-cloud.js';
 import { prepareCloudRow } from './cloud-job.js';
@@ -98,7 +99,7 @@ function kekForRow(kek: Kek, row: ManifestRow): Kek {
 }
 
 /** Why an existing output cannot be kept, or undefined when this batch recorded it as made from `check` for `kek`. */
-function resumeProblem(out: string, name: string, kek: Kek, check: KeyCheck, journal: ReadonlyMap<string, JournalEntry> | undefined): string | undefined {
+function resumeProblem(out: string, name: string, kek: Kek, check: KeyCheck | undefined, journal: ReadonlyMap<string, JournalEntry> | undefined): string | undefined {
   const bytes = readInputFile(out, '.byok file');
   let parsed;
   try {
@@ -112,6 +113,7 @@ function resumeProblem(out: string, name: string, kek: Kek, check: KeyCheck, jou
   } catch (e) {
     return e instanceof ByokError ? e.message : 'it does not fit this KEK';
   }
+  if (check === undefined) return 'the key\'s check value cannot be computed (a token AES key without CKA_ENCRYPT), so which key it holds cannot be told';
   return journalProblem(bytes, `${name}.byok`, kek, check, journal, 'KEK');
 }
 
@@ -133,39 +135,63 @@ export interface PreparedRow extends RowResult {
  */
 export function prepareRow(cfg: JobConfig, row: ManifestRow): PreparedRow {
   if (cfg.cloud !== undefined) return prepareCloudRow(cfg, cfg.cloud, row);
-  const out = outputPath(cfg.outDir, row);
-  const base = { row: row.row, name: row.name, key: row.key, out };
+  const base = rowBase(cfg, row);
   let target: TargetKey | undefined;
   try {
-    const kek = kekForRow(cfg.kek!, row);
-    if (kek.kid === undefined) {
-      throw new ByokError('BYOK_BAD_KID', 'no kid for the KEK: give --kid, use a KEK file that names it, or fill the kid column');
-    }
-    target = readRowKey(row, cfg);
-    const check = keyCheck(target);
-    // Kept outputs are checked like new ones: a kept AES blob for a Key Vault is still not importable.
-    const kty = azureImportType(target).kty;
-    const warnings = importWarnings(parseAzureKid(kek.kid), kty);
-    if (cfg.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
-    const describe = {
-      kid: kek.kid, kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }), ...checkFields(check),
-      ...(warnings.length > 0 ? { warnings } : {}),
-    };
-    if (!cfg.force && (cfg.existing === undefined ? exists(out) : cfg.existing.has(`${row.name}.byok`))) {
-      const problem = resumeProblem(out, row.name, kek, check, cfg.journal);
-      if (problem === undefined) return { ...base, status: 'skipped', ...describe };
-      throw new ByokError('FILE_EXISTS', `${out} exists but cannot be kept (${problem}): remove it, or re-run with --force to replace it`);
-    }
-    const r = wrapForAzure(kek, target, { byokPath: out, keyName: row.name });
-    const record: JournalEntry = {
-      out: `${row.name}.byok`, byok: hex.encode(getCore().sha256(r.bytes)), kek: hex.encode(kek.fingerprint.sha256), key: check,
-    };
-    return { ...base, status: 'wrapped', ...describe, bytes: r.bytes.length, pending: r.bytes, record };
+    const kek = rowKek(cfg, row);
+    const t = (target = readRowKey(row, cfg));
+    return prepareKnownRow(cfg, row, kek, t, keyCheck(t), () => wrapForAzure(kek, t, { byokPath: base.out, keyName: row.name }));
   } catch (e) {
     return failed(base, e);
   } finally {
     if (target !== undefined) wipeTargetKey(target);
   }
+}
+
+export function rowBase(cfg: JobConfig, row: ManifestRow): Omit<RowResult, 'status'> & { readonly out: string } {
+  return { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row) };
+}
+
+/** The row's Azure KEK, with a kid (its own or the row's). */
+export function rowKek(cfg: JobConfig, row: ManifestRow): Kek & { readonly kid: string } {
+  const kek = kekForRow(cfg.kek!, row);
+  if (kek.kid === undefined) {
+    throw new ByokError('BYOK_BAD_KID', 'no kid for the KEK: give --kid, use a KEK file that names it, or fill the kid column');
+  }
+  return kek as Kek & { readonly kid: string };
+}
+
+/**
+ * An Azure row whose key is known by its shape and check (a key file read, or a key in a token): the
+ * destination's warnings, keep a fitting existing output (resume), or `wrap` and the journal line. Throws;
+ * the caller turns that into a failed row.
+ */
+export function prepareKnownRow(
+  cfg: JobConfig, row: ManifestRow, kek: Kek & { readonly kid: string }, target: Pick<TargetDescription, 'kind' | 'bits' | 'curve' | 'keyType'>,
+  check: KeyCheck | undefined, wrap: () => AzureWrapResult,
+): PreparedRow {
+  const base = rowBase(cfg, row);
+  // Kept outputs are checked like new ones: a kept AES blob for a Key Vault is still not importable.
+  const kty = azureImportType(target).kty;
+  const warnings = importWarnings(parseAzureKid(kek.kid), kty);
+  if (cfg.strict === true && warnings.length > 0) throw new ByokError('BYOK_NOT_IMPORTABLE', warnings[0]!);
+  const describe = {
+    kid: kek.kid, kty, bits: target.bits, ...(target.curve === undefined ? {} : { curve: target.curve }), ...(check === undefined ? {} : checkFields(check)),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+  if (!cfg.force && (cfg.existing === undefined ? exists(base.out) : cfg.existing.has(`${row.name}.byok`))) {
+    const problem = resumeProblem(base.out, row.name, kek, check, cfg.journal);
+    if (problem === undefined) return { ...base, status: 'skipped', ...describe };
+    throw new ByokError('FILE_EXISTS', `${base.out} exists but cannot be kept (${problem}): remove it, or re-run with --force to replace it`);
+  }
+  const r = wrap();
+  // Without a check value there is no journal line: a re-run then keeps the output only with --force.
+  const record: JournalEntry | undefined = check === undefined ? undefined : {
+    out: `${row.name}.byok`, byok: hex.encode(getCore().sha256(r.bytes)), kek: hex.encode(kek.fingerprint.sha256), key: check,
+  };
+  // The wrap's own warnings beyond the destination's (a token that zero-pads before RFC 5649).
+  const all = [...new Set([...warnings, ...r.warnings])];
+  return { ...base, status: 'wrapped', ...describe, ...(all.length > 0 ? { warnings: all } : {}), bytes: r.bytes.length, pending: r.bytes, ...(record === undefined ? {} : { record }) };
 }
 
 /** Writes a prepared row's output atomically (fsync'd before it gets its name); the final RowResult. */

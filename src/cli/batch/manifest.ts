@@ -2,18 +2,20 @@
 // required) or a JSON array of objects with those fields. Paths are relative to the manifest's folder.
 // For the other clouds (batch --for) two more columns: `kek`, the row's wrapping-key file (AWS issues a
 // wrapping key and token per KMS key), and `algorithm`; rows without them use --kek and --algorithm.
+// A key may also be a pkcs11: URI (the name then defaults to its object label).
 // The CSV reader is a small RFC 4180 reader (quotes, doubled quotes, CRLF): a dependency for four
 // columns of file names would be more code to audit than this.
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ByokError } from '../../errors.js';
 import { checkAzureKeyName } from '../../formats/azure-import.js';
+import { isPkcs11Uri, parsePkcs11Uri } from '../../pkcs11/uri.js';
 
 export interface ManifestRow {
   /** 1-based row number in the manifest (CSV: line of the record; JSON: array index + 1). */
   readonly row: number;
   /** Output is `<name>.byok` in the output folder. */
   readonly name: string;
-  /** Absolute path of the key file. */
+  /** Absolute path of the key file, or a pkcs11: URI (kept as written; never holds pin-value). */
   readonly key: string;
   readonly passwordFile?: string;
   readonly kid?: string;
@@ -56,8 +58,16 @@ export function parseManifest(text: string, path: string, azure = true): Manifes
       problems.push(`${where} has no "key" (the key file to wrap)`);
       continue;
     }
-    const keyPath = resolve(base, key); // absolute paths stay absolute (normalized)
-    const name = fields.name === undefined || fields.name === '' ? basename(key, extname(key)) : fields.name;
+    const token = isPkcs11Uri(key);
+    if (token) {
+      const problem = tokenKeyProblem(key, fields.password_file);
+      if (problem !== undefined) {
+        problems.push(`${where} ${problem}`);
+        continue;
+      }
+    }
+    const keyPath = token ? key : resolve(base, key); // absolute paths stay absolute (normalized)
+    const name = fields.name === undefined || fields.name === '' ? (token ? parsePkcs11Uri(key).object ?? '' : basename(key, extname(key))) : fields.name;
     // The name is the Azure key's name (the import plan's az commands) and the output's file name; the
     // other clouds take it as the file name only, under the same rule (safe in every file system and shell).
     try {
@@ -96,6 +106,22 @@ export function parseManifest(text: string, path: string, azure = true): Manifes
     throw invalid('', `has ${problems.length} problems, fix them all and run again: ${listed}${problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : ''}`);
   }
   return rows;
+}
+
+/**
+ * What is wrong with a pkcs11: key column, checked here so that a URI with the PIN in it (pin-value) stops
+ * the whole run before anything is written, and no report ever holds it. Messages never quote the URI.
+ */
+function tokenKeyProblem(key: string, passwordFile: string | undefined): string | undefined {
+  try {
+    parsePkcs11Uri(key);
+  } catch (e) {
+    return `has a key that is not a usable PKCS#11 URI: ${e instanceof ByokError ? e.message : 'unreadable'}`;
+  }
+  if (passwordFile !== undefined && passwordFile !== '') {
+    return 'has a password_file and a pkcs11: key: a token key has no password file (its PIN comes from pin-source in the URI, BYOK_PKCS11_PIN or the prompt)';
+  }
+  return undefined;
 }
 
 type RawRow = { row: number; fields: Partial<Record<(typeof FIELDS)[number], string>> };

@@ -7,11 +7,14 @@ import { TOOLKIT_NAME, TOOLKIT_VERSION } from '../../transfer/version.js';
 import { flag, integer, required, str, type ArgValues, type CommandSpec } from '../args.js';
 import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from '../exit-codes.js';
-import { readInputFile, writeFileAtomic } from '../files.js';
+import { readInputFile, syncDir, writeFileAtomic } from '../files.js';
 import { readKekFile } from '../inputs.js';
 import { parseManifest } from '../batch/manifest.js';
 import { runBatch, scanOutputFolder, type BatchRun } from '../batch/run.js';
 import { readJournal } from '../batch/journal.js';
+import { runTokenRows } from '../batch/token-rows.js';
+import type { ManifestRow } from '../batch/manifest.js';
+import { isPkcs11Uri, TOKEN_OPTIONS } from '../pkcs11.js';
 import { importPlan } from '../batch/plan.js';
 import { utf16ToUtf8 } from '../../keys/utf16.js';
 import { defaultJobs, MAX_JOBS } from '../batch/pool.js';
@@ -31,7 +34,8 @@ const spec: CommandSpec = {
   ],
   description:
     'The manifest is CSV with the header name,key,password_file,kid (only key is required; paths are\n' +
-    'relative to the manifest) or a JSON array of objects with those fields. Each row becomes\n' +
+    'relative to the manifest; a key may be a pkcs11: URI, wrapped inside its token) or a JSON array of\n' +
+    'objects with those fields. Each row becomes\n' +
     '<name>.byok in DIR (the name, also the key\'s name in Azure, defaults to the key file\'s) or a reported\n' +
     'error: no row is skipped silently. Encrypted keys take their row\'s password_file, else BYOK_PASSWORD.\n' +
     'Beside the JSON report (in DIR, or --report FILE) goes an import plan: a sh script with the az\n' +
@@ -55,6 +59,7 @@ const spec: CommandSpec = {
     force: { type: 'boolean', short: 'f', help: 'replace existing outputs instead of resuming' },
     'pairwise-test': { type: 'boolean', help: PAIRWISE_HELP },
     strict: { type: 'boolean', help: 'fail the rows Azure would not import although they wrap: AES keys for a\nKey Vault KEK (Managed HSM only); without it they are warnings' },
+    ...TOKEN_OPTIONS,
     report: { type: 'string', arg: 'FILE', help: 'where to write the JSON report (default: DIR/byok-batch-report-<time>.json)' },
     ...ATTESTATION_OPTION,
   },
@@ -85,6 +90,43 @@ function progressBar(ctx: Ctx, total: number): { update(done: number, failed: nu
       ctx.io.stderr.write('\r' + ' '.repeat(70) + '\r');
     },
   };
+}
+
+/**
+ * File rows on the worker pool (runBatch), then pkcs11: rows on this thread (token-rows.ts); results in
+ * manifest order either way. `signal` (Ctrl-C) stops both between rows.
+ */
+async function runAll(
+  cfg: JobConfig, rows: readonly ManifestRow[], jobs: number, ctx: Ctx, allowZeroPaddedKwp: boolean,
+  progress: (done: number, failed: number) => void, signal: AbortSignal,
+): Promise<BatchRun> {
+  const tokenAt: number[] = [];
+  const fileAt: number[] = [];
+  rows.forEach((r, i) => (isPkcs11Uri(r.key) ? tokenAt : fileAt).push(i));
+  if (tokenAt.length === 0) return runBatch(cfg, rows, jobs, progress, signal);
+  const started = performance.now();
+  const results = new Array<RowResult>(rows.length);
+  let fileDone = 0;
+  let fileFailed = 0;
+  if (fileAt.length > 0) {
+    const files = await runBatch(cfg, fileAt.map((i) => rows[i]!), jobs, (d, f) => {
+      fileDone = d;
+      fileFailed = f;
+      progress(d, f);
+    }, signal);
+    files.results.forEach((r, k) => (results[fileAt[k]!] = r));
+  }
+  let done = 0;
+  let failedRows = 0;
+  await runTokenRows(cfg, tokenAt.map((i) => rows[i]!), ctx, allowZeroPaddedKwp, (k, r) => {
+    results[tokenAt[k]!] = r;
+    if (r.status === 'not-done') return;
+    done++;
+    if (r.status === 'failed') failedRows++;
+    progress(fileDone + done, fileFailed + failedRows);
+  }, signal);
+  syncDir(cfg.outDir);
+  return { results, seconds: (performance.now() - started) / 1000, interrupted: signal.aborted };
 }
 
 /** Rows by warning text: a batch for one KEK gives the same warning for every AES key. */
@@ -134,6 +176,10 @@ export const batchCommand: Command = {
       throw new ByokError('MANIFEST_INVALID', `manifest ${JSON.stringify(manifestPath)} is not UTF-8 text: save it as UTF-8 CSV or JSON`);
     }
     const rows = parseManifest(text, manifestPath, cloud === 'azure');
+    const tokenRow = cloud === 'azure' ? undefined : rows.find((r) => isPkcs11Uri(r.key));
+    if (tokenRow !== undefined) {
+      throw new ByokError('USAGE', `manifest row ${tokenRow.row} names a pkcs11: key: a batch wraps token keys for Azure only so far; for ${cloud} wrap each with byok wrap --for ${cloud} -k pkcs11:… --out FILE`);
+    }
     try {
       mkdirSync(outDir, { recursive: true, mode: 0o700 });
     } catch {
@@ -164,7 +210,7 @@ export const batchCommand: Command = {
     try {
       let run;
       try {
-        run = await runBatch(cfg, rows, jobs, (d, f) => bar.update(d, f), stop.signal);
+        run = await runAll(cfg, rows, jobs, ctx, flag(v, 'allow-zero-padded-kwp'), (d, f) => bar.update(d, f), stop.signal);
       } finally {
         bar.end();
         envPassword?.fill(0);

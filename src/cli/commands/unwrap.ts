@@ -9,13 +9,16 @@ import { readByok } from '../../transfer/read.js';
 import { bitLengthVarTime, wipeRsaComponents } from '../../transfer/rsa-components.js';
 import { readUnwrappedMaterial, unwrapByok, verifyByok, type VerifyResult } from '../../transfer/unwrap.js';
 import { byokFileArg, flag, IN_OPTION, required, str, type ArgValues, type CommandSpec, type ParsedArgs } from '../args.js';
-import { kv, type Command } from '../context.js';
+import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
 import { ALGORITHM_HELP, cloudOption, FOR_OPTION, refuseOptions } from '../destination.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readInputFile, writeFileAtomic } from '../files.js';
 import { aboutFile, readKeyFile } from '../inputs.js';
 import { describeKind, readKekPrivate } from '../kek-private.js';
 import { passwordSource } from '../password.js';
+import { redactPkcs11Uri } from '../../pkcs11/index.js';
+import { verifyTokenKeyFor } from '../../transfer/token.js';
+import { isPkcs11Uri, openTokenKey, refuseFileOptions, withTokenCleanup } from '../pkcs11.js';
 import { KEY_READ_OPTIONS, readOptionsFrom } from './wrap.js';
 
 /** Blob does not open with this key / opens to another key / is for another KEK: the check failed. */
@@ -159,12 +162,16 @@ const verifySpec: CommandSpec = {
   options: {
     ...KEK_KEY_OPTIONS,
     ...CLOUD_OPTIONS,
-    key: { type: 'string', short: 'k', arg: 'FILE', help: 'the key that should be inside' },
+    key: { type: 'string', short: 'k', arg: 'FILE|URI', help: 'the key that should be inside: a key file, or a pkcs11: URI' },
     ...KEY_READ_OPTIONS,
     in: WRAPPED_IN,
   },
   positionals: ['FILE?'],
-  examples: ['byok verify --kek-key test-kek.pem --key signing-key.pem signing-key.byok', 'byok verify --for vault --kek-key test-kek.pem --key signer.pem --in signer.vault.b64'],
+  examples: [
+    'byok verify --kek-key test-kek.pem --key signing-key.pem signing-key.byok',
+    'byok verify --for vault --kek-key test-kek.pem --key signer.pem --in signer.vault.b64',
+    'byok verify --kek-key test-kek.pem --key "pkcs11:token=rehearsal;object=signing-2024?module-path=/usr/lib/softhsm/libsofthsm2.so" signing-2024.byok',
+  ],
 };
 
 export const verifyCommand: Command = {
@@ -176,6 +183,7 @@ export const verifyCommand: Command = {
     const kekKeyPath = required(verifySpec, v, 'kek-key', "the test KEK's private key");
     const keyPath = required(verifySpec, v, 'key', 'the key the blob should hold');
     const byokPath = wrappedPath(verifySpec, args, cloud);
+    if (isPkcs11Uri(keyPath)) return verifyTokenKey(v, ctx, cloud, kekKeyPath, keyPath, byokPath);
     const { transportPath, ...readOpts } = readOptionsFrom(v, verifySpec);
     if (transportPath !== undefined) throw new ByokError('USAGE', "--transport-key is for 'byok wrap'; give verify the plain key file");
     const opened = openerFor(cloud, byokPath, v);
@@ -199,3 +207,33 @@ export const verifyCommand: Command = {
     }
   },
 };
+
+/** verify with a key held in a token: the blob's key against the token key's public half (or one AES block). */
+async function verifyTokenKey(v: ArgValues, ctx: Ctx, cloud: Cloud, kekKeyPath: string, uri: string, byokPath: string): Promise<CommandResult> {
+  refuseFileOptions(v, verifySpec.name);
+  const b = readInputFile(byokPath, cloud === 'azure' ? '.byok file' : 'wrapped key file');
+  const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
+  if (cloud === 'azure') readByok(bytes); // a malformed file is refused before a password or PIN is asked for
+  const algorithm = str(v, 'algorithm');
+  const priv = await readKekPrivate(kekKeyPath, str(v, 'kek-password-file'), ctx);
+  try {
+    return await withTokenCleanup(async () => {
+      const { session, key } = await openTokenKey(uri, ctx);
+      try {
+        const r = verifyTokenKeyFor(cloud, bytes, priv, session, key, algorithm === undefined ? {} : { algorithm });
+        const what = describeKind(r.kind, r.bits, r.curve);
+        const how = key.kind === 'oct' ? 'encrypts a test block as the token\'s key does' : 'has the public key of the token\'s key';
+        ctx.say(`OK: ${byokPath} opens to the token's ${what}${key.label === undefined ? '' : ` ${JSON.stringify(key.label)}`} (the key inside ${how}).`);
+        if (r.zeroPadding !== undefined) ctx.say(`Note: the key's encoding is followed by ${r.zeroPadding} zero byte(s): the token zero-padded it before its RFC 5649 wrap (SoftHSM < 2.7).`);
+        return {
+          exitCode: EXIT_OK,
+          json: { ...(cloud === 'azure' ? {} : { cloud }), byok: byokPath, key: redactPkcs11Uri(uri), match: r.match, kind: r.kind, bits: r.bits, curve: r.curve ?? null, zeroPadding: r.zeroPadding ?? 0 },
+        };
+      } finally {
+        session.close();
+      }
+    });
+  } finally {
+    wipeRsaComponents(priv);
+  }
+}

@@ -7,6 +7,10 @@ import { completeWrap, prepareWrap, softwareWrap, type CloudWrapResult, type Wra
 import type { AzureWrapResult } from '../../transfer/wrap.js';
 import type { WrappedParts } from '../../formats/scheme.js';
 import type { TargetKey } from '../../keys/index.js';
+import { tokenParts, type TokenKey, type TokenSession, type TokenWrapPlan } from '../../pkcs11/index.js';
+import { prepareTokenWrap } from '../../transfer/token.js';
+import { checkKekForAzure, type Kek, type WrappingKey } from '../../kek/index.js';
+import type { WrapOptions } from '../../transfer/cloud-wrap.js';
 import { flag, integer, required, str, type ArgValues, type CommandSpec } from '../args.js';
 import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
 import { ALGORITHM_HELP, destinationOf, FOR_OPTION, readCloudKekFile, refuseOptions } from '../destination.js';
@@ -15,6 +19,7 @@ import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
 import { readKekFile, readKeyFile, readTransportKeyFile, withOptionHint } from '../inputs.js';
 import { passwordSource } from '../password.js';
+import { defaultTokenOutPath, isPkcs11Uri, openTokenKey, refuseFileOptions, TOKEN_OPTIONS, withTokenCleanup } from '../pkcs11.js';
 import { ByokError, type ByokErrorCode } from '../../errors.js';
 import { checkAzureKeyName } from '../../formats/azure-import.js';
 import { ATTESTATION_OPTION, attestationJson, attestationSummary, requireAttestation } from './attest.js';
@@ -43,6 +48,7 @@ const spec: CommandSpec = {
   usage: [
     'byok wrap --kek FILE -k FILE [--kid URL] [-o FILE|-] [-f] [options]',
     'byok wrap --for aws|gcp|oci|vault --kek FILE -k FILE [--algorithm ALG] [-o FILE|-] [-f] [options]',
+    'byok wrap [--for CLOUD] --kek FILE -k pkcs11:URI [-o FILE|-] [-f] [options]',
   ],
   description:
     'Reads the KEK (az keyvault key download output, az keyvault key show JSON, JWK, certificate) and the\n' +
@@ -54,14 +60,18 @@ const spec: CommandSpec = {
     'EncryptedKeyMaterial and, from the get-parameters-for-import JSON, the ImportToken beside it\n' +
     '(<out>.ImportToken.bin); gcp the binary wrapped key; oci the --wrapped-import-key JSON; vault the\n' +
     'base64 ciphertext. Each prints the command that imports the file; what the cloud would refuse is\n' +
-    'refused first (exit 2, nothing written).',
+    'refused first (exit 2, nothing written).\n' +
+    'With --key pkcs11:token=…;object=…?module-path=… the key never leaves the token in clear: the token\n' +
+    'wraps it (PIN from pin-source in the URI, BYOK_PKCS11_PIN, or a prompt; see the README); for\n' +
+    'another cloud than Azure give --out FILE.',
   options: {
     ...FOR_OPTION,
     kek: { type: 'string', arg: 'FILE', help: "the Azure KEK (public key), or the cloud's wrapping key: its CLI's JSON\nor a PEM/DER public key" },
-    key: { type: 'string', short: 'k', arg: 'FILE', help: 'the key to import' },
+    key: { type: 'string', short: 'k', arg: 'FILE|URI', help: 'the key to import: a key file, or a pkcs11: URI (RFC 7512)' },
     kid: { type: 'string', arg: 'URL', help: "the KEK's versioned key id, when the KEK file has none (Azure)" },
     algorithm: { type: 'string', arg: 'ALG', help: ALGORITHM_HELP },
     ...KEY_READ_OPTIONS,
+    ...TOKEN_OPTIONS,
     ops: { type: 'string', words: true, arg: 'OP…', help: 'key operations, as az takes them: --ops sign verify (commas work too;\ndefault: RSA all six, EC sign verify, AES encrypt decrypt wrapKey unwrapKey)' },
     name: { type: 'string', arg: 'NAME', help: 'name of the key to create, for the printed import command\n(Azure: 1 to 127 letters, digits and dashes)' },
     'key-id': { type: 'string', arg: 'ARN', help: 'AWS: the KMS key, when the wrapping key is a bare PublicKey.bin' },
@@ -82,6 +92,7 @@ const spec: CommandSpec = {
     'gcloud kms import-jobs describe job --location global --keyring ring --format json > job.json',
     'byok wrap --kek job.json --key hmac.bin --key-type hmac',
     'vault read -format=json transit/wrapping_key > vault-kek.json && byok wrap --kek vault-kek.json --key ed25519.pem --name signer',
+    'byok wrap --kek kek.pem --kid "$KID" --key "pkcs11:token=prod-hsm;object=signing-2024;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin"',
   ],
 };
 
@@ -119,7 +130,7 @@ export function defaultOutPath(keyPath: string): string {
 
 export function describeTarget(r: AzureWrapResult['summary']['target']): string {
   const what = r.kind === 'rsa' ? `RSA-${r.bits} private key` : r.kind === 'ec' ? `EC ${r.curve ?? ''} private key` : `AES-${r.bits} key`;
-  return `${what} (read as ${r.format})`;
+  return `${what} (${r.format === 'pkcs11' ? 'wrapped inside the PKCS#11 token' : `read as ${r.format}`})`;
 }
 
 /**
@@ -133,6 +144,32 @@ export function makeParts(plan: WrapPlan, target: TargetKey): WrappedParts {
 /** Every check and refusal (in the plan), the parts, the cloud's bytes: the one path of every destination. */
 function wrapWith(plan: WrapPlan, target: TargetKey): ReturnType<typeof completeWrap> {
   return completeWrap(plan, makeParts(plan, target));
+}
+
+/**
+ * The mechanism step of a token wrap, `(plan) => WrappedParts`: the token wraps the key for the plan's
+ * scheme and wrapping key, whatever cloud the plan was prepared for (prepareWrap, prepareTokenWrap).
+ */
+export function tokenPartsFor(v: ArgValues, session: TokenSession, key: TokenKey): (plan: TokenWrapPlan) => WrappedParts {
+  return tokenParts(session, key, flag(v, 'allow-zero-padded-kwp') ? { allowZeroPaddedKwp: true } : {});
+}
+
+/**
+ * A pkcs11: key, for any cloud: the plan from the key's public attributes (every refusal before the token
+ * works), the parts from the token, the cloud's bytes from completeWrap. `out` knows the default output
+ * name once the key is found.
+ */
+async function wrapInToken<R>(v: ArgValues, ctx: Ctx, cloud: 'azure' | OtherCloud, kek: Kek | WrappingKey, uri: string, options: (key: TokenKey) => WrapOptions): Promise<{ result: R; key: TokenKey }> {
+  refuseFileOptions(v, spec.name);
+  return withTokenCleanup(async () => {
+    const { session, key } = await openTokenKey(uri, ctx);
+    try {
+      const plan = prepareTokenWrap(cloud, kek, session, key, { ...options(key), allowZeroPaddedKwp: flag(v, 'allow-zero-padded-kwp') });
+      return { result: completeWrap(plan, tokenPartsFor(v, session, key)(plan)) as R, key };
+    } finally {
+      session.close();
+    }
+  });
 }
 
 const AZURE_ONLY = ['kid', 'ops', 'strict'] as const;
@@ -154,34 +191,50 @@ export const wrapCommand: Command = {
   },
 };
 
+const AZURE_HINTS = { BYOK_BAD_OPS: 'set them with --ops, e.g. --ops sign verify', KEK_KID_MISSING: 'give it with --kid URL' };
+
 async function runAzure(v: ArgValues, kekPath: string, ctx: Ctx): Promise<CommandResult> {
-  const keyPath = required(spec, v, 'key', 'the key file to wrap');
-  const out = str(v, 'out') ?? defaultOutPath(keyPath);
-  if (out === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
+  const keyPath = required(spec, v, 'key', 'the key file to wrap, or a pkcs11: URI');
+  const token = isPkcs11Uri(keyPath);
+  if (!token && flag(v, 'allow-zero-padded-kwp')) throw new ByokError('USAGE', "--allow-zero-padded-kwp is for pkcs11: keys (a token's key wrap), not key files: see 'byok wrap --help'");
+  if (str(v, 'out') === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
   const ops = str(v, 'ops')?.split(/[\s,]+/).filter((s) => s !== '');
   const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
   const name = str(v, 'name');
-  if (name !== undefined) checkAzureKeyName(name); // before any file is read or a password asked for
+  if (name !== undefined) checkAzureKeyName(name); // before any file is read, a token opened or a password asked for
   const kek = readKekFile(kekPath, str(v, 'kid'));
   const attestation = requireAttestation(v, kek);
+  const optionsFor = (out: string): WrapOptions => ({
+    strict: flag(v, 'strict'),
+    byokPath: out === '-' ? '<file>.byok' : out,
+    ...(ops === undefined ? {} : { keyOps: ops }),
+    ...(name === undefined ? {} : { keyName: name }),
+  });
   const pw = passwordSource(str(v, 'password-file'), ctx.io);
   let transportKey: Uint8Array | undefined;
   try {
-    transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
-    const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
     let result: AzureWrapResult;
-    try {
-      const options = {
-        strict: flag(v, 'strict'),
-        byokPath: out === '-' ? '<file>.byok' : out,
-        ...(ops === undefined ? {} : { keyOps: ops }),
-        ...(name === undefined ? {} : { keyName: name }),
-      };
-      result = wrapWith(prepareWrap('azure', kek, target, options), target) as AzureWrapResult;
-    } catch (e) {
-      throw withOptionHint(e, { BYOK_BAD_OPS: 'set them with --ops, e.g. --ops sign verify', KEK_KID_MISSING: 'give it with --kid URL' });
-    } finally {
-      wipeTargetKey(target);
+    let out: string;
+    if (token) {
+      checkKekForAzure(kek, { requireKid: true }); // a wrong KEK is reported before the token is opened or a PIN asked for
+      try {
+        const outFor = (key: TokenKey): string => str(v, 'out') ?? defaultTokenOutPath(key);
+        const made = await wrapInToken<AzureWrapResult>(v, ctx, 'azure', kek, keyPath, (key) => optionsFor(outFor(key)));
+        [result, out] = [made.result, outFor(made.key)];
+      } catch (e) {
+        throw withOptionHint(e, AZURE_HINTS);
+      }
+    } else {
+      out = str(v, 'out') ?? defaultOutPath(keyPath);
+      transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
+      const target = await readKeyFile(keyPath, 'key file', { ...readOpts, ...(transportKey ? { transportKey } : {}) }, pw);
+      try {
+        result = wrapWith(prepareWrap('azure', kek, target, optionsFor(out)), target) as AzureWrapResult;
+      } catch (e) {
+        throw withOptionHint(e, AZURE_HINTS);
+      } finally {
+        wipeTargetKey(target);
+      }
     }
     if (out === '-') {
       ctx.stdoutCarriesData();
@@ -224,7 +277,10 @@ async function runAzure(v: ArgValues, kekPath: string, ctx: Ctx): Promise<Comman
 }
 
 async function runCloud(v: ArgValues, cloud: OtherCloud, kekPath: string, ctx: Ctx): Promise<CommandResult> {
-  const keyPath = required(spec, v, 'key', 'the key file to wrap');
+  const keyPath = required(spec, v, 'key', 'the key file to wrap, or a pkcs11: URI');
+  const token = isPkcs11Uri(keyPath);
+  if (!token && flag(v, 'allow-zero-padded-kwp')) throw new ByokError('USAGE', "--allow-zero-padded-kwp is for pkcs11: keys (a token's key wrap), not key files: see 'byok wrap --help'");
+  if (token && str(v, 'out') === undefined) throw new ByokError('USAGE', "a pkcs11: key for another cloud than Azure needs --out FILE: see 'byok wrap --help'");
   const force = flag(v, 'force');
   if (str(v, 'out') === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
   const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
@@ -236,14 +292,18 @@ async function runCloud(v: ArgValues, cloud: OtherCloud, kekPath: string, ctx: C
   const pw = passwordSource(str(v, 'password-file'), ctx.io);
   let transportKey: Uint8Array | undefined;
   try {
-    transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
-    // The cloud's own rules judge the key's size (intake's default ones are Azure's).
-    const target = await readKeyFile(keyPath, 'key file', { ...readOpts, azureChecks: false, ...(transportKey ? { transportKey } : {}) }, pw);
     let result: CloudWrapResult;
-    try {
-      result = wrapWith(prepareWrap(cloud, kek, target, options), target) as CloudWrapResult;
-    } finally {
-      wipeTargetKey(target);
+    if (token) {
+      result = (await wrapInToken<CloudWrapResult>(v, ctx, cloud, kek, keyPath, () => options)).result;
+    } else {
+      transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
+      // The cloud's own rules judge the key's size (intake's default ones are Azure's).
+      const target = await readKeyFile(keyPath, 'key file', { ...readOpts, azureChecks: false, ...(transportKey ? { transportKey } : {}) }, pw);
+      try {
+        result = wrapWith(prepareWrap(cloud, kek, target, options), target) as CloudWrapResult;
+      } finally {
+        wipeTargetKey(target);
+      }
     }
     await writeCloudOutputs(result, outputs, force, ctx);
     const pairwise = readOpts.pairwiseTest === true && result.summary.target.kind === 'rsa';

@@ -1,0 +1,277 @@
+// Finding keys in a token and describing them from their public attributes: class, type, size or curve,
+// label, id, and the attributes that decide whether the token will wrap them out. Nothing here asks
+// for CKA_VALUE or any other sensitive attribute (the spy test checks the call log for it).
+import { ByokError } from '../errors.js';
+import { parseDer, objectIdentifier, octetString, type DerNode } from '../keys/der.js';
+import { ecSpki, uncompressedPoint } from '../keys/ec.js';
+import { curveByOid, OTHER_CURVES, type AzureCurve } from '../keys/oids.js';
+import { rsaSpki } from '../keys/rsa.js';
+import { bitLengthVarTime } from '../transfer/rsa-components.js';
+import {
+  CKA_ALWAYS_SENSITIVE, CKA_CLASS, CKA_EC_PARAMS, CKA_EC_POINT, CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL,
+  CKA_MODULUS, CKA_NEVER_EXTRACTABLE, CKA_PUBLIC_EXPONENT, CKA_SENSITIVE, CKA_TOKEN, CKA_VALUE_LEN, CKA_WRAP_WITH_TRUSTED,
+  CKK_AES, CKK_EC, CKK_RSA, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_SECRET_KEY, keyTypeName,
+} from './constants.js';
+import { asPkcs11Error, pkcs11Failure } from './errors.js';
+import type { Pkcs11Api } from './binding.js';
+import type { Pkcs11Uri } from './uri.js';
+
+/** An open session as the helpers of this folder see it. */
+export interface Conn {
+  readonly api: Pkcs11Api;
+  readonly session: Buffer;
+  readonly slot: Buffer;
+}
+
+export interface TokenKey {
+  /** The object handle in the session that found it. */
+  readonly handle: Buffer;
+  readonly class: 'private' | 'secret';
+  /** PKCS#11 key type, by name: 'RSA', 'EC', 'AES', 'generic secret', … */
+  readonly keyType: string;
+  /** What intake would call it; undefined for a type no destination imports (DSA, EdDSA, DES3, …). */
+  readonly kind?: 'rsa' | 'ec' | 'oct';
+  /** RSA modulus bits, EC field bits, secret key bits. */
+  readonly bits?: number;
+  /** Azure's curve name when the curve is one Azure knows, else the curve's common name or OID. */
+  readonly curve?: string;
+  readonly label?: string;
+  readonly id: Uint8Array;
+  readonly extractable: boolean;
+  readonly sensitive: boolean;
+  readonly neverExtractable: boolean;
+  readonly alwaysSensitive: boolean;
+  readonly wrapWithTrusted: boolean;
+  /** SubjectPublicKeyInfo DER: RSA from the key's modulus and exponent, EC from its public key object. */
+  readonly publicKey?: Uint8Array;
+}
+
+export function findObjects(c: Conn, template: { type: number; value: number | boolean | Buffer }[]): Buffer[] {
+  const out: Buffer[] = [];
+  try {
+    c.api.C_FindObjectsInit(c.session, template);
+    try {
+      for (;;) {
+        const batch = c.api.C_FindObjects(c.session, 64);
+        if (batch.length === 0) break;
+        out.push(...batch);
+      }
+    } finally {
+      c.api.C_FindObjectsFinal(c.session);
+    }
+  } catch (e) {
+    throw pkcs11Failure(e, 'searching the token for keys');
+  }
+  return out;
+}
+
+/** One attribute's value, or undefined when the object does not have it or will not show it. */
+function attr(c: Conn, h: Buffer, type: number): Buffer | undefined {
+  try {
+    return c.api.C_GetAttributeValue(c.session, h, [{ type }])[0]?.value;
+  } catch (e) {
+    if (asPkcs11Error(e) !== undefined) return undefined;
+    throw e;
+  }
+}
+
+/** Several attributes in one call; one at a time when the token refuses the batch (an attribute it lacks). */
+function attrs(c: Conn, h: Buffer, types: readonly number[]): Map<number, Buffer | undefined> {
+  const out = new Map<number, Buffer | undefined>();
+  try {
+    const r = c.api.C_GetAttributeValue(c.session, h, types.map((type) => ({ type })));
+    r.forEach((a) => out.set(a.type, a.value));
+  } catch (e) {
+    if (asPkcs11Error(e) === undefined) throw e;
+    for (const t of types) out.set(t, attr(c, h, t));
+  }
+  return out;
+}
+
+export function ulong(b: Buffer | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  if (b.length === 8) return Number(b.readBigUInt64LE(0));
+  if (b.length === 4) return b.readUInt32LE(0);
+  return undefined;
+}
+
+const bool = (b: Buffer | undefined): boolean => b !== undefined && b.length > 0 && b[0] !== 0;
+
+const COMMON = [CKA_CLASS, CKA_KEY_TYPE, CKA_LABEL, CKA_ID, CKA_EXTRACTABLE, CKA_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_WRAP_WITH_TRUSTED] as const;
+
+/** Attributes a key directory reads with COMMON for each key type, so describing needs no further call. */
+const BY_TYPE: readonly { readonly cls: number; readonly keyType: number; readonly extra: readonly number[] }[] = [
+  { cls: CKO_PRIVATE_KEY, keyType: CKK_RSA, extra: [CKA_MODULUS, CKA_PUBLIC_EXPONENT] },
+  { cls: CKO_PRIVATE_KEY, keyType: CKK_EC, extra: [CKA_EC_PARAMS] },
+  { cls: CKO_SECRET_KEY, keyType: CKK_AES, extra: [CKA_VALUE_LEN] },
+];
+
+type Known = ReadonlyMap<number, Buffer | undefined>;
+
+/** The attributes from `known` when it has them all, else read from the token. */
+function read(c: Conn, h: Buffer, known: Known | undefined, types: readonly number[]): Known {
+  return known !== undefined && types.every((t) => known.has(t)) ? known : attrs(c, h, types);
+}
+
+/** Reads what a key is from its public attributes (`known`: attributes already read, by a directory). */
+export function describeKey(c: Conn, h: Buffer, known?: Known): TokenKey {
+  const a = read(c, h, known, COMMON);
+  const cls = ulong(a.get(CKA_CLASS));
+  if (cls !== CKO_PRIVATE_KEY && cls !== CKO_SECRET_KEY) {
+    throw new ByokError('PKCS11_UNSUPPORTED_KEY', 'the URI names an object that is neither a private nor a secret key: only those can be imported into a cloud HSM');
+  }
+  const keyTypeNum = ulong(a.get(CKA_KEY_TYPE)) ?? -1;
+  const labelBytes = a.get(CKA_LABEL);
+  const base = {
+    handle: h,
+    class: cls === CKO_PRIVATE_KEY ? 'private' as const : 'secret' as const,
+    keyType: keyTypeName(keyTypeNum),
+    id: new Uint8Array(a.get(CKA_ID) ?? []),
+    extractable: bool(a.get(CKA_EXTRACTABLE)),
+    sensitive: bool(a.get(CKA_SENSITIVE)),
+    neverExtractable: bool(a.get(CKA_NEVER_EXTRACTABLE)),
+    alwaysSensitive: bool(a.get(CKA_ALWAYS_SENSITIVE)),
+    wrapWithTrusted: bool(a.get(CKA_WRAP_WITH_TRUSTED)),
+    ...(labelBytes === undefined || labelBytes.length === 0 ? {} : { label: labelBytes.toString('utf8') }),
+  };
+  if (base.class === 'private' && keyTypeNum === CKK_RSA) {
+    const r = read(c, h, known, [CKA_MODULUS, CKA_PUBLIC_EXPONENT]);
+    const n = r.get(CKA_MODULUS);
+    const e = r.get(CKA_PUBLIC_EXPONENT);
+    if (n === undefined) return { ...base, kind: 'rsa' };
+    const nb = new Uint8Array(n);
+    return { ...base, kind: 'rsa', bits: bitLengthVarTime(nb), ...(e === undefined ? {} : { publicKey: rsaSpki(strip(nb), strip(new Uint8Array(e))) }) };
+  }
+  if (base.class === 'private' && keyTypeNum === CKK_EC) {
+    const params = read(c, h, known, [CKA_EC_PARAMS]).get(CKA_EC_PARAMS);
+    const oid = params === undefined ? undefined : curveOid(params);
+    const curve = oid === undefined ? undefined : curveByOid(oid);
+    if (curve === undefined) {
+      const name = oid === undefined ? undefined : OTHER_CURVES[oid] ?? oid;
+      return { ...base, ...(name === undefined ? {} : { curve: name }) };
+    }
+    const point = ecPublicPoint(c, base.id, base.label, params!);
+    return {
+      ...base, kind: 'ec', bits: curve.bits, curve: curve.name as AzureCurve,
+      ...(point === undefined ? {} : { publicKey: ecSpki(curve, uncompressedPoint(curve, point, 'CKA_EC_POINT')) }),
+    };
+  }
+  if (base.class === 'secret' && keyTypeNum === CKK_AES) {
+    const len = ulong(read(c, h, known, [CKA_VALUE_LEN]).get(CKA_VALUE_LEN));
+    return { ...base, kind: 'oct', ...(len === undefined ? {} : { bits: len * 8 }) };
+  }
+  if (base.class === 'secret') {
+    const len = ulong(attr(c, h, CKA_VALUE_LEN));
+    return { ...base, ...(len === undefined ? {} : { bits: len * 8 }) };
+  }
+  return base;
+}
+
+function strip(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+function curveOid(params: Buffer): string | undefined {
+  try {
+    return objectIdentifier(parseDer(new Uint8Array(params), 'MALFORMED_KEY', 'CKA_EC_PARAMS'), 'MALFORMED_KEY', 'CKA_EC_PARAMS');
+  } catch {
+    return undefined; // explicit parameters or a vendor encoding: reported as an unknown curve
+  }
+}
+
+/**
+ * The public point of an EC private key: PKCS#11 v2.40 keeps it on the public key object (same CKA_ID,
+ * and the same label when several share an id). CKA_EC_POINT is a DER OCTET STRING (v2.40 §2.3.3);
+ * some tokens give the raw point: both are accepted.
+ */
+function ecPublicPoint(c: Conn, id: Uint8Array, label: string | undefined, params: Buffer): Uint8Array | undefined {
+  if (id.length === 0 && label === undefined) return undefined;
+  const t: { type: number; value: number | Buffer }[] = [{ type: CKA_CLASS, value: CKO_PUBLIC_KEY }, { type: CKA_KEY_TYPE, value: CKK_EC }, { type: CKA_EC_PARAMS, value: params }];
+  let found = id.length > 0 ? findObjects(c, [...t, { type: CKA_ID, value: Buffer.from(id) }]) : [];
+  if (found.length !== 1 && label !== undefined) {
+    found = findObjects(c, [...t, ...(id.length > 0 ? [{ type: CKA_ID, value: Buffer.from(id) }] : []), { type: CKA_LABEL, value: Buffer.from(label, 'utf8') }]);
+  }
+  if (found.length !== 1) return undefined;
+  const raw = attr(c, found[0]!, CKA_EC_POINT);
+  if (raw === undefined) return undefined;
+  const bytes = new Uint8Array(raw);
+  if (bytes[0] === 0x04 && bytes.length >= 2) {
+    try {
+      const n: DerNode = parseDer(bytes, 'MALFORMED_KEY', 'CKA_EC_POINT');
+      return octetString(n, 'MALFORMED_KEY', 'CKA_EC_POINT').slice();
+    } catch {
+      return bytes; // a raw uncompressed point (0x04 || X || Y) that is not also valid DER
+    }
+  }
+  return bytes;
+}
+
+/** Label and id of every private and secret token key: read once, so that many lookups cost one scan. */
+export interface KeyDirectory {
+  readonly entries: readonly {
+    readonly handle: Buffer; readonly cls: number; readonly label: Buffer; readonly id: Buffer;
+    /** Its COMMON and type-specific attributes, so describing a key found here reads nothing more. */
+    readonly known: ReadonlyMap<number, Buffer | undefined>;
+  }[];
+}
+
+/**
+ * Reads the directory. Tokens that store attributes encrypted (SoftHSM, for private objects) decrypt each
+ * object's label on every C_FindObjects that matches on it, so N lookups by label cost N scans; one
+ * directory costs one (bench:pkcs11 measured 37 ms per lookup among 200 keys before).
+ */
+export function keyDirectory(c: Conn): KeyDirectory {
+  const typed = new Map<string, readonly number[]>();
+  for (const t of BY_TYPE) {
+    for (const h of findObjects(c, [{ type: CKA_CLASS, value: t.cls }, { type: CKA_KEY_TYPE, value: t.keyType }, { type: CKA_TOKEN, value: true }])) typed.set(h.toString('hex'), t.extra);
+  }
+  const entries = [CKO_PRIVATE_KEY, CKO_SECRET_KEY].flatMap((cls) => findObjects(c, [{ type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true }]).map((handle) => {
+    const known = attrs(c, handle, [...COMMON, ...(typed.get(handle.toString('hex')) ?? [])]);
+    return { handle, cls, label: known.get(CKA_LABEL) ?? Buffer.alloc(0), id: known.get(CKA_ID) ?? Buffer.alloc(0), known };
+  }));
+  return { entries };
+}
+
+/**
+ * The one private or secret key the URI names (object= label, id=, type=): searched in the token, or in
+ * `dir` when given (the same match, on a directory read once). Refuses a URI that names no key, or one
+ * that matches none or several.
+ */
+export function findKey(c: Conn, uri: Pkcs11Uri, dir?: KeyDirectory): TokenKey {
+  if (uri.object === undefined && uri.id === undefined) {
+    throw new ByokError('PKCS11_URI_INVALID', 'the PKCS#11 URI names no key: add object=LABEL or id=%XX… (byok pkcs11 list shows the keys of a token)');
+  }
+  if (uri.type !== undefined && uri.type !== 'private' && uri.type !== 'secret-key') {
+    throw new ByokError('PKCS11_URI_INVALID', `type=${uri.type} names no key that can be imported: use type=private (RSA, EC) or type=secret-key (AES), or leave type out`);
+  }
+  const classes = uri.type === 'private' ? [CKO_PRIVATE_KEY] : uri.type === 'secret-key' ? [CKO_SECRET_KEY] : [CKO_PRIVATE_KEY, CKO_SECRET_KEY];
+  const label = uri.object === undefined ? undefined : Buffer.from(uri.object, 'utf8');
+  const id = uri.id === undefined ? undefined : Buffer.from(uri.id);
+  const found: { handle: Buffer; known?: Known }[] = dir !== undefined
+    ? dir.entries.filter((e) => classes.includes(e.cls) && (label === undefined || e.label.equals(label)) && (id === undefined || e.id.equals(id)))
+    : classes.flatMap((cls) => findObjects(c, [
+      { type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true },
+      ...(label === undefined ? [] : [{ type: CKA_LABEL, value: label }]), ...(id === undefined ? [] : [{ type: CKA_ID, value: id }]),
+    ]).map((handle) => ({ handle })));
+  const what = [uri.object === undefined ? undefined : `object=${JSON.stringify(uri.object)}`, uri.id === undefined ? undefined : `id=${hex(uri.id)}`, uri.type === undefined ? undefined : `type=${uri.type}`]
+    .filter((x) => x !== undefined).join(' ');
+  if (found.length === 0) {
+    throw new ByokError('PKCS11_OBJECT_NOT_FOUND', `no private or secret key with ${what} in this token (private keys are visible only after login): check the label and id with byok pkcs11 list`);
+  }
+  if (found.length > 1) {
+    throw new ByokError('PKCS11_OBJECT_AMBIGUOUS', `${found.length} keys match ${what}: add id=… or type=private|secret-key to the URI so it names exactly one (byok pkcs11 list shows them)`);
+  }
+  return describeKey(c, found[0]!.handle, found[0]!.known);
+}
+
+/** Every private and secret key object of the token, described. */
+export function listKeys(c: Conn): TokenKey[] {
+  const handles = [CKO_PRIVATE_KEY, CKO_SECRET_KEY].flatMap((cls) => findObjects(c, [{ type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true }]));
+  return handles.map((h) => describeKey(c, h));
+}
+
+export function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex');
+}
