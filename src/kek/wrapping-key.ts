@@ -37,6 +37,13 @@ export function wrappingKeyCloud(input: Uint8Array | string | object): Cloud | u
   return obj === undefined ? undefined : detectCloud(obj);
 }
 
+/** UNSUPPORTED_CLOUD unless `cloud` is one of CLOUDS: the one check of a cloud name the callers pass. */
+export function checkCloud(cloud: unknown): asserts cloud is Cloud {
+  if (typeof cloud !== 'string' || !(CLOUDS as readonly string[]).includes(cloud)) {
+    throw new ByokError('UNSUPPORTED_CLOUD', `"cloud" expected one of ${CLOUDS.join(', ')}, got ${typeof cloud === 'string' ? JSON.stringify(cloud.slice(0, 20)) : typeof cloud}`);
+  }
+}
+
 /**
  * Reads a cloud's wrapping key: the JSON its CLI prints (the cloud is inferred, and must agree with
  * `opts.cloud` when given: KEK_WRONG_CLOUD otherwise) or a PEM/DER public key for `opts.cloud` (Azure by
@@ -44,9 +51,7 @@ export function wrappingKeyCloud(input: Uint8Array | string | object): Cloud | u
  */
 export function readWrappingKey(input: Uint8Array | string | object, opts: ReadWrappingKeyOptions = {}): WrappingKey {
   if (typeof opts !== 'object' || opts === null) throw new ByokError('INVALID_ARGUMENT', '"opts" expected an object');
-  if (opts.cloud !== undefined && !CLOUDS.includes(opts.cloud)) {
-    throw new ByokError('UNSUPPORTED_CLOUD', `"cloud" expected one of ${CLOUDS.join(', ')}, got ${JSON.stringify(String(opts.cloud).slice(0, 20))}`);
-  }
+  if (opts.cloud !== undefined) checkCloud(opts.cloud);
   if (opts.now !== undefined && !(opts.now instanceof Date && !Number.isNaN(opts.now.getTime()))) {
     throw new ByokError('INVALID_ARGUMENT', '"now" expected a valid Date');
   }

@@ -9,7 +9,8 @@ import { checkGcpWrappingKey, gcpMethod, gcpScheme } from '../formats/gcp.js';
 import { checkOciWrappingKey, ociAlgorithm, ociScheme, parseOciWrappedKey } from '../formats/oci.js';
 import { splitParts, type WrappingScheme } from '../formats/scheme.js';
 import { checkVaultWrappingKey, parseVaultCiphertext, vaultHashFunction, vaultScheme } from '../formats/vault.js';
-import { CLOUDS, type Cloud } from '../kek/index.js';
+import type { Cloud } from '../kek/index.js';
+import { checkCloud } from '../kek/wrapping-key.js';
 import type { ReadTargetKeyOptions, TargetKey } from '../keys/index.js';
 import { bitLengthVarTime } from './rsa-components.js';
 import { softwareUnwrap } from './software.js';
@@ -64,12 +65,6 @@ function opened(cloud: Exclude<Cloud, 'azure'>, wrapped: WrappedInput, bits: num
       checkVaultWrappingKey(bits);
       return { scheme: vaultScheme(h), blob: parseVaultCiphertext(wrapped), what: 'the ciphertext' };
     }
-  }
-}
-
-function checkCloud(cloud: unknown): asserts cloud is Cloud {
-  if (typeof cloud !== 'string' || !(CLOUDS as readonly string[]).includes(cloud)) {
-    throw new ByokError('UNSUPPORTED_CLOUD', `"cloud" expected one of ${CLOUDS.join(', ')}, got ${typeof cloud === 'string' ? JSON.stringify(cloud.slice(0, 20)) : typeof cloud}`);
   }
 }
 

@@ -28,9 +28,10 @@ import {
   type VaultHashFunction, type VaultImportBody, type VaultKeyType,
 } from '../formats/vault.js';
 import {
-  CLOUDS, toWrappingKey, type AwsWrappingKey, type Cloud, type GcpWrappingKey, type OciWrappingKey, type VaultWrappingKey,
+  toWrappingKey, type AwsWrappingKey, type Cloud, type GcpWrappingKey, type OciWrappingKey, type VaultWrappingKey,
   type WrappingKey,
 } from '../kek/index.js';
+import { checkCloud } from '../kek/wrapping-key.js';
 import { readTargetKey, wipeTargetKey, type ReadTargetKeyOptions, type TargetKey } from '../keys/index.js';
 import { expectPlanAndParts } from './plan-args.js';
 import { softwareWrap } from './software.js';
@@ -464,12 +465,6 @@ export function completeVaultWrap(plan: VaultPlan, parts: WrappedParts): VaultWr
 }
 
 // ---- generic over the destination ----
-
-function checkCloud(cloud: unknown): asserts cloud is Cloud {
-  if (typeof cloud !== 'string' || !(CLOUDS as readonly string[]).includes(cloud)) {
-    throw new ByokError('UNSUPPORTED_CLOUD', `"cloud" expected one of ${CLOUDS.join(', ')}, got ${typeof cloud === 'string' ? JSON.stringify(cloud.slice(0, 20)) : typeof cloud}`);
-  }
-}
 
 export function prepareWrap(cloud: 'azure', kek: WrappingKeyInput, target: WrapTarget, options?: WrapForAzureOptions): AzurePlan;
 export function prepareWrap(cloud: 'aws', kek: WrappingKeyInput, target: WrapTarget, options?: AwsWrapOptions): AwsPlan;

@@ -7,7 +7,8 @@ import { expectParts, expectScheme, type WrappedParts } from '../formats/scheme.
 export function expectPlanAndParts(fn: string, plan: unknown, parts: unknown, cloud: Cloud | undefined): WrappedParts {
   const ok = isRecord(plan) && (cloud === undefined ? typeof plan['cloud'] === 'string' : plan['cloud'] === cloud)
     && isRecord(plan['kek']) && typeof plan['kek']['bits'] === 'number' && isRecord(plan['target']) && isRecord(plan['options']);
-  if (!ok) throw invalid(fn, 'plan', `a plan as ${cloud === undefined ? 'prepareWrap' : `prepare${cloud === 'azure' ? 'Azure' : cloud === 'aws' ? 'Aws' : cloud === 'gcp' ? 'Gcp' : cloud === 'oci' ? 'Oci' : 'Vault'}Wrap`} returns it`, plan);
+  // completeAwsWrap's plan comes from prepareAwsWrap, and so on: the name says which.
+  if (!ok) throw invalid(fn, 'plan', `a plan as ${fn.replace('complete', 'prepare')} returns it`, plan);
   expectScheme(fn, 'plan.scheme', plan['scheme']);
   return expectParts(fn, 'parts', parts);
 }

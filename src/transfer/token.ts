@@ -7,7 +7,8 @@ import { getCore, type RsaPrivateKey } from '../core/index.js';
 import { ByokError } from '../errors.js';
 import type { WrappedParts } from '../formats/scheme.js';
 import { invalid } from '../arguments.js';
-import { CLOUDS, type Cloud } from '../kek/index.js';
+import type { Cloud } from '../kek/index.js';
+import { checkCloud } from '../kek/wrapping-key.js';
 import { readTargetKey, wipeTargetKey, type TargetKey } from '../keys/index.js';
 import {
   describeTokenTarget, openTokenSession, tokenParts, zeroPaddingWarning,
@@ -85,9 +86,7 @@ export async function wrapForInToken(cloud: Cloud, kek: WrappingKeyInput, uri: s
 /** The checks prepareWrap makes of its own arguments, before a token is opened (wrapForInToken). */
 function prepareWrapArgs(cloud: Cloud, kek: WrappingKeyInput, options: unknown): void {
   openOptionsArg('wrapForInToken', options);
-  if (typeof cloud !== 'string' || !(CLOUDS as readonly string[]).includes(cloud)) {
-    throw new ByokError('UNSUPPORTED_CLOUD', `"cloud" expected one of ${CLOUDS.join(', ')}`);
-  }
+  checkCloud(cloud);
   if (kek === undefined || kek === null || (typeof kek !== 'object' && typeof kek !== 'string')) throw invalid('wrapForInToken', 'kek', 'a wrapping key (readWrappingKey or readKek result, or what they read)', kek);
 }
 
