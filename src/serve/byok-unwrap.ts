@@ -6,9 +6,10 @@
 //
 // Each failure says which layer failed, because that is what a user rehearsing an import needs to know.
 // The RSA-OAEP decryption runs in WebCrypto (OpenSSL, on the thread pool, one error whatever failed).
-import { createDecipheriv, createPrivateKey, webcrypto } from 'node:crypto';
+import { createDecipheriv, createPrivateKey, type KeyObject } from 'node:crypto';
 import { badParameter } from './errors.js';
-import { materialFromAesKey, materialFromPrivateKey, type Kty, type Material } from './key-material.js';
+import { materialFromAesKey, materialFromPrivateKey, materialFromRsaPkcs1, type Kty, type Material } from './key-material.js';
+import { rsaPkcs1Of, type RsaPkcs1View } from './rsa-pkcs8.js';
 
 const KWP_IV = Buffer.from('a65959a6', 'hex'); // RFC 5649 §3 alternative initial value
 const MAX_BLOB = 64 * 1024;
@@ -20,8 +21,8 @@ export interface KekForImport {
   readonly kty: string;
   readonly enabled: boolean;
   readonly bits: number;
-  /** The KEK's private key for RSA-OAEP with SHA-1. */
-  decryptKey(): Promise<webcrypto.CryptoKey>;
+  /** RSA-OAEP with SHA-1 under the KEK's private key. */
+  decrypt(ciphertext: Uint8Array): Promise<ArrayBuffer>;
 }
 
 interface ParsedBlob {
@@ -54,6 +55,18 @@ export function parseBlob(keyHsm: unknown): ParsedBlob {
   return { kid: f.header.kid, ciphertext: Buffer.from(f.ciphertext, 'base64url') };
 }
 
+/** A plain RSA PKCS#8 loaded as PKCS#1 (rsa-pkcs8.ts says why); undefined sends it to the PKCS#8 decoder. */
+function rsaFromPkcs1(plain: Buffer): { key: KeyObject; view: RsaPkcs1View } | undefined {
+  const view = rsaPkcs1Of(plain);
+  if (view === undefined) return undefined;
+  try {
+    const der = Buffer.from(view.pkcs1.buffer, view.pkcs1.byteOffset, view.pkcs1.byteLength);
+    return { key: createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }), view };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens the blob with the KEK it names and checks the key inside against `kty` (and `crv`): the
  * Material to store, whose secret the caller seals and wipes.
@@ -70,7 +83,7 @@ export async function unwrapBlob(blob: ParsedBlob, kek: KekForImport, kty: Kty, 
   }
   let aesKey: Buffer;
   try {
-    aesKey = Buffer.from(await webcrypto.subtle.decrypt({ name: 'RSA-OAEP' }, await kek.decryptKey(), blob.ciphertext.subarray(0, k)));
+    aesKey = Buffer.from(await kek.decrypt(blob.ciphertext.subarray(0, k)));
   } catch {
     throw badParameter(`The BYOK blob could not be opened with the key-exchange key ${kek.kid}: its RSA-OAEP layer does not decrypt (the blob was wrapped for another KEK, or its first ${k} bytes were altered).`, 'ByokRsaLayerFailed');
   }
@@ -92,6 +105,12 @@ export async function unwrapBlob(blob: ParsedBlob, kek: KekForImport, kty: Kty, 
   try {
     if (kty === 'oct-HSM') {
       const m = materialFromAesKey(kty, plain);
+      handedOver = true;
+      return m;
+    }
+    const fast = kty === 'RSA-HSM' ? rsaFromPkcs1(plain) : undefined;
+    if (fast !== undefined) {
+      const m = materialFromRsaPkcs1(kty, fast.key, fast.view, plain);
       handedOver = true;
       return m;
     }

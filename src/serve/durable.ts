@@ -6,8 +6,8 @@
 // temporary: recovery rule, applied at start-up by removeStaleTemporaries, is "a temporary was never
 // acknowledged: delete it".
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, linkSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { closeSync, constants, fdatasync, fsyncSync, linkSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const TEMP = /^\..+\.[0-9a-f]{16}\.tmp$/;
@@ -35,26 +35,74 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces (or creates) `path` with `data`, durably. */
+/**
+ * Folder fsyncs shared between concurrent writers (group commit): a rename made before a folder fsync
+ * starts is durable when it ends, so a writer joins the next fsync to start — the one in flight may have
+ * begun before its rename — and every writer waiting then shares it. Under load this is one folder fsync
+ * per round instead of one per change, and fewer trips through the thread pool that also runs the KEKs'
+ * RSA operations.
+ */
+const folderSyncs = new Map<string, { inFlight?: Promise<void>; next?: Promise<void> }>();
+
+function syncDirShared(dir: string): Promise<void> {
+  let s = folderSyncs.get(dir);
+  if (s === undefined) {
+    s = {};
+    folderSyncs.set(dir, s);
+  }
+  const state = s;
+  const start = (): Promise<void> => {
+    const p: Promise<void> = syncDir(dir).finally(() => {
+      if (state.inFlight === p) state.inFlight = undefined;
+    });
+    state.inFlight = p;
+    return p;
+  };
+  if (state.next !== undefined) return state.next;
+  if (state.inFlight === undefined) return start();
+  const next = state.inFlight.then(noop, noop).then(() => {
+    state.next = undefined;
+    return start();
+  });
+  state.next = next;
+  return next;
+}
+
+const noop = (): void => undefined;
+
+/** write(2) until every byte is written (a regular file may take fewer bytes than given). */
+function writeAll(fd: number, data: Uint8Array | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+const fdatasyncAsync = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+
+/**
+ * Replaces (or creates) `path` with `data`, durably. The small steps (create, write, close, rename) run
+ * on the event loop — page-cache operations of microseconds — and only the two waits for the disk leave
+ * it: the file's fdatasync (a fresh file: its data and size are all there is) and the shared folder fsync.
+ */
 export async function writeDurable(path: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
   const tmp = tempBeside(path);
-  const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
+    writeAll(fd, data);
+    await fdatasyncAsync(fd);
   } catch (e) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
+    closeSync(fd);
+    unlinkSync(tmp);
     throw e;
   }
-  await fh.close();
+  closeSync(fd);
   try {
-    await rename(tmp, path);
+    renameSync(tmp, path);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
+    unlinkSync(tmp);
     throw e;
   }
-  await syncDir(dirname(path));
+  await syncDirShared(dirname(path));
 }
 
 /** Removes `path` durably (a missing file is not an error). */
@@ -65,7 +113,7 @@ export async function removeDurable(path: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
-  await syncDir(dirname(path));
+  await syncDirShared(dirname(path));
 }
 
 function writeTempSync(path: string, data: Uint8Array | string, mode: number): string {
@@ -73,7 +121,7 @@ function writeTempSync(path: string, data: Uint8Array | string, mode: number): s
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   let written = false;
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    writeAll(fd, data);
     fsyncSync(fd);
     written = true;
   } finally {

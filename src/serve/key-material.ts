@@ -7,6 +7,7 @@ import {
 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { badParameter } from './errors.js';
+import type { RsaPkcs1View } from './rsa-pkcs8.js';
 
 export type Kty = 'RSA-HSM' | 'EC-HSM' | 'oct-HSM';
 export type Curve = 'P-256' | 'P-384' | 'P-521' | 'P-256K';
@@ -118,6 +119,16 @@ export function materialFromPrivateKey(kty: Kty, key: KeyObject, crvAsked: unkno
     throw badParameter('The key type (kty) is oct-HSM but the key is an asymmetric key.');
   }
   return { kty, ...publicJwkOf(key), secret: pkcs8 ?? key.export({ type: 'pkcs8', format: 'der' }), key };
+}
+
+/**
+ * An RSA key found by rsaPkcs1Of and loaded from its PKCS#1 bytes: the modulus read from the DER gives
+ * the size and public JWK without asking OpenSSL again (each query of a KeyObject's details costs).
+ */
+export function materialFromRsaPkcs1(kty: Kty, key: KeyObject, view: RsaPkcs1View, pkcs8: Buffer): Material {
+  if (!RSA_SIZES.includes(view.bits as 2048)) throw badParameter(`The RSA key size ${view.bits} is not supported. Supported sizes are 2048, 3072, 4096.`);
+  const b64 = (v: Uint8Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
+  return { kty, bits: view.bits, pub: { n: b64(view.n), e: b64(view.e) }, secret: pkcs8, key };
 }
 
 export function materialFromAesKey(kty: Kty, raw: Buffer): Material {

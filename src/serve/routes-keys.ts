@@ -3,7 +3,7 @@
 // operations and random bytes. Each route names its audit operation, the data action it needs and the
 // RBAC scope it is checked at, before any body is read.
 import { randomBytes } from 'node:crypto';
-import { parseBlob, unwrapBlob } from './byok-unwrap.js';
+import { parseBlob, unwrapBlob, type KekForImport } from './byok-unwrap.js';
 import { badParameter, deletedKeyNotFound, keyNotFound, operationForbidden, ServiceError } from './errors.js';
 import {
   b64u, bytesField, jsonBody, optionalObject, requiredString, type Reply, type Request,
@@ -190,7 +190,7 @@ function importKey(s: KeyStore, name: string): KeyRoute {
 }
 
 /** The KEK a .byok names: a key of this HSM (by name and version; the host may be any this server answers on). */
-function resolveKek(s: KeyStore, kid: string) {
+function resolveKek(s: KeyStore, kid: string): KekForImport {
   const m = /^https:\/\/[^/]+\/keys\/([0-9A-Za-z-]{1,127})\/([0-9a-fA-F]{32})$/.exec(kid);
   const rec = m ? s.get(m[1]!) : undefined;
   const v = rec ? findVersion(rec, m![2]!) : undefined;
@@ -199,7 +199,7 @@ function resolveKek(s: KeyStore, kid: string) {
   }
   return {
     kid, keyOps: v.keyOps, kty: v.kty, enabled: v.attributes.enabled, bits: v.bits,
-    decryptKey: () => s.kekDecryptKey(rec.name, v),
+    decrypt: (ciphertext: Uint8Array) => s.kekDecrypt(rec.name, v, ciphertext),
   };
 }
 
