@@ -6,7 +6,7 @@
 //   DIR/admin.json                  the administrator principal: tenantId, clientId, clientSecret, objectId (0600)
 //   DIR/principals/NAME.json        more principals, same fields (byok serve principal add)
 //   DIR/private/                    0700: ca-key.pem, tls-key.pem, token-key.pem (ES256 token signing), master.key
-//   DIR/keys/NAME.json              one file per key name: its versions, private parts sealed under master.key
+//   DIR/keys/keys.log               the key store: a line per change of a key name (key-log.ts), private parts sealed under master.key
 //   DIR/rbac/assignments/GUID.json  role assignments;  DIR/rbac/definitions/GUID.json: custom role definitions
 //   DIR/audit/YYYY-MM-DD.jsonl      the audit log (hash-chained lines)
 import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';

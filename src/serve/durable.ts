@@ -36,47 +36,54 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 /**
- * Folder fsyncs shared between concurrent writers (group commit): a rename made before a folder fsync
- * starts is durable when it ends, so a writer joins the next fsync to start — the one in flight may have
- * begun before its rename — and every writer waiting then shares it. Under load this is one folder fsync
- * per round instead of one per change, and fewer trips through the thread pool that also runs the KEKs'
- * RSA operations.
+ * A sync shared between concurrent writers (group commit). Whatever was written before a sync starts is
+ * durable when it ends, so a writer joins the next sync to start — the one in flight may have begun
+ * before its write — and every writer waiting then shares it. Under load this is one fsync per round
+ * instead of one per change, and fewer trips through the thread pool that also runs the KEKs' RSA
+ * operations. A failed sync fails every writer that waited for it.
  */
-const folderSyncs = new Map<string, { inFlight?: Promise<void>; next?: Promise<void> }>();
-
-function syncDirShared(dir: string): Promise<void> {
-  let s = folderSyncs.get(dir);
-  if (s === undefined) {
-    s = {};
-    folderSyncs.set(dir, s);
-  }
-  const state = s;
+export function sharedSync(run: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
   const start = (): Promise<void> => {
-    const p: Promise<void> = syncDir(dir).finally(() => {
-      if (state.inFlight === p) state.inFlight = undefined;
+    const p: Promise<void> = run().finally(() => {
+      if (inFlight === p) inFlight = undefined;
     });
-    state.inFlight = p;
+    inFlight = p;
     return p;
   };
-  if (state.next !== undefined) return state.next;
-  if (state.inFlight === undefined) return start();
-  const next = state.inFlight.then(noop, noop).then(() => {
-    state.next = undefined;
-    return start();
-  });
-  state.next = next;
-  return next;
+  return () => {
+    if (next !== undefined) return next;
+    if (inFlight === undefined) return start();
+    const n = inFlight.then(noop, noop).then(() => {
+      next = undefined;
+      return start();
+    });
+    next = n;
+    return n;
+  };
+}
+
+const folderSyncs = new Map<string, () => Promise<void>>();
+
+function syncDirShared(dir: string): Promise<void> {
+  let sync = folderSyncs.get(dir);
+  if (sync === undefined) {
+    sync = sharedSync(() => syncDir(dir));
+    folderSyncs.set(dir, sync);
+  }
+  return sync();
 }
 
 const noop = (): void => undefined;
 
 /** write(2) until every byte is written (a regular file may take fewer bytes than given). */
-function writeAll(fd: number, data: Uint8Array | string): void {
+export function writeAll(fd: number, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
-const fdatasyncAsync = (fd: number): Promise<void> =>
+export const fdatasyncAsync = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
 /**

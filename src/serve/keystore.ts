@@ -1,13 +1,10 @@
-// The key store of `byok serve`: one JSON file per key name in DIR/keys (all its versions and its
-// deleted state), replaced whole and durably (durable.ts) before a change is acknowledged. Changes to one
+// The key store of `byok serve`: one record per key name (all its versions and its deleted state), each
+// change recorded whole in the key log (key-log.ts) and on disk before it is acknowledged. Changes to one
 // name are serialized (a promise chain per name); different names proceed in parallel. The whole store
 // is also held in memory, updated only after the file is on disk, so readers never see a change that
 // could still be lost. Private and secret material stays sealed (key-material.ts) and is opened on use.
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ByokError } from '../errors.js';
-import { removeDurable, writeDurable } from './durable.js';
+import { openKeyLog } from './key-log.js';
 import { deletedKeyNotFound, keyNotFound, ServiceError } from './errors.js';
 import { seal, unseal, type Curve, type Kty, type Material, type PublicJwk } from './key-material.js';
 import type { OpKey } from './key-ops.js';
@@ -76,14 +73,17 @@ export interface KeyStore {
   purge(name: string): Promise<void>;
   /** The key of a version for an operation (opened from its sealed form once, then cached). */
   opKey(name: string, v: VersionRecord): OpKey;
+  /** Closes the log (after the requests in flight have finished). */
+  close(): void;
   /** RSA-OAEP (SHA-1) decryption with a KEK version's private key, for .byok imports. */
   kekDecrypt(name: string, v: VersionRecord, ciphertext: Uint8Array): Promise<ArrayBuffer>;
 }
 
 /**
- * Copies of each KEK's private key, one per thread of libuv's pool: node:crypto holds a lock per key
- * object for the whole RSA operation, so imports under one KEK would otherwise run one at a time
- * whatever the cores (measured: 0.98 cores busy with one copy, 1.9 with four on 2 cores).
+ * Copies of each KEK's private key, one per thread of libuv's pool (UV_THREADPOOL_SIZE as the process
+ * started with it, else libuv's 4): node:crypto holds a lock per key object for the whole RSA operation,
+ * so imports under one KEK would otherwise run one at a time whatever the cores (measured: 0.98 cores
+ * busy with one copy, 1.9 with four on 2 cores).
  */
 const KEK_COPIES = Math.min(16, Math.max(1, Number(process.env['UV_THREADPOOL_SIZE']) || 4));
 
@@ -94,17 +94,7 @@ export function findVersion(record: KeyRecord, version: string | undefined): Ver
 }
 
 export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
-  const records = new Map<string, KeyRecord>();
-  for (const f of readdirSync(dir)) {
-    if (!f.endsWith('.json') || f.startsWith('.')) continue;
-    try {
-      const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as KeyRecord;
-      if (!KEY_NAME.test(r.name) || !Array.isArray(r.versions) || `${r.name.toLowerCase()}.json` !== f) throw new Error('not a key record');
-      records.set(r.name.toLowerCase(), r);
-    } catch (e) {
-      throw new ByokError('SERVE_DATA', `key file ${join(dir, f)} cannot be read (${(e as Error).message}): restore it from a backup or move it away`);
-    }
-  }
+  const { records, log } = openKeyLog(dir);
   const locks = new Map<string, Promise<unknown>>();
   const opened = new Map<string, OpKey>();
   const kekKeys = new Map<string, Promise<{ key: webcrypto.CryptoKey; busy: number }[]>>();
@@ -124,7 +114,7 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
   }
 
   async function persist(r: KeyRecord): Promise<void> {
-    await writeDurable(join(dir, `${r.name.toLowerCase()}.json`), JSON.stringify(r));
+    await log.put(r);
     records.set(r.name.toLowerCase(), r);
   }
 
@@ -208,7 +198,7 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
       return serialize(name, async () => {
         const r = records.get(name.toLowerCase());
         if (!r?.deleted) throw deletedKeyNotFound(name);
-        await removeDurable(join(dir, `${r.name.toLowerCase()}.json`));
+        await log.purge(r.name);
         records.delete(r.name.toLowerCase());
         for (const v of r.versions) {
           opened.delete(aadOf(r.name, v.version));
@@ -233,6 +223,8 @@ export function openKeyStore(dir: string, masterKey: Buffer): KeyStore {
       }
       return k;
     },
+
+    close: () => log.close(),
 
     async kekDecrypt(name, v, ciphertext) {
       const id = aadOf(name, v.version);

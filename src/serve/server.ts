@@ -233,13 +233,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 8443, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 8443, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    services.keys.close();
+    audit.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `https://${urlHost(host)}:${port}`;
   services.fallbackOrigin = url;
@@ -247,6 +253,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url, port, data, caPath: paths.ca, adminPath: paths.admin,
     close: () => new Promise<void>((resolve) => {
       server.close(() => {
+        services.keys.close();
         audit.close();
         resolve();
       });

@@ -72,9 +72,6 @@ async function runServer(values: Readonly<Record<string, string | boolean | unde
   const dir = dataDir(values);
   const port = integer(spec, values, 'port', 0, 65535) ?? 8443;
   const host = str(values, 'host') ?? '127.0.0.1';
-  // libuv's thread pool runs the KEK's RSA decryptions and every fsync; its default of 4 threads lets a
-  // few slow fsyncs hold up the decryptions. Read once, when the pool first starts (nothing used it yet).
-  process.env['UV_THREADPOOL_SIZE'] ??= '16';
   const { startServer } = await import('../../serve/index.js');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
