@@ -3,8 +3,8 @@
 // expired in 2025 and was re-issued in 2024 with the same key; both certificates verify the same cards.
 //
 // Azure's bundle does not include the Marvell root and Google's chains include neither root, so the
-// toolkit carries the LS1 and Hawksbill root certificates (src/attest/builtin-roots.ts, per provider); others (LS2, a
-// re-issued certificate) the user gives (`roots`, `byok attest --roots FILE`). Whatever certificate
+// toolkit carries the LS1, LS2 and Hawksbill root certificates (src/attest/builtin-roots.ts, per provider); others
+// (a re-issued certificate) the user gives (`roots`, `byok attest --roots FILE`). Whatever certificate
 // carries the key, only its key's hash decides whether it is trusted, and only its key is used.
 //
 // Microsoft's owner root is per Managed HSM pool and self-signed (§1): it cannot be pinned here. A user who

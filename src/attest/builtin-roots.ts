@@ -1,11 +1,16 @@
-// The root certificates byok-toolkit carries, so that `byok attest` and the browser page verify Google's
-// and Managed HSM's attestations with no download: the ones whose keys src/attest/anchors.ts pins. They are
-// public; these copies come from PeculiarVentures/attestation (MIT, packages/marvell/src/certs.ts at
-// d8c06973c9faadd2965d775f1818b2a5dab1c4e2; the same bytes are in test/vectors/peculiar-attestation,
-// where test/attest/real-sample.test.ts checks them against the pins and a real attestation). A
-// certificate here is trusted only through its key's pin, whatever its dates: the LS1 certificate of 2015
-// expired in 2025 and was re-issued with the same key. Marvell's LS2 root is pinned but not carried (no
-// published copy reached this project yet): give it with `roots`.
+// The root certificates byok-toolkit carries, so that `byok attest` and the library verify Google's and
+// Managed HSM's attestations with no download: the ones whose keys src/attest/anchors.ts pins. They are
+// public. The LS1 and Hawksbill copies come from PeculiarVentures/attestation (MIT,
+// packages/marvell/src/certs.ts at d8c06973c9faadd2965d775f1818b2a5dab1c4e2; the same bytes are in
+// test/vectors/peculiar-attestation, where test/attest/real-sample.test.ts checks them against the pins and
+// a real attestation). The LS2 copy is the one Microsoft's Managed HSM key-attestation script carries
+// (MIT; read in dfatkulbayanova/azure-managed-hsm-key-attestation,
+// src/vendor/marvell/marvell_validate_key_attestation.py at ebb7cbd214e5ccbc220a0beb367879c7c1cff0da),
+// which names Marvell's own publication: file mrvl-rsa-LS2-MI.crt on the "LiquidSecurity2 certificate
+// LS2-G-AXXX-MI-F-BO-V2" page. Its key's SHA-256 is the LS2 pin of kek-attestation.md, and it is
+// self-signed (test/attest/builtin-roots.test.ts checks both). A certificate here is trusted only through
+// its key's pin, whatever its dates: the LS1 certificate of 2015 expired in 2025 and was re-issued with
+// the same key.
 
 /** Marvell (Cavium) LiquidSecurity LS1 root, localca.liquidsecurity.cavium.com, 2015 certificate. */
 export const MARVELL_LS1_ROOT_PEM = `-----BEGIN CERTIFICATE-----
@@ -54,5 +59,40 @@ F8iOwTrHpFLUDS6sqFyx9FLut8Qlmioy/JE9uima7cjeH3U5VBbRcnTglaDiQTac
 TbWVy8Y0o6c1eZm7v8sHoNSg3vIs6JsnQ8bAXK5i2qO/AXZQu25wH1aPQct8QdGw
 x2JBsjEjmWpHuBDAXPCesD5cu9UzzDgcpdwmi7Xidl74kj3f/HgrOeimRdOb8lG5
 /A==
+-----END CERTIFICATE-----
+`;
+
+/** Marvell LiquidSecurity 2 (LS2) root, cavium-liquidsecurity-ls2, RSA-4096, 2024-07-22 to 2034-07-20. */
+export const MARVELL_LS2_ROOT_PEM = `-----BEGIN CERTIFICATE-----
+MIIFbTCCA1WgAwIBAgIBADANBgkqhkiG9w0BAQsFADBpMUMwCQYDVQQGEwJVUzAJ
+BgNVBAgMAkNBMAsGA1UECwwEU1NCVTAOBgNVBAcMB1Nhbkpvc2UwDgYDVQQKDAdN
+YXJ2ZWxsMSIwIAYDVQQDDBljYXZpdW0tbGlxdWlkc2VjdXJpdHktbHMyMB4XDTI0
+MDcyMjIwMzQyM1oXDTM0MDcyMDIwMzQyM1owaTFDMAkGA1UEBhMCVVMwCQYDVQQI
+DAJDQTALBgNVBAsMBFNTQlUwDgYDVQQHDAdTYW5Kb3NlMA4GA1UECgwHTWFydmVs
+bDEiMCAGA1UEAwwZY2F2aXVtLWxpcXVpZHNlY3VyaXR5LWxzMjCCAiIwDQYJKoZI
+hvcNAQEBBQADggIPADCCAgoCggIBAM8x8JJPLiULUzlmnDKTQpFvg0iy5Gajj7Vt
+OU04sszOVxcFWM4aUIhGxq7bbKtX7SxMiuR7wfSIkTW+O5AR3kG+PxhPKycfKaAS
+0HTO38eRmI1q94E26g/kn4+6H8ECWOcRm1UxNljEJNsHc6NCw3NotVFfefvEYgpj
+2NS5RGcWs9IcPhXfz7uEdA60taEdyhvqetoPQoYUKFpWB3uuhOXuYUuNyiXqDem6
+QLG1zlc7da9tZ9H/xZZUwfhPxDYhi7j6PQbgbookN/csVC29tNitTZ8CKFPxLoGD
+JMKCoV87Kn9Uce8Q6+6x7uGvngpJuzTksX7F69hEPA+qwmPu5+NczaxNHtgffcsM
++1Yoz0HJF7EQwXb8eST729Y7KHOF/rMOv3pCpKVIVpMrlfPZrIsf8pEMDKGKyHnZ
+27Vyd1YwkHGLpw5oEsbctlzz0YbKntj5srToQflRj/8Gb27W4SgFJ8FpaTnNnHrE
+SUKrXgFgfShA7wOZbdPzgNbRD1kdeptqypwXYr2OGlqidWRFtoQsLjmy+DO7/Y8T
+0KzI5WpNpS2fxP/JlW070mCW0BmvMZBy9QarJjhwOWKD2lRqDWCkguRJpjKnLBUU
+jjnBWQuJnFYcLuM1IGvIBhRyMuvsuv+iwNwabIaAffb55NK52jR695XN53/VqrW/
+GGXVRbXbAgMBAAGjIDAeMA4GA1UdDwEB/wQEAwIChDAMBgNVHRMEBTADAQH/MA0G
+CSqGSIb3DQEBCwUAA4ICAQCNdyJeWTIyOQ6mymRYta5tXfzIdBUT01RYSkLmsCga
+sLbSHAZlq8HOwmozEr8ZL39f2BQ798VFHvHwsjJJVbJNY6Y9CmXehssPWxFlNYTX
+j4P4GIevp19St9VU1d9alThYDyP7ZHTZhMoqlZfvqYQ6pzdvI+R+9vhHumENn8Nm
+0HBz7lwc0rwM1LpnfqD2k/dmCk1x943e5o+Rzi7kYzm4+gjtaEftbvTX5FZ/jTpv
+dOOkGv50kn37JHaR/+FJwEmYQEbst7hVykyQO/FJ0wtkFkjNDpPqQyTeuWpAeTn8
+xYe8zZ8UGiolqFGJO2SimLITCsbofoEUnnYr4Hp7z4N1vZIbg65GvVTdo8be8IDz
+AKrK3fMOT+zsKjaGPhVCvMObfu3w+yQ6Xon8850BXIkQbizuLprEW/TwhTMAta4N
+1c5rGEQf7Ew0NuO3kGyANWub63ZzAMaLCJ8hRKh6VdbtF16E/ShjmbvXXV6O0Sg5
+B81l7Hads8Z/DWNTYpqyt4MqW0429+31VwZle4yryV8bfsRi7Yj7Y0FUxCQYeNc0
+zJ+6GDHbEW5D+DB2S7Kyd4IK2WEg6HJZWS2EM6+oVEO9dBgKOAVMZL74ozlhRS7m
+783mhtSNzDnJe2DHaTofytCJFWeIntMvl7KWljI9LBaJ3PczFfg2b0IbkFE/hMJI
+sA==
 -----END CERTIFICATE-----
 `;

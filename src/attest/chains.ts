@@ -105,7 +105,7 @@ export function buildChains(inp: ChainInputs, spec: ProviderSpec): ChainResult {
         : 'no Marvell root certificate given (the file leaves it out): give Marvell\'s LiquidSecurity root (--roots FILE)'
       : `no certificate is signed by the pinned Marvell root ${marvellRoots.map(name).join(' or ')}${given.length > 0
         ? `; the root certificates given are not pinned Marvell roots: ${given.join(', ')}`
-        : ' (a card under another root, such as LS2: give that root with --roots FILE)'}`;
+        : ' (a card under another root: give that root with --roots FILE)'}`;
     checks.push(fail('marvell-chain', `manufacturer chain: ${why}`));
     return { checks, manufacturer, owner };
   }

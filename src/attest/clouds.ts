@@ -1,15 +1,15 @@
 // The library's verifier: every cloud this toolkit reads attestations from. (The browser page wraps for
 // Azure alone and binds verifyAttestationWith to AZURE only, so it does not carry the gzip reader.)
 import { AZURE } from './azure.js';
-import { GOOGLE_HAWKSBILL_ROOT_PEM, MARVELL_LS1_ROOT_PEM } from './builtin-roots.js';
+import { GOOGLE_HAWKSBILL_ROOT_PEM, MARVELL_LS1_ROOT_PEM, MARVELL_LS2_ROOT_PEM } from './builtin-roots.js';
 import { GCP } from './gcp.js';
 import type { KeyAttestationResult, VerifyKeyAttestationOptions } from './types.js';
 import { verifyAttestationWith } from './verify.js';
 
 /** The roots the toolkit carries (src/attest/builtin-roots.ts), per provider; trusted only through their pins. */
 export const BUILT_IN_ROOTS = {
-  azure: [MARVELL_LS1_ROOT_PEM],
-  gcp: [MARVELL_LS1_ROOT_PEM, GOOGLE_HAWKSBILL_ROOT_PEM],
+  azure: [MARVELL_LS1_ROOT_PEM, MARVELL_LS2_ROOT_PEM],
+  gcp: [MARVELL_LS1_ROOT_PEM, MARVELL_LS2_ROOT_PEM, GOOGLE_HAWKSBILL_ROOT_PEM],
 } as const;
 
 /**

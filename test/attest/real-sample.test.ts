@@ -6,6 +6,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GOOGLE_ROOT_PINS, MARVELL_ROOT_PINS } from '../../src/attest/anchors.js';
+import { MARVELL_LS2_ROOT_PEM } from '../../src/attest/builtin-roots.js';
 import { BUILT_IN_ROOTS } from '../../src/attest/clouds.js';
 import { attestationReport, verifyKeyAttestation } from '../../src/index.js';
 import { readVector } from '../helpers/vectors.js';
@@ -33,8 +34,8 @@ describe('a real Google Cloud HSM key attestation', () => {
   });
 
   it('verifies with no roots given: the toolkit carries these two (src/attest/builtin-roots.ts, the same bytes)', () => {
-    expect(BUILT_IN_ROOTS.gcp).toEqual(roots);
-    expect(BUILT_IN_ROOTS.azure).toEqual([marvellRoot]);
+    expect(BUILT_IN_ROOTS.gcp).toEqual([marvellRoot, MARVELL_LS2_ROOT_PEM, googleRoot]);
+    expect(BUILT_IN_ROOTS.azure).toEqual([marvellRoot, MARVELL_LS2_ROOT_PEM]);
     const r = verifyKeyAttestation(JSON.stringify({ attestation: attestationOf(gz) }));
     expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(r.verified).toBe(true);
