@@ -118,7 +118,7 @@ describe.skipIf(!HAVE)('byok with pkcs11: keys (SoftHSM)', () => {
     expect(other.stderr).toMatch(/different key/);
   });
 
-  it('wrap --for aws with a token key: the AWS material (OpenSSL opens it to the token\'s key) and verify --for agrees; without --out exit 2', () => {
+  it('wrap --for aws with a token key: the AWS material (OpenSSL opens it to the token\'s key) and verify --for agrees; without --out named after its label', () => {
     const alg = 'RSAES_OAEP_SHA_1'; // AWS takes symmetric material by direct OAEP only
     const out = tmp.path('aes-main.aws.bin');
     const r = run(['wrap', '--for', 'aws', '--algorithm', alg, '--kek', kekPub(), '--key', uri('aes-main'), '--out', out, '--json']);
@@ -132,22 +132,48 @@ describe.skipIf(!HAVE)('byok with pkcs11: keys (SoftHSM)', () => {
     const v = run(['verify', '--for', 'aws', '--algorithm', alg, '--kek-key', kekPriv(), '--key', uri('aes-main'), '--in', out]);
     expect([v.code, v.stderr]).toEqual([0, '']);
     expect(v.stdout).toMatch(/opens to the token's AES-256 key "aes-main"/);
-    const noOut = errorCode(['wrap', '--for', 'gcp', '--algorithm', 'RSA_OAEP_3072_SHA1_AES_256', '--kek', kekPub(), '--key', uri('aes-main')]);
-    expect([noOut.code, noOut.err]).toEqual([2, 'USAGE']);
+    // without --out the output is named after the token key's label, in the current folder
+    const named = run(['wrap', '--for', 'aws', '--algorithm', alg, '--kek', kekPub(), '--key', uri('batch-2'), '--json']);
+    expect([named.code, named.stderr]).toEqual([0, '']);
+    expect((JSON.parse(named.stdout) as { out: string }).out).toBe('batch-2.aws.bin');
+    const opened2 = openBlob(tmp.dir, kekPriv(), 2048, readFileSync(tmp.path('batch-2.aws.bin')), 'oct', { hash: 'sha1', aes: false });
+    expect(opensslAesEcb(opened2.material, block).equals(src.encryptBlock(findHandle(src, 'batch-2'), block))).toBe(true);
+    // and it is not replaced without --force
+    const again = errorCode(['wrap', '--for', 'aws', '--algorithm', alg, '--kek', kekPub(), '--key', uri('batch-2')]);
+    expect([again.code, again.err]).toEqual([2, 'FILE_EXISTS']);
     // SoftHSM has OAEP with SHA-1 only: a SHA-256 format is refused naming the mechanism, nothing written
     const sha256 = errorCode(['wrap', '--for', 'aws', '--algorithm', 'RSAES_OAEP_SHA_256', '--kek', kekPub(), '--key', uri('aes-main'), '--out', tmp.path('no.aws.bin')]);
     expect([sha256.code, sha256.err]).toEqual([2, 'PKCS11_MECHANISM_MISSING']);
     expect(existsSync(tmp.path('no.aws.bin'))).toBe(false);
   });
 
-  it('batch --for aws with a pkcs11: row: refused before anything is written (token rows are Azure-only in a batch)', () => {
+  it('batch --for aws with pkcs11: rows beside a key file: each opens (OpenSSL) to its key, a re-run keeps them', () => {
     const dir = tmp.path('batch-for-aws');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'm.csv'), `name,key\nx,"${uri('aes-main')}"\n`);
-    const r = errorCode(['batch', '--for', 'aws', '--algorithm', 'RSA_AES_KEY_WRAP_SHA_1', '--kek', kekPub(), '--manifest', join(dir, 'm.csv'), '-o', join(dir, 'out')]);
-    expect([r.code, r.err]).toEqual([2, 'USAGE']);
-    expect(r.out).toMatch(/Azure only/);
-    expect(existsSync(join(dir, 'out', 'x.aws.bin'))).toBe(false);
+    const fileKey = randomBytes(32);
+    writeFileSync(join(dir, 'file-key.bin'), fileKey);
+    writeFileSync(join(dir, 'm.csv'), `name,key\nx,"${uri('aes-main')}"\ny,"${uri('batch-5')}"\nf,file-key.bin\n`);
+    const args = ['batch', '--for', 'aws', '--algorithm', 'RSAES_OAEP_SHA_1', '--kek', kekPub(), '--manifest', join(dir, 'm.csv'), '-o', join(dir, 'out')];
+    const r = run([...args, '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const j = JSON.parse(r.stdout) as { report: string; counts: Record<string, number> };
+    expect(j.counts).toEqual({ total: 3, wrapped: 3, skipped: 0, failed: 0, notDone: 0 });
+    expect(readFileSync(j.report, 'utf8')).not.toContain(PIN);
+    const block = randomBytes(16);
+    for (const [name, label] of [['x', 'aes-main'], ['y', 'batch-5']] as const) {
+      const opened = openBlob(tmp.dir, kekPriv(), 2048, readFileSync(join(dir, 'out', `${name}.aws.bin`)), 'oct', { hash: 'sha1', aes: false });
+      expect(opensslAesEcb(opened.material, block).equals(src.encryptBlock(findHandle(src, label), block))).toBe(true);
+    }
+    const f = openBlob(tmp.dir, kekPriv(), 2048, readFileSync(join(dir, 'out', 'f.aws.bin')), 'oct', { hash: 'sha1', aes: false });
+    expect(Buffer.from(f.material).equals(fileKey)).toBe(true);
+    // resume: the journal knows each output by its key's check value (computed in the token for x and y)
+    const again = JSON.parse(run([...args, '--json']).stdout) as { counts: Record<string, number> };
+    expect(again.counts).toMatchObject({ skipped: 3, wrapped: 0, failed: 0 });
+    // a format SoftHSM cannot make (OAEP with SHA-256) fails those rows, naming the mechanism; the file row wraps
+    const sha256 = JSON.parse(run([...args.slice(0, 4), 'RSAES_OAEP_SHA_256', ...args.slice(5, 9), '-o', join(dir, 'out256'), '--json']).stdout) as { counts: Record<string, number>; report: string };
+    expect(sha256.counts).toMatchObject({ wrapped: 1, failed: 2 });
+    expect(readFileSync(sha256.report, 'utf8')).toMatch(/PKCS11_MECHANISM_MISSING/);
+    expect(existsSync(join(dir, 'out256', 'x.aws.bin'))).toBe(false);
   });
 
   it('an RSA key on SoftHSM < 2.7: refused by default (exit 2, no file), wrapped with --allow-zero-padded-kwp and a warning', () => {

@@ -1,4 +1,5 @@
-// Batch rows whose key is a pkcs11: URI. They run on the main thread, one after another: a PKCS#11 module
+// Batch rows whose key is a pkcs11: URI, for Azure or (batch --for) any other cloud. They run on the main
+// thread, one after another: a PKCS#11 module
 // is initialized once per process, and a token computes one wrap at a time anyway. One session per
 // token (module and token attributes of the URI) serves all its rows, so the PIN is asked for once and
 // the known-answer tests run once. A token that could not be opened (wrong PIN, locked, missing module)
@@ -14,7 +15,10 @@ import {
 import { encryptBlockInToken } from '../../pkcs11/use.js';
 import type { KeyCheck } from '../../transfer/key-check.js';
 import { prepareTokenWrap } from '../../transfer/token.js';
+import { completeWrap, type CloudWrapResult } from '../../transfer/index.js';
 import { completeAzureWrap } from '../../transfer/wrap.js';
+import type { OtherCloud } from '../commands/wrap-cloud.js';
+import { prepareCloudRowWith } from './cloud-job.js';
 import type { Ctx } from '../context.js';
 import { cliPin, moduleDefault } from '../pkcs11.js';
 import { finishRow, prepareKnownRow, rowBase, rowKek, type JobConfig, type PreparedRow, type RowResult } from './job.js';
@@ -66,8 +70,27 @@ export function tokenRows(cfg: JobConfig, ctx: Ctx, allowZeroPaddedKwp: boolean,
     if (session instanceof ByokError) throw session;
     return session;
   };
+  /** A row for AWS, GCP, OCI or Vault: the same checks, resume and ImportToken as a key file's row. */
+  const prepareCloud = async (cloud: OtherCloud, row: ManifestRow): Promise<PreparedRow> => {
+    try {
+      const uri = parsePkcs11Uri(row.key);
+      const session = await sessionFor(uri);
+      const key = session.findKey(uri);
+      return prepareCloudRowWith(cfg, cloud, row, () => ({
+        check: tokenKeyCheck(session, key),
+        wrap: (kek, options) => {
+          const plan = prepareTokenWrap(cloud, kek, session, key, { ...options, allowZeroPaddedKwp });
+          return completeWrap(plan, tokenParts(session, key, { allowZeroPaddedKwp })(plan)) as CloudWrapResult;
+        },
+      }));
+    } catch (e) {
+      const base = { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row, cloud) };
+      return isByokError(e, 'INTERRUPTED') ? { ...base, status: 'not-done' } : failed(base, e);
+    }
+  };
   return {
     async prepare(row) {
+      if (cfg.cloud !== undefined) return prepareCloud(cfg.cloud, row);
       const base = rowBase(cfg, row);
       try {
         const kek = rowKek(cfg, row);
@@ -108,7 +131,7 @@ export async function runTokenRows(
       await yieldToEvents(); // Ctrl-C and the progress bar get their turn between rows
       const row = rows[i]!;
       if (signal?.aborted === true) {
-        onRow(i, { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row), status: 'not-done' });
+        onRow(i, { row: row.row, name: row.name, key: row.key, out: outputPath(cfg.outDir, row, cfg.cloud), status: 'not-done' });
         continue;
       }
       const p = await t.prepare(row);

@@ -176,10 +176,6 @@ export const batchCommand: Command = {
       throw new ByokError('MANIFEST_INVALID', `manifest ${JSON.stringify(manifestPath)} is not UTF-8 text: save it as UTF-8 CSV or JSON`);
     }
     const rows = parseManifest(text, manifestPath, cloud === 'azure');
-    const tokenRow = cloud === 'azure' ? undefined : rows.find((r) => isPkcs11Uri(r.key));
-    if (tokenRow !== undefined) {
-      throw new ByokError('USAGE', `manifest row ${tokenRow.row} names a pkcs11: key: a batch wraps token keys for Azure only so far; for ${cloud} wrap each with byok wrap --for ${cloud} -k pkcs11:… --out FILE`);
-    }
     try {
       mkdirSync(outDir, { recursive: true, mode: 0o700 });
     } catch {

@@ -44,8 +44,9 @@ export interface CloudOutputs {
 }
 
 /** Where the files go; refuses an output that cannot be written before anything is read or made. */
-export function cloudOutputs(cloud: OtherCloud, kek: WrappingKey, keyPath: string, values: ArgValues, force: boolean): CloudOutputs {
-  const out = str(values, 'out') ?? defaultCloudOut(keyPath, cloud);
+/** Where the outputs go: --out, else `defaultOut` (beside the key file, or named after a token key's label). */
+export function cloudOutputs(cloud: OtherCloud, kek: WrappingKey, defaultOut: string, values: ArgValues, force: boolean): CloudOutputs {
+  const out = str(values, 'out') ?? defaultOut;
   const given = str(values, 'import-token');
   if (cloud !== 'aws' || given !== undefined) return { out, ...(given === undefined ? {} : { tokenPath: given }) };
   if (kek.cloud !== 'aws' || kek.aws.importToken === undefined) return { out };

@@ -14,7 +14,7 @@ import type { WrapOptions } from '../../transfer/cloud-wrap.js';
 import { flag, integer, required, str, type ArgValues, type CommandSpec } from '../args.js';
 import { kv, type Command, type CommandResult, type Ctx } from '../context.js';
 import { ALGORITHM_HELP, destinationOf, FOR_OPTION, readCloudKekFile, refuseOptions } from '../destination.js';
-import { checkKekStage, cloudOutputs, cloudWrapOptions, reportCloudWrap, writeCloudOutputs, type OtherCloud } from './wrap-cloud.js';
+import { checkKekStage, cloudOutputs, cloudWrapOptions, defaultCloudOut, reportCloudWrap, writeCloudOutputs, type OtherCloud } from './wrap-cloud.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { writeFileAtomic } from '../files.js';
 import { readKekFile, readKeyFile, readTransportKeyFile, withOptionHint } from '../inputs.js';
@@ -280,34 +280,36 @@ async function runCloud(v: ArgValues, cloud: OtherCloud, kekPath: string, ctx: C
   const keyPath = required(spec, v, 'key', 'the key file to wrap, or a pkcs11: URI');
   const token = isPkcs11Uri(keyPath);
   if (!token && flag(v, 'allow-zero-padded-kwp')) throw new ByokError('USAGE', "--allow-zero-padded-kwp is for pkcs11: keys (a token's key wrap), not key files: see 'byok wrap --help'");
-  if (token && str(v, 'out') === undefined) throw new ByokError('USAGE', "a pkcs11: key for another cloud than Azure needs --out FILE: see 'byok wrap --help'");
   const force = flag(v, 'force');
   if (str(v, 'out') === '-' && ctx.json) throw new ByokError('USAGE', "--out - and --json both use stdout: choose one (see 'byok wrap --help')");
   const { transportPath, ...readOpts } = readOptionsFrom(v, spec);
   const kek = readCloudKekFile(kekPath, cloud);
   checkKekStage(cloud, kek, str(v, 'algorithm'));
   const attestation = requireAttestation(v, kek);
-  const outputs = cloudOutputs(cloud, kek, keyPath, v, force);
-  const options = cloudWrapOptions(cloud, v, outputs);
+  // A token key's default output is named after its label, known once the key is found.
+  let outputs = token ? undefined : cloudOutputs(cloud, kek, defaultCloudOut(keyPath, cloud), v, force);
   const pw = passwordSource(str(v, 'password-file'), ctx.io);
   let transportKey: Uint8Array | undefined;
   try {
     let result: CloudWrapResult;
     if (token) {
-      result = (await wrapInToken<CloudWrapResult>(v, ctx, cloud, kek, keyPath, () => options)).result;
+      result = (await wrapInToken<CloudWrapResult>(v, ctx, cloud, kek, keyPath, (key) => {
+        outputs = cloudOutputs(cloud, kek, defaultCloudOut(defaultTokenOutPath(key), cloud), v, force);
+        return cloudWrapOptions(cloud, v, outputs);
+      })).result;
     } else {
       transportKey = transportPath === undefined ? undefined : readTransportKeyFile(transportPath);
       // The cloud's own rules judge the key's size (intake's default ones are Azure's).
       const target = await readKeyFile(keyPath, 'key file', { ...readOpts, azureChecks: false, ...(transportKey ? { transportKey } : {}) }, pw);
       try {
-        result = wrapWith(prepareWrap(cloud, kek, target, options), target) as CloudWrapResult;
+        result = wrapWith(prepareWrap(cloud, kek, target, cloudWrapOptions(cloud, v, outputs!)), target) as CloudWrapResult;
       } finally {
         wipeTargetKey(target);
       }
     }
-    await writeCloudOutputs(result, outputs, force, ctx);
+    await writeCloudOutputs(result, outputs!, force, ctx);
     const pairwise = readOpts.pairwiseTest === true && result.summary.target.kind === 'rsa';
-    const json = reportCloudWrap(result, outputs, ctx, pairwise);
+    const json = reportCloudWrap(result, outputs!, ctx, pairwise);
     if (attestation) for (const line of attestationSummary(attestation)) ctx.say(line);
     return { exitCode: EXIT_OK, json: { ...json, attestation: attestation ? attestationJson(attestation) : null } };
   } finally {
