@@ -126,6 +126,31 @@ describe.skipIf(!HAVE)('wrapping inside SoftHSM for Azure', () => {
     expect(find('gen-aes-192').bits).toBe(192);
   });
 
+  it('describes each key the same whether searched for (a first lookup) or found in the key directory (manyKeys)', async () => {
+    const many = await openTokenSession(`pkcs11:token=byok-src${uriBase}`, { pin: PIN, manyKeys: true });
+    try {
+      // the directory's first lookup: the ambiguity a search finds, found there too
+      expect(codeOf(() => many.findKey('pkcs11:object=twice'))).toBe('PKCS11_OBJECT_AMBIGUOUS');
+      for (const label of [...targets.map((t) => t.label), 'no-export', 'trusted-only', 'des3']) {
+        const one = await openTokenSession(`pkcs11:token=byok-src${uriBase}`, { pin: PIN });
+        try {
+          expect(many.findKey(`pkcs11:object=${label}`), label).toEqual(one.findKey(`pkcs11:object=${label}`));
+        } finally {
+          one.close();
+        }
+      }
+      // each lookup hands out its own copy: wiping one does not change the next
+      const first = many.findKey('pkcs11:object=gen-rsa-2048');
+      first.id.fill(0);
+      first.publicKey!.fill(0);
+      expect(many.findKey('pkcs11:object=gen-rsa-2048')).toEqual(find('gen-rsa-2048'));
+      expect(codeOf(() => many.findKey('pkcs11:object=nope'))).toBe('PKCS11_OBJECT_NOT_FOUND');
+      expect(many.findKey('pkcs11:id=%08').label).toBe('gen-rsa-2048');
+    } finally {
+      many.close();
+    }
+  });
+
   it('wraps every target inside the token; OpenSSL opens each blob to the token\'s key; a second token imports and uses it', () => {
     const done: string[] = [];
     for (const { kek, privPem, inRecv } of keks) {
