@@ -292,16 +292,16 @@ export function findKey(c: Conn, uri: Pkcs11Uri, dir?: KeyDirectory): TokenKey {
       { type: CKA_CLASS, value: cls }, { type: CKA_TOKEN, value: true },
       ...(label === undefined ? [] : [{ type: CKA_LABEL, value: label }]), ...(id === undefined ? [] : [{ type: CKA_ID, value: id }]),
     ]).map((handle) => ({ handle, cls })));
+  if (found.length === 1) {
+    const one = found[0]!;
+    return one.entry === undefined ? describeKey(c, one.handle, readKeyAttributes(c, one.handle, TRIES.get(one.cls)!)) : describeEntry(c, one.entry);
+  }
   const what = [uri.object === undefined ? undefined : `object=${JSON.stringify(uri.object)}`, uri.id === undefined ? undefined : `id=${hex(uri.id)}`, uri.type === undefined ? undefined : `type=${uri.type}`]
     .filter((x) => x !== undefined).join(' ');
   if (found.length === 0) {
     throw new ByokError('PKCS11_OBJECT_NOT_FOUND', `no private or secret key with ${what} in this token (private keys are visible only after login): check the label and id with byok pkcs11 list`);
   }
-  if (found.length > 1) {
-    throw new ByokError('PKCS11_OBJECT_AMBIGUOUS', `${found.length} keys match ${what}: add id=… or type=private|secret-key to the URI so it names exactly one (byok pkcs11 list shows them)`);
-  }
-  const one = found[0]!;
-  return one.entry === undefined ? describeKey(c, one.handle, readKeyAttributes(c, one.handle, TRIES.get(one.cls)!)) : describeEntry(c, one.entry);
+  throw new ByokError('PKCS11_OBJECT_AMBIGUOUS', `${found.length} keys match ${what}: add id=… or type=private|secret-key to the URI so it names exactly one (byok pkcs11 list shows them)`);
 }
 
 /** Every private and secret key object of the token, described. */

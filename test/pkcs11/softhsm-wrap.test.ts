@@ -13,10 +13,10 @@ import { createHash, generateKeyPairSync, randomBytes, verify as nodeVerify, typ
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
-import { rsaAesKwp } from '../../src/formats/scheme.js';
+import { rsaAesKwp, rsaOaep } from '../../src/formats/scheme.js';
 import { readKek, type Kek } from '../../src/kek/index.js';
 import { readTargetKey } from '../../src/keys/index.js';
-import { openTokenSession, wrapInToken, type TokenKey, type TokenSession } from '../../src/pkcs11/index.js';
+import { checkWrappable, openTokenSession, wrapInToken, type TokenKey, type TokenSession } from '../../src/pkcs11/index.js';
 import { readByok } from '../../src/transfer/read.js';
 import { verifyTokenKeyFor, wrapTokenKeyFor, type WrapTokenKeyOptions } from '../../src/transfer/token.js';
 import { wrapForAzure, type AzureWrapResult } from '../../src/transfer/wrap.js';
@@ -225,6 +225,15 @@ describe.skipIf(!HAVE)('wrapping inside SoftHSM for Azure', () => {
     expect(codeOf(() => wrapTokenKeyForAzure(k, session, find('no-export')))).toBe('PKCS11_KEY_NOT_EXTRACTABLE');
     expect(codeOf(() => wrapTokenKeyForAzure(k, session, find('trusted-only')))).toBe('PKCS11_KEY_WRAP_WITH_TRUSTED');
     expect(codeOf(() => wrapTokenKeyForAzure(k, session, find('des3')))).toBe('PKCS11_UNSUPPORTED_KEY');
+    // checkWrappable alone, each refusal on an otherwise wrappable key (the per-key path skips building the name for a key that passes)
+    const rsa = find('gen-rsa-2048');
+    const aes = find('gen-aes-256');
+    expect(() => checkWrappable(rsa, rsaAesKwp('sha1'))).not.toThrow();
+    expect(() => checkWrappable(aes, rsaOaep('sha1'))).not.toThrow();
+    expect(codeOf(() => checkWrappable({ ...rsa, extractable: false }, rsaAesKwp('sha1')))).toBe('PKCS11_KEY_NOT_EXTRACTABLE');
+    expect(codeOf(() => checkWrappable({ ...aes, wrapWithTrusted: true }, rsaOaep('sha1')))).toBe('PKCS11_KEY_WRAP_WITH_TRUSTED');
+    expect(codeOf(() => checkWrappable({ ...rsa, kind: undefined }, rsaAesKwp('sha1')))).toBe('PKCS11_UNSUPPORTED_KEY');
+    expect(codeOf(() => checkWrappable(rsa, rsaOaep('sha1')))).toBe('PKCS11_UNSUPPORTED_KEY');
     expect(codeOf(() => find('twice'))).toBe('PKCS11_OBJECT_AMBIGUOUS');
     expect(codeOf(() => find('nope'))).toBe('PKCS11_OBJECT_NOT_FOUND');
     expect(codeOf(() => session.findKey('pkcs11:token=byok-src'))).toBe('PKCS11_URI_INVALID');
