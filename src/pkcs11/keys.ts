@@ -125,9 +125,11 @@ export function describeKey(c: Conn, h: Buffer, known?: Known): TokenKey {
   }
   const keyTypeNum = ulong(a.get(CKA_KEY_TYPE)) ?? -1;
   const labelBytes = a.get(CKA_LABEL);
-  const base = {
+  // One object, its optional fields added as they are found (a batch describes every key it wraps;
+  // building it by spreads cost several microseconds each).
+  const k: { -readonly [P in keyof TokenKey]: TokenKey[P] } = {
     handle: h,
-    class: cls === CKO_PRIVATE_KEY ? 'private' as const : 'secret' as const,
+    class: cls === CKO_PRIVATE_KEY ? 'private' : 'secret',
     keyType: keyTypeName(keyTypeNum),
     id: new Uint8Array(a.get(CKA_ID) ?? []),
     extractable: bool(a.get(CKA_EXTRACTABLE)),
@@ -135,39 +137,38 @@ export function describeKey(c: Conn, h: Buffer, known?: Known): TokenKey {
     neverExtractable: bool(a.get(CKA_NEVER_EXTRACTABLE)),
     alwaysSensitive: bool(a.get(CKA_ALWAYS_SENSITIVE)),
     wrapWithTrusted: bool(a.get(CKA_WRAP_WITH_TRUSTED)),
-    ...(labelBytes === undefined || labelBytes.length === 0 ? {} : { label: labelBytes.toString('utf8') }),
   };
-  if (base.class === 'private' && keyTypeNum === CKK_RSA) {
+  if (labelBytes !== undefined && labelBytes.length > 0) k.label = labelBytes.toString('utf8');
+  if (k.class === 'private' && keyTypeNum === CKK_RSA) {
     const r = read(c, h, known, [CKA_MODULUS, CKA_PUBLIC_EXPONENT]);
     const n = r.get(CKA_MODULUS);
     const e = r.get(CKA_PUBLIC_EXPONENT);
-    if (n === undefined) return { ...base, kind: 'rsa' };
+    k.kind = 'rsa';
+    if (n === undefined) return k;
     const nb = new Uint8Array(n);
-    return { ...base, kind: 'rsa', bits: bitLengthVarTime(nb), ...(e === undefined ? {} : { publicKey: rsaSpki(strip(nb), strip(new Uint8Array(e))) }) };
-  }
-  if (base.class === 'private' && keyTypeNum === CKK_EC) {
+    k.bits = bitLengthVarTime(nb);
+    if (e !== undefined) k.publicKey = rsaSpki(strip(nb), strip(new Uint8Array(e)));
+  } else if (k.class === 'private' && keyTypeNum === CKK_EC) {
     const params = read(c, h, known, [CKA_EC_PARAMS]).get(CKA_EC_PARAMS);
     const oid = params === undefined ? undefined : curveOid(params);
     const curve = oid === undefined ? undefined : curveByOid(oid);
     if (curve === undefined) {
       const name = oid === undefined ? undefined : OTHER_CURVES[oid] ?? oid;
-      return { ...base, ...(name === undefined ? {} : { curve: name }) };
+      if (name !== undefined) k.curve = name;
+      return k;
     }
-    const point = ecPublicPoint(c, base.id, base.label, params!);
-    return {
-      ...base, kind: 'ec', bits: curve.bits, curve: curve.name as AzureCurve,
-      ...(point === undefined ? {} : { publicKey: ecSpki(curve, uncompressedPoint(curve, point, 'CKA_EC_POINT')) }),
-    };
-  }
-  if (base.class === 'secret' && keyTypeNum === CKK_AES) {
+    const point = ecPublicPoint(c, k.id, k.label, params!);
+    k.kind = 'ec';
+    k.bits = curve.bits;
+    k.curve = curve.name as AzureCurve;
+    if (point !== undefined) k.publicKey = ecSpki(curve, uncompressedPoint(curve, point, 'CKA_EC_POINT'));
+  } else if (k.class === 'secret') {
+    // AES is the one secret key type a cloud imports; others are described with their size.
+    if (keyTypeNum === CKK_AES) k.kind = 'oct';
     const len = ulong(read(c, h, known, [CKA_VALUE_LEN]).get(CKA_VALUE_LEN));
-    return { ...base, kind: 'oct', ...(len === undefined ? {} : { bits: len * 8 }) };
+    if (len !== undefined) k.bits = len * 8;
   }
-  if (base.class === 'secret') {
-    const len = ulong(read(c, h, known, [CKA_VALUE_LEN]).get(CKA_VALUE_LEN));
-    return { ...base, ...(len === undefined ? {} : { bits: len * 8 }) };
-  }
-  return base;
+  return k;
 }
 
 function strip(b: Uint8Array): Uint8Array {
@@ -222,8 +223,6 @@ interface DirectoryEntry {
   readonly handle: Buffer; readonly cls: number; readonly label: Buffer; readonly id: Buffer;
   /** Its COMMON and type-specific attributes, so describing a key found here reads nothing more. */
   readonly known: ReadonlyMap<number, Buffer | undefined>;
-  /** describeKey's result, made on the first lookup of this entry. */
-  described?: TokenKey;
 }
 
 /** One C_GetAttributeValue with the first of `tries` the key has every attribute of; else attrs(COMMON). */
@@ -263,13 +262,6 @@ export function keyDirectory(c: Conn): KeyDirectory {
   return { entries, byLabel };
 }
 
-/** A directory entry's description: made once, handed out as a copy (the caller may wipe or change it). */
-function describeEntry(c: Conn, e: DirectoryEntry): TokenKey {
-  e.described ??= describeKey(c, e.handle, e.known);
-  const k = e.described;
-  return { ...k, id: k.id.slice(), ...(k.publicKey === undefined ? {} : { publicKey: k.publicKey.slice() }) };
-}
-
 /**
  * The one private or secret key the URI names (object= label, id=, type=): searched in the token, or in
  * `dir` when given (the same match, on a directory read once). Refuses a URI that names no key, or one
@@ -294,7 +286,7 @@ export function findKey(c: Conn, uri: Pkcs11Uri, dir?: KeyDirectory): TokenKey {
     ]).map((handle) => ({ handle, cls })));
   if (found.length === 1) {
     const one = found[0]!;
-    return one.entry === undefined ? describeKey(c, one.handle, readKeyAttributes(c, one.handle, TRIES.get(one.cls)!)) : describeEntry(c, one.entry);
+    return one.entry === undefined ? describeKey(c, one.handle, readKeyAttributes(c, one.handle, TRIES.get(one.cls)!)) : describeKey(c, one.handle, one.entry.known);
   }
   const what = [uri.object === undefined ? undefined : `object=${JSON.stringify(uri.object)}`, uri.id === undefined ? undefined : `id=${hex(uri.id)}`, uri.type === undefined ? undefined : `type=${uri.type}`]
     .filter((x) => x !== undefined).join(' ');
