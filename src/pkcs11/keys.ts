@@ -52,7 +52,7 @@ export function findObjects(c: Conn, template: { type: number; value: number | b
     c.api.C_FindObjectsInit(c.session, template);
     try {
       for (;;) {
-        const batch = c.api.C_FindObjects(c.session, 64);
+        const batch = c.api.C_FindObjects(c.session, 1024);
         if (batch.length === 0) break;
         out.push(...batch);
       }
