@@ -10,12 +10,14 @@
 //                   (ephemeral AES-256), C_WrapKey (CKM_AES_KEY_WRAP_PAD, the target), C_WrapKey
 //                   (CKM_RSA_PKCS_OAEP, the ephemeral key), C_DestroyObject; the KEK object made once
 // The in-process rows are medians of interleaved rounds; the byok batch rows the best of --runs.
-//   toolkit         the library in the same process: openTokenSession (module, token, login, and the
-//                   known-answer tests before the first wrap), then per key findKey by label +
+//   toolkit         the library in the same process: openTokenSession (module, token, login, manyKeys as
+//                   byok batch sets it; the known-answer tests before the first wrap), then per key findKey by label +
 //                   wrapTokenKeyFor('azure', …): prepareWrap's checks, the same two C_WrapKey calls, .byok encoding, close
 //   wrap path       the same without lookups (keys found before the clock starts)
 //   overhead        (toolkit - token floor) / token floor, per key; issue 11's target is under 20%
 //   byok batch      the CLI, wall clock with Node's start: 200 pkcs11: rows, and 200 PEM files (software)
+// Then one more toolkit run and one floor run, not part of the rows, with every pkcs11js call timed: the
+// time per key in token calls (by function) and, for the toolkit, in the process itself.
 // SoftHSM 2.6.1 zero-pads keys before its RFC 5649 wrap (README), so the token runs use
 // --allow-zero-padded-kwp; the outputs are checked (node:crypto opens them to the token's keys) before
 // anything is timed. Keys are generated once into node_modules/.cache/byok-bench-batch (not timed; shared with bench:batch).
@@ -46,6 +48,27 @@ try {
   pkcs11js = require('pkcs11js');
 } catch {
   fail('pkcs11js (optional dependency) is not installed: npm install (with make and g++)');
+}
+// pkcs11js wraps the native methods onto each PKCS11 instance when it is made, so a timer goes on the
+// native prototype before any instance exists; it only counts while `timing` is set (one untimed-row run).
+let timing = false;
+let calls = new Map();
+const native = Object.getPrototypeOf(pkcs11js.PKCS11.prototype);
+for (const name of Object.getOwnPropertyNames(native)) {
+  const f = native[name];
+  if (!name.startsWith('C_') || typeof f !== 'function') continue;
+  native[name] = function callTimer(...args) {
+    if (!timing) return f.apply(this, args);
+    const t0 = performance.now();
+    try {
+      return f.apply(this, args);
+    } finally {
+      const c = calls.get(name) ?? { ms: 0, n: 0 };
+      c.ms += performance.now() - t0;
+      c.n++;
+      calls.set(name, c);
+    }
+  };
 }
 const byokLib = await import(join(root, 'dist/index.js'));
 
@@ -136,7 +159,8 @@ function labelSearchRun(lookups) {
 
 async function toolkitRun(collect) {
   const t0 = performance.now();
-  const s = await byokLib.openTokenSession(`pkcs11:token=bench${uriBase}`, { pin: new TextEncoder().encode(PIN) });
+  // manyKeys, as byok batch opens a session that serves several rows: the directory is read at the first lookup.
+  const s = await byokLib.openTokenSession(`pkcs11:token=bench${uriBase}`, { pin: new TextEncoder().encode(PIN), manyKeys: true });
   try {
     for (let i = 0; i < handles.length; i++) {
       const r = byokLib.wrapTokenKeyFor('azure', kek, s, s.findKey(`pkcs11:object=k${i}`), { allowZeroPaddedKwp: true });
@@ -201,6 +225,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const best = { floor: median(inproc.floor), wrapOnly: median(inproc.wrapOnly), toolkit: median(inproc.toolkit), search: median(inproc.search), cliToken: Infinity, cliFiles: Infinity };
 const overhead = median(inproc.toolkit.map((t, i) => (t - inproc.floor[i]) / inproc.floor[i]));
 const wrapOverhead = median(inproc.wrapOnly.map((t, i) => (t - inproc.floor[i]) / inproc.floor[i]));
+// Where the toolkit's time goes: one more toolkit run (not in the rows above) with every pkcs11js call
+// timed (callTimer, below); what is not in a call is the process's own work (JavaScript, the Wasm
+// known-answer test).
+timing = true;
+const accounted = await toolkitRun();
+const toolkitCalls = calls;
+calls = new Map();
+const floorAccounted = floorRun();
+const floorCalls = calls;
+timing = false;
+const msIn = (m) => [...m.values()].reduce((a, c) => a + c.ms, 0);
+
 for (let r = 0; r < RUNS; r++) {
   best.cliToken = Math.min(best.cliToken, cliRun(tokenManifest, ['--allow-zero-padded-kwp']));
   best.cliFiles = Math.min(best.cliFiles, cliRun(fileManifest, []));
@@ -228,5 +264,9 @@ console.log('|---|---:|---:|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\ntoolkit overhead per key (median of the rounds' ratios): ${(overhead * 100).toFixed(1)}% of the token's own time (target < 20%: ${overhead < 0.2 ? 'met' : 'not met'})`);
 console.log(`  the wrap path alone: ${(wrapOverhead * 100).toFixed(1)}% (${wrapOverhead < 0.2 ? 'under' : 'over'} 20%); the rest is the session, the known-answer tests and the lookups (one directory read of the token's keys, then lookups in it)`);
+const us = (ms) => `${Math.round((ms / N) * 1000)} µs`;
+const callList = (m) => [...m].sort((a, b) => b[1].ms - a[1].ms).filter(([, c]) => c.ms / N >= 0.001).map(([k, c]) => `${k} ${us(c.ms)} (${c.n})`).join(', ');
+console.log(`  one more toolkit run, its token calls timed: ${us(accounted)} per key, of which ${us(msIn(toolkitCalls))} in token calls (${callList(toolkitCalls)}) and ${us(accounted - msIn(toolkitCalls))} in the process`);
+console.log(`  the floor the same way: ${us(floorAccounted)} per key, ${us(msIn(floorCalls))} in token calls (${callList(floorCalls)})`);
 console.log(`  for comparison, one C_FindObjects by label among ${N} keys: ${best.search.toFixed(3)} ms (SoftHSM decrypts each private object's label to compare it)`);
 console.log(`software / token (byok batch): ${(best.cliToken / best.cliFiles).toFixed(1)}×`);

@@ -90,7 +90,7 @@ export function serializeByok(file: AzureByokFile): Uint8Array {
   const t = enc.encode(tail);
   const out = new Uint8Array(h.length + ct.length + t.length);
   out.set(h, 0);
-  for (let i = 0, o = h.length; i < ct.length; i++, o++) out[o] = ct.charCodeAt(i);
+  enc.encodeInto(ct, out.subarray(h.length, h.length + ct.length)); // ASCII: one byte per character
   out.set(t, h.length + ct.length);
   return out;
 }

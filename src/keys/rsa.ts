@@ -168,7 +168,9 @@ export function encodeRsaPrivateKey(k: RsaPrivateParts): Uint8Array {
   return out;
 }
 
-const RSA_ALG = (): Uint8Array => seq(oidDer(OID.rsaEncryption), NULL_DER);
+// The AlgorithmIdentifier, encoded once: seq() copies it into each output, so the shared bytes are never handed out.
+let rsaAlg: Uint8Array | undefined;
+const RSA_ALG = (): Uint8Array => (rsaAlg ??= seq(oidDer(OID.rsaEncryption), NULL_DER));
 
 /** PrivateKeyInfo (version 0, rsaEncryption, NULL parameters) around the RSAPrivateKey. */
 export function rsaPkcs8(k: RsaPrivateParts): Uint8Array {

@@ -41,6 +41,7 @@ export function openOptionsArg(fn: string, v: unknown): Record<string, unknown> 
   optionalString(fn, 'options.defaultModule', o['defaultModule']);
   optionalString(fn, 'options.moduleParameters', o['moduleParameters']);
   optionalBoolean(fn, 'options.login', o['login']);
+  optionalBoolean(fn, 'options.manyKeys', o['manyKeys']);
   optionalBoolean(fn, 'options.allowZeroPaddedKwp', o['allowZeroPaddedKwp']);
   return o;
 }

@@ -58,6 +58,11 @@ export interface OpenTokenOptions {
    * need them, e.g. NSS softokn: "configdir='sql:/path' certPrefix='' keyPrefix='' secmod='secmod.db'".
    */
   readonly moduleParameters?: string;
+  /**
+   * The session will look up many keys (a batch): read the token's key directory at the first lookup
+   * instead of searching for the first key by its label (default: search first, directory from the second).
+   */
+  readonly manyKeys?: boolean;
 }
 
 export interface TokenSession {
@@ -66,8 +71,9 @@ export interface TokenSession {
   /** Whether this session is in a user state (logged in, by us or before us): private keys are visible only then. */
   readonly loggedIn: boolean;
   /**
-   * The one key the URI names (object=, id=, type=). From the second call on, keys are looked up in a
-   * directory of the token's keys read once (label and id of each), not searched again each time.
+   * The one key the URI names (object=, id=, type=). From the second call on (the first with
+   * OpenTokenOptions.manyKeys), keys are looked up in a directory of the token's keys read once (each
+   * key's attributes in one call), not searched again each time.
    */
   findKey(uri: Pkcs11Uri | string): TokenKey;
   listKeys(): TokenKey[];
@@ -269,7 +275,7 @@ export async function openInternals(uriOrText: Pkcs11Uri | string, options: Open
       pin = await pinFor(u, token, options.pin);
       loggedIn = login(api, session, slot, token, pin);
     }
-    return makeSession(binding, api, path, module, token, slot, session, loggedIn, inUserState(api, session));
+    return makeSession(binding, api, path, module, token, slot, session, loggedIn, inUserState(api, session), options.manyKeys === true);
   } catch (e) {
     if (session !== undefined) closeQuietly(api, session, loggedIn);
     releaseModule(path);
@@ -304,13 +310,13 @@ function closeQuietly(api: Pkcs11Api, session: Buffer, loggedIn: boolean): void 
 
 function makeSession(
   binding: Pkcs11Binding, api: Pkcs11Api, path: string, module: ModuleDescription, token: TokenDescription,
-  slot: Buffer, session: Buffer, ownLogin: boolean, loggedIn: boolean,
+  slot: Buffer, session: Buffer, ownLogin: boolean, loggedIn: boolean, manyKeys: boolean,
 ): SessionInternals {
   const conn: Conn = { api, session, slot };
   const objects = new Map<string, Buffer>();
   let closed = false;
   // The first lookup searches the token; from the second on (a batch), a directory read once (keys.ts).
-  let lookups = 0;
+  let lookups = manyKeys ? 1 : 0;
   let directory: KeyDirectory | undefined;
   const track = (h: Buffer): Buffer => {
     objects.set(h.toString('hex'), h);

@@ -79,6 +79,8 @@ export function isPkcs11Uri(text: string): boolean {
 
 /** Whether any attribute, in either part, is named pin-value (any case), looked at without decoding a value. */
 function hasPinValue(text: string): boolean {
+  // Without a "%" no name decodes to anything but itself: a plain search is enough (every lookup parses a URI).
+  if (!text.includes('%') && !text.toLowerCase().includes('pin-value')) return false;
   return text.split(/[;&?]/).some(isPinValueAttr);
 }
 
@@ -115,9 +117,11 @@ function decodeValue(raw: string, part: 'path' | 'query', name: string): Uint8Ar
   return Uint8Array.from(out);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function utf8(bytes: Uint8Array, name: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw invalid(`attribute "${name}" is not UTF-8 after percent-decoding`);
   }

@@ -35,6 +35,12 @@ function describe(key: TokenKey): string {
 export function checkWrappable(key: TokenKey, scheme: WrappingScheme): void {
   expectTokenKey('checkWrappable', 'key', key);
   expectScheme('checkWrappable', 'scheme', scheme);
+  refuseUnwrappable(key, scheme);
+}
+
+/** checkWrappable on arguments already checked (the name is built only for a refusal: this runs per key). */
+function refuseUnwrappable(key: TokenKey, scheme: WrappingScheme): void {
+  if (key.extractable && !key.wrapWithTrusted && key.kind !== undefined && (scheme.mechanism !== 'rsa-oaep' || key.class === 'secret')) return;
   const name = describe(key);
   if (!key.extractable) {
     throw new ByokError('PKCS11_KEY_NOT_EXTRACTABLE', `${name} has CKA_EXTRACTABLE false${key.neverExtractable ? ' (and CKA_NEVER_EXTRACTABLE true)' : ''}: the token will not wrap it out under any key; generate the key for the cloud as extractable, or generate it in the cloud`);
@@ -52,11 +58,19 @@ export function checkWrappable(key: TokenKey, scheme: WrappingScheme): void {
 
 /** The KEK as a session public key object (created once per session and KEK). */
 function kekObject(s: SessionInternals, kek: RsaPublicKey): Buffer {
+  // By identity first: a batch hands the same (read-only) KEK record for every key.
+  let byRecord = s.memo.get('kek-records') as WeakMap<RsaPublicKey, Buffer> | undefined;
+  if (byRecord === undefined) s.memo.set('kek-records', byRecord = new WeakMap());
+  const same = byRecord.get(kek);
+  if (same !== undefined) return same;
   const n = Buffer.from(kek.n);
   const e = Buffer.from(kek.e);
   const list = (s.memo.get('keks') as { n: Buffer; e: Buffer; handle: Buffer }[] | undefined) ?? [];
   const known = list.find((k) => k.n.equals(n) && k.e.equals(e));
-  if (known !== undefined) return known.handle;
+  if (known !== undefined) {
+    byRecord.set(kek, known.handle);
+    return known.handle;
+  }
   let handle: Buffer;
   try {
     handle = s.createObject([
@@ -69,6 +83,7 @@ function kekObject(s: SessionInternals, kek: RsaPublicKey): Buffer {
   }
   list.push({ n, e, handle });
   s.memo.set('keks', list);
+  byRecord.set(kek, handle);
   return handle;
 }
 
@@ -106,10 +121,11 @@ export function tokenParts(session: TokenSession, key: TokenKey, options: WrapIn
   expectSession(fn, 'session', session);
   expectTokenKey(fn, 'key', key);
   openOptionsArg(fn, options);
+  const s = session as SessionInternals;
   return (plan) => {
     const p = expectRecord(fn, 'plan', plan);
     const kek = expectRecord(fn, 'plan.kek', p['kek']);
-    return wrapInToken(session, key, kek as unknown as RsaPublicKey, kek['bits'] as number, p['scheme'] as WrappingScheme, options);
+    return wrapChecked(fn, s, key, kek, kek['bits'], p['scheme'], options);
   };
 }
 
@@ -140,11 +156,20 @@ export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublic
   const fn = 'wrapInToken';
   const s = expectSession(fn, 'session', session);
   expectTokenKey(fn, 'key', key);
-  if (!isRecord(kek) || !(kek['n'] instanceof Uint8Array) || !(kek['e'] instanceof Uint8Array)) throw invalid(fn, 'kek', 'an RSA public key { n, e } (big-endian Uint8Array)', kek);
-  expectCount(fn, 'kekBits', kekBits, 1024);
-  expectScheme(fn, 'scheme', scheme);
   openOptionsArg(fn, options);
-  checkWrappable(key, scheme);
+  return wrapChecked(fn, s, key, kek, kekBits, scheme, options);
+}
+
+/** wrapInToken once session, key and options are checked (tokenParts checks them once, not per plan). */
+function wrapChecked(fn: string, s: SessionInternals, key: TokenKey, kek: unknown, kekBits: unknown, scheme: unknown, options: WrapInTokenOptions): WrappedParts {
+  if (!isRecord(kek) || !(kek['n'] instanceof Uint8Array) || !(kek['e'] instanceof Uint8Array)) throw invalid(fn, 'kek', 'an RSA public key { n, e } (big-endian Uint8Array)', kek);
+  const bits = expectCount(fn, 'kekBits', kekBits, 1024);
+  const sch = expectScheme(fn, 'scheme', scheme);
+  refuseUnwrappable(key, sch);
+  return wrapParts(s, key, kek as unknown as RsaPublicKey, bits, sch, options);
+}
+
+function wrapParts(s: SessionInternals, key: TokenKey, kek: RsaPublicKey, kekBits: number, scheme: WrappingScheme, options: WrapInTokenOptions): WrappedParts {
   const k = Math.ceil(kekBits / 8);
   if (scheme.oaepHash === 'sha224') throw oaepMissing(s, scheme, 'byok\'s known-answer test cannot check SHA-224 (its crypto core has no SHA-224)');
   const hash = scheme.oaepHash;
@@ -154,9 +179,9 @@ export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublic
   const { api, session: h } = s.conn;
 
   if (scheme.mechanism === 'rsa-oaep') {
-    const ciphertext = wrapKey(s, () => api.C_WrapKey(h, oaepMechanism(s, hash), kekHandle, key.handle, Buffer.alloc(k)), key, 'wrapping the key with CKM_RSA_PKCS_OAEP');
+    const ciphertext = wrapKey(s, (out) => api.C_WrapKey(h, oaepMechanism(s, hash), kekHandle, key.handle, out), key, 'wrapping the key with CKM_RSA_PKCS_OAEP');
     if (ciphertext.length !== k) throw lengthFault('RSA-OAEP', ciphertext.length, k);
-    return { mechanism: 'rsa-oaep', ciphertext: new Uint8Array(ciphertext) };
+    return { mechanism: 'rsa-oaep', ciphertext };
   }
 
   const { mechanism: kwp } = kwpMechanism(s);
@@ -179,13 +204,12 @@ export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublic
     throw pkcs11Failure(e, 'generating the ephemeral AES-256 key in the token');
   }
   try {
-    // A PKCS#8 RSA-16384 key is under 10 KB; the token says how much it wrote.
-    const wrappedTarget = wrapKey(s, () => api.C_WrapKey(h, { mechanism: kwp }, eph, key.handle, Buffer.alloc(16 * 1024)), key, `wrapping the key with ${mechanismName(kwp)}`);
-    const encryptedKey = wrapKey(s, () => api.C_WrapKey(h, oaepMechanism(s, hash), kekHandle, eph, Buffer.alloc(k)), undefined, 'wrapping the ephemeral AES key with CKM_RSA_PKCS_OAEP');
+    const wrappedTarget = wrapKey(s, (out) => api.C_WrapKey(h, { mechanism: kwp }, eph, key.handle, out), key, `wrapping the key with ${mechanismName(kwp)}`);
+    const encryptedKey = wrapKey(s, (out) => api.C_WrapKey(h, oaepMechanism(s, hash), kekHandle, eph, out), undefined, 'wrapping the ephemeral AES key with CKM_RSA_PKCS_OAEP');
     if (encryptedKey.length !== k) throw lengthFault('RSA-OAEP', encryptedKey.length, k);
     if (wrappedTarget.length < 16 || wrappedTarget.length % 8 !== 0) throw lengthFault('RFC 5649', wrappedTarget.length, 'a multiple of 8, at least 16');
     if (key.kind === 'oct' && key.bits !== undefined && wrappedTarget.length !== kwpLength(key.bits / 8)) throw lengthFault('RFC 5649', wrappedTarget.length, kwpLength(key.bits / 8));
-    return { mechanism: 'rsa-aes-kwp', encryptedKey: new Uint8Array(encryptedKey), wrappedTarget: new Uint8Array(wrappedTarget) };
+    return { mechanism: 'rsa-aes-kwp', encryptedKey, wrappedTarget };
   } finally {
     try {
       s.destroy(eph);
@@ -195,9 +219,18 @@ export function wrapInToken(session: TokenSession, key: TokenKey, kek: RsaPublic
   }
 }
 
-function wrapKey(s: SessionInternals, call: () => Buffer, target: TokenKey | undefined, doing: string): Buffer {
+/**
+ * One C_WrapKey into the session's output buffer (allocated once: a PKCS#8 RSA-16384 key is under 10 KB,
+ * and the token says how much it wrote); the result is copied out and the buffer's used part zeroed.
+ */
+function wrapKey(s: SessionInternals, call: (out: Buffer) => Buffer, target: TokenKey | undefined, doing: string): Uint8Array {
+  let out = s.memo.get('wrap-output') as Buffer | undefined;
+  if (out === undefined) s.memo.set('wrap-output', out = Buffer.alloc(16 * 1024));
   try {
-    return call();
+    const written = call(out);
+    const copy = new Uint8Array(written);
+    written.fill(0);
+    return copy;
   } catch (e) {
     const p = asPkcs11Error(e);
     if (target !== undefined && p?.code === CKR_KEY_UNEXTRACTABLE) {

@@ -51,7 +51,7 @@ export function prepareTokenWrap(cloud: Cloud, kek: WrappingKeyInput, session: T
     throw new ByokError('PKCS11_UNSUPPORTED_KEY', `${describeTokenKey(key)} cannot be imported by any cloud HSM byok writes for: RSA, EC and AES keys can be`);
   }
   // The plan keeps its options: none of the token's (a PIN among them) goes into it.
-  const { allowZeroPaddedKwp: _allow, pin: _pin, defaultModule: _module, login: _login, moduleParameters: _parameters, ...wrapOptions } = options as WrapTokenKeyOptions & OpenTokenOptions;
+  const { allowZeroPaddedKwp: _allow, pin: _pin, defaultModule: _module, login: _login, moduleParameters: _parameters, manyKeys: _many, ...wrapOptions } = options as WrapTokenKeyOptions & OpenTokenOptions;
   const opts = cloud === 'azure' && !('generator' in wrapOptions) ? { ...wrapOptions, generator: tokenGenerator(session) } : wrapOptions;
   const plan = prepareWrap(cloud, kek, target, opts);
   const warning = options.allowZeroPaddedKwp === true ? zeroPaddingWarning(session, key, plan.scheme) : undefined;

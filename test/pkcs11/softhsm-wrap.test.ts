@@ -13,10 +13,10 @@ import { createHash, generateKeyPairSync, randomBytes, verify as nodeVerify, typ
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
-import { rsaAesKwp } from '../../src/formats/scheme.js';
+import { rsaAesKwp, rsaOaep } from '../../src/formats/scheme.js';
 import { readKek, type Kek } from '../../src/kek/index.js';
 import { readTargetKey } from '../../src/keys/index.js';
-import { openTokenSession, wrapInToken, type TokenKey, type TokenSession } from '../../src/pkcs11/index.js';
+import { checkWrappable, openTokenSession, wrapInToken, type TokenKey, type TokenSession } from '../../src/pkcs11/index.js';
 import { readByok } from '../../src/transfer/read.js';
 import { verifyTokenKeyFor, wrapTokenKeyFor, type WrapTokenKeyOptions } from '../../src/transfer/token.js';
 import { wrapForAzure, type AzureWrapResult } from '../../src/transfer/wrap.js';
@@ -126,6 +126,31 @@ describe.skipIf(!HAVE)('wrapping inside SoftHSM for Azure', () => {
     expect(find('gen-aes-192').bits).toBe(192);
   });
 
+  it('describes each key the same whether searched for (a first lookup) or found in the key directory (manyKeys)', async () => {
+    const many = await openTokenSession(`pkcs11:token=byok-src${uriBase}`, { pin: PIN, manyKeys: true });
+    try {
+      // the directory's first lookup: the ambiguity a search finds, found there too
+      expect(codeOf(() => many.findKey('pkcs11:object=twice'))).toBe('PKCS11_OBJECT_AMBIGUOUS');
+      for (const label of [...targets.map((t) => t.label), 'no-export', 'trusted-only', 'des3']) {
+        const one = await openTokenSession(`pkcs11:token=byok-src${uriBase}`, { pin: PIN });
+        try {
+          expect(many.findKey(`pkcs11:object=${label}`), label).toEqual(one.findKey(`pkcs11:object=${label}`));
+        } finally {
+          one.close();
+        }
+      }
+      // each lookup hands out its own copy: wiping one does not change the next
+      const first = many.findKey('pkcs11:object=gen-rsa-2048');
+      first.id.fill(0);
+      first.publicKey!.fill(0);
+      expect(many.findKey('pkcs11:object=gen-rsa-2048')).toEqual(find('gen-rsa-2048'));
+      expect(codeOf(() => many.findKey('pkcs11:object=nope'))).toBe('PKCS11_OBJECT_NOT_FOUND');
+      expect(many.findKey('pkcs11:id=%08').label).toBe('gen-rsa-2048');
+    } finally {
+      many.close();
+    }
+  });
+
   it('wraps every target inside the token; OpenSSL opens each blob to the token\'s key; a second token imports and uses it', () => {
     const done: string[] = [];
     for (const { kek, privPem, inRecv } of keks) {
@@ -200,6 +225,15 @@ describe.skipIf(!HAVE)('wrapping inside SoftHSM for Azure', () => {
     expect(codeOf(() => wrapTokenKeyForAzure(k, session, find('no-export')))).toBe('PKCS11_KEY_NOT_EXTRACTABLE');
     expect(codeOf(() => wrapTokenKeyForAzure(k, session, find('trusted-only')))).toBe('PKCS11_KEY_WRAP_WITH_TRUSTED');
     expect(codeOf(() => wrapTokenKeyForAzure(k, session, find('des3')))).toBe('PKCS11_UNSUPPORTED_KEY');
+    // checkWrappable alone, each refusal on an otherwise wrappable key (the per-key path skips building the name for a key that passes)
+    const rsa = find('gen-rsa-2048');
+    const aes = find('gen-aes-256');
+    expect(() => checkWrappable(rsa, rsaAesKwp('sha1'))).not.toThrow();
+    expect(() => checkWrappable(aes, rsaOaep('sha1'))).not.toThrow();
+    expect(codeOf(() => checkWrappable({ ...rsa, extractable: false }, rsaAesKwp('sha1')))).toBe('PKCS11_KEY_NOT_EXTRACTABLE');
+    expect(codeOf(() => checkWrappable({ ...aes, wrapWithTrusted: true }, rsaOaep('sha1')))).toBe('PKCS11_KEY_WRAP_WITH_TRUSTED');
+    expect(codeOf(() => checkWrappable({ ...rsa, kind: undefined }, rsaAesKwp('sha1')))).toBe('PKCS11_UNSUPPORTED_KEY');
+    expect(codeOf(() => checkWrappable(rsa, rsaOaep('sha1')))).toBe('PKCS11_UNSUPPORTED_KEY');
     expect(codeOf(() => find('twice'))).toBe('PKCS11_OBJECT_AMBIGUOUS');
     expect(codeOf(() => find('nope'))).toBe('PKCS11_OBJECT_NOT_FOUND');
     expect(codeOf(() => session.findKey('pkcs11:token=byok-src'))).toBe('PKCS11_URI_INVALID');

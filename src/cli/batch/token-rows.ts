@@ -54,14 +54,18 @@ export interface TokenRows {
   close(): void;
 }
 
-export function tokenRows(cfg: JobConfig, ctx: Ctx, allowZeroPaddedKwp: boolean, signal?: AbortSignal): TokenRows {
+/**
+ * `rowsPerSession`: how many rows each session (by sessionKey) will serve; a session serving more than
+ * one reads the token's key directory at its first lookup rather than searching first (keys.ts).
+ */
+export function tokenRows(cfg: JobConfig, ctx: Ctx, allowZeroPaddedKwp: boolean, signal?: AbortSignal, rowsPerSession?: ReadonlyMap<string, number>): TokenRows {
   const sessions = new Map<string, TokenSession | ByokError>();
   const sessionFor = async (uri: Pkcs11Uri): Promise<TokenSession> => {
     const k = sessionKey(uri);
     let session = sessions.get(k);
     if (session === undefined) {
       try {
-        session = await openTokenSession(uri, { pin: cliPin(ctx, signal), ...moduleDefault(ctx) });
+        session = await openTokenSession(uri, { pin: cliPin(ctx, signal), ...moduleDefault(ctx), manyKeys: (rowsPerSession?.get(k) ?? 0) > 1 });
       } catch (e) {
         session = e instanceof ByokError ? e : new ByokError('PKCS11_ERROR', `opening the token failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -124,7 +128,16 @@ const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
 export async function runTokenRows(
   cfg: JobConfig, rows: readonly ManifestRow[], ctx: Ctx, allowZeroPaddedKwp: boolean, onRow: (index: number, r: RowResult) => void, signal?: AbortSignal,
 ): Promise<void> {
-  const t = tokenRows(cfg, ctx, allowZeroPaddedKwp, signal);
+  const perSession = new Map<string, number>();
+  for (const row of rows) {
+    try {
+      const k = sessionKey(parsePkcs11Uri(row.key));
+      perSession.set(k, (perSession.get(k) ?? 0) + 1);
+    } catch {
+      /* a malformed URI fails its own row in prepare */
+    }
+  }
+  const t = tokenRows(cfg, ctx, allowZeroPaddedKwp, signal, perSession);
   const journal = openJournal(cfg.outDir);
   try {
     for (let i = 0; i < rows.length; i++) {
