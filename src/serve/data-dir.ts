@@ -5,7 +5,8 @@
 //   DIR/tls-cert.pem                the server certificate (localhost, 127.0.0.1, ::1), reissued when it nears expiry
 //   DIR/admin.json                  the administrator principal: tenantId, clientId, clientSecret, objectId (0600)
 //   DIR/principals/NAME.json        more principals, same fields (byok serve principal add)
-//   DIR/private/                    0700: ca-key.pem, tls-key.pem, token-key.pem (ES256 token signing), master.key
+//   DIR/private/                    0700: ca-key.pem, tls-key.pem, token-key.pem (ES256 token signing), master.key,
+//                                   serve.lock (the running server's process id)
 //   DIR/keys/keys.log               the key store: a line per change of a key name (key-log.ts), private parts sealed under master.key
 //   DIR/rbac/assignments/GUID.json  role assignments;  DIR/rbac/definitions/GUID.json: custom role definitions
 //   DIR/audit/YYYY-MM-DD.jsonl      the audit log (hash-chained lines)
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { ByokError } from '../errors.js';
 import { createCa, createServerCertificate, expiresWithin } from './ca.js';
 import { createDurableSync, removeStaleTemporaries, writeDurableSync } from './durable.js';
+import { lockDataDir } from './lock.js';
 import { newPrincipal, writeAssignmentSync, type PrincipalFile } from './principals.js';
 import { ADMIN_ROLES, findBuiltInRole } from './roles.js';
 
@@ -31,6 +33,8 @@ export interface DataDir {
   /** AES-256-GCM key that seals private and secret key material at rest. */
   readonly masterKey: Buffer;
   readonly created: boolean;
+  /** Gives back the folder's lock (lock.ts): one server per folder. */
+  readonly unlock: () => void;
 }
 
 export const dataPaths = (dir: string) => ({
@@ -77,6 +81,19 @@ export function openDataDir(dir: string): DataDir {
     throw dataError(dir, `has an unreadable server.json (${(e as Error).message}): restore it from a backup or start with a new folder`);
   }
   if (server.layout !== LAYOUT_VERSION) throw dataError(dir, `has layout ${server.layout}, this byok reads layout ${LAYOUT_VERSION}`);
+  // Before anything is cleaned up: another server's temporaries are not stale.
+  const unlock = lockDataDir(dir);
+  try {
+    return { ...openLocked(dir, server), created, unlock };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+/** The rest of opening, once the folder is this server's. */
+function openLocked(dir: string, server: { tenantId: string; hsmName: string }): Omit<DataDir, 'created' | 'unlock'> {
+  const p = dataPaths(dir);
   for (const d of [p.keys, p.assignments, p.definitions, p.principals, p.private]) removeStaleTemporaries(d);
   const caPem = read(p.ca);
   let tlsCert = read(p.tlsCert);
@@ -92,7 +109,7 @@ export function openDataDir(dir: string): DataDir {
   if (masterKey.length !== 32) throw dataError(dir, 'has a master.key that is not 32 bytes: restore it from a backup (keys sealed under it cannot be read without it)');
   return {
     dir, tenantId: server.tenantId, hsmName: server.hsmName, caPem, tls: { cert: tlsCert, key: tlsKey },
-    tokenKey: createPrivateKey(read(p.tokenKey)), masterKey, created,
+    tokenKey: createPrivateKey(read(p.tokenKey)), masterKey,
   };
 }
 

@@ -16,7 +16,7 @@ import { openAuditLog, type AuditLog } from './audit.js';
 import { dataPaths, openDataDir, type DataDir } from './data-dir.js';
 import { badParameter, notFound, ServiceError } from './errors.js';
 import { errorReply, readBody, type AuditNote, type Caller, type Reply, type Request } from './http.js';
-import { openKeyStore } from './keystore.js';
+import { openKeyStore, type KeyStore } from './keystore.js';
 import { openDirectory, type Directory } from './principals.js';
 import { ACTION_PREFIX } from './roles.js';
 import { identityRoute } from './routes-identity.js';
@@ -214,36 +214,43 @@ async function handle(s: Services, req: IncomingMessage, res: ServerResponse): P
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const data = openDataDir(opts.dataDir);
   const paths = dataPaths(opts.dataDir);
-  const audit = openAuditLog(paths.audit);
   const log = opts.log ?? ((): void => undefined);
   const host = opts.host ?? '127.0.0.1';
-  const services: Services = {
-    data, audit, log,
-    dir: openDirectory(paths),
-    tokens: createTokens(data.tokenKey, data.tenantId),
-    keys: openKeyStore(paths.keys, data.masterKey),
-    fallbackOrigin: `https://${urlHost(host)}:${opts.port ?? 8443}`,
-  };
-  const server: Server = createServer({ cert: data.tls.cert, key: data.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
-    handle(services, req, res).catch((e: unknown) => {
-      log(`response failed: ${e instanceof Error ? e.message : String(e)}`);
-      res.destroy();
-    });
-  });
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
-  server.on('clientError', (_e, socket) => socket.destroy());
+  let audit: AuditLog | undefined;
+  let keys: KeyStore | undefined;
+  let server: Server;
+  let services: Services;
   try {
+    audit = openAuditLog(paths.audit);
+    keys = openKeyStore(paths.keys, data.masterKey);
+    services = {
+      data, audit, log, keys,
+      dir: openDirectory(paths),
+      tokens: createTokens(data.tokenKey, data.tenantId),
+      fallbackOrigin: `https://${urlHost(host)}:${opts.port ?? 8443}`,
+    };
+    const s = services;
+    server = createServer({ cert: data.tls.cert, key: data.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
+      handle(s, req, res).catch((e: unknown) => {
+        log(`response failed: ${e instanceof Error ? e.message : String(e)}`);
+        res.destroy();
+      });
+    });
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 60_000;
+    server.on('clientError', (_e, socket) => socket.destroy());
+    const srv = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 8443, host, () => {
-        server.off('error', reject);
+      srv.once('error', reject);
+      srv.listen(opts.port ?? 8443, host, () => {
+        srv.off('error', reject);
         resolve();
       });
     });
   } catch (e) {
-    services.keys.close();
-    audit.close();
+    keys?.close();
+    audit?.close();
+    data.unlock();
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
@@ -254,7 +261,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     close: () => new Promise<void>((resolve) => {
       server.close(() => {
         services.keys.close();
-        audit.close();
+        services.audit.close();
+        data.unlock();
         resolve();
       });
       server.closeIdleConnections();

@@ -2,9 +2,11 @@
 // type, a body over the limit, unknown or missing API versions, path tricks in key names. Each gets the
 // service's error shape (code, message ending with the Activity ID that x-ms-request-id carries) and
 // never a crash or a partial key: afterwards the server still answers and the key folder is unchanged.
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/serve/index.js';
 import { byok, requireBuiltCli, tempDir } from '../helpers/cli.js';
 import { call, startTestServer, tokenFor, type HttpReply, type TestServer } from '../helpers/serve.js';
 
@@ -152,6 +154,29 @@ describe('byok serve refuses bad input on every route with the service\'s error 
       expect(byok(['serve', '--data', tmp.path('hsm'), '--name', 'x']).stderr).toMatch(/--name belongs to 'byok serve principal add'/);
       expect(byok(['serve', 'principal', 'remove', '--data', tmp.path('hsm')]).stderr).toMatch(/unknown subcommand "principal remove"/);
       expect(byok(['serve']).stderr).toMatch(/missing --data DIR/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('one server per data folder: a second start is refused (in process and from the CLI); a dead server\'s lock is taken over', async () => {
+    requireBuiltCli();
+    await expect(startServer({ dataDir: t.dir, port: 0 })).rejects.toMatchObject({ code: 'SERVE_DATA', message: expect.stringMatching(/is in use by another byok serve \(process \d+\): stop it first/) });
+    const r = byok(['serve', '--data', t.dir, '--port', '0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^byok serve: data folder .* is in use by another byok serve \(process \d+\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    // a lock left by a process that is gone (kill -9) does not keep the folder locked
+    const tmp = tempDir('byok-serve-lock-');
+    try {
+      const first = await startServer({ dataDir: tmp.path('hsm'), port: 0 });
+      await first.close();
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      writeFileSync(join(tmp.path('hsm'), 'private', 'serve.lock'), `${gone.stdout}\n`);
+      const again = await startServer({ dataDir: tmp.path('hsm'), port: 0 });
+      expect(readFileSync(join(tmp.path('hsm'), 'private', 'serve.lock'), 'utf8')).toBe(`${process.pid}\n`);
+      await again.close();
+      expect(existsSync(join(tmp.path('hsm'), 'private', 'serve.lock'))).toBe(false);
     } finally {
       tmp.cleanup();
     }
