@@ -8,9 +8,9 @@
 //
 //   npm run bench:serve [-- --keys 400 --clients 16 --rounds 3]
 //
-// This machine's speed drifts (a shared host), so each round measures its own floor right before its
-// imports (`openssl speed -seconds 2`), and the result is the median of the rounds' ratios; each round
-// imports the same keys under new names. The signing phase then runs once, on the last round's keys.
+// This machine's speed drifts (a shared host), so each round's floor is the mean of `openssl speed
+// -seconds 2` right before and right after its imports, and the result is the median of the rounds'
+// ratios; each round imports the same keys under new names. The signing phase then runs once, on the last round's keys.
 //
 // The server is the built CLI (`byok serve`, a separate process, as users run it) with a fresh data folder
 // on the disk's temporary folder: every import is fsync'd (key file and folder) before it is answered.
@@ -149,14 +149,18 @@ async function phase(label, perJob) {
 
 const cores = availableParallelism();
 const rounds = [];
+let before = opensslRsa4096();
 for (let r = 0; r < ROUNDS; r++) {
-  const signPerCore = opensslRsa4096();
   jobs = wrapped.map((w, i) => ({ ...w, name: `bench-r${r}-${i}` }));
   const imports = await phase(`import, round ${r + 1} (PUT /keys/NAME, .byok under RSA-4096)`, async (agent, j) => {
     const r = await call(agent, 'PUT', `/keys/${j.name}?api-version=7.6`, j.body, auth);
     return r.status === 200;
   });
+  // the floor on both sides of the round (the host's speed drifts within a minute): their mean
+  const after = opensslRsa4096();
+  const signPerCore = (before + after) / 2;
   rounds.push({ ...imports, signPerCore, ratio: imports.rate / (signPerCore * cores) });
+  before = after;
 }
 const digestOf = (name) => createHash('sha256').update(`bench ${name}`).digest();
 const signs = await phase('sign (POST …/sign RS256, RSA-2048)', async (agent, j) => {
