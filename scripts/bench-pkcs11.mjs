@@ -17,7 +17,10 @@
 //   overhead        (toolkit - token floor) / token floor, per key; issue 11's target is under 20%
 //   byok batch      the CLI, wall clock with Node's start: 200 pkcs11: rows, and 200 PEM files (software)
 // Then one more toolkit run and one floor run, not part of the rows, with every pkcs11js call timed: the
-// time per key in token calls (by function) and, for the toolkit, in the process itself.
+// time per key in token calls (by function) and, for the toolkit, in the process itself. Last, a native
+// peer (scripts/bench/pkcs11-native-client.c, built with the machine's C compiler): the token calls the
+// toolkit makes for its lookups, made from C with one call per attribute read, against its own floor in the
+// same rounds: what the token charges any client for looking keys up by label.
 // SoftHSM 2.6.1 zero-pads keys before its RFC 5649 wrap (README), so the token runs use
 // --allow-zero-padded-kwp; the outputs are checked (node:crypto opens them to the token's keys) before
 // anything is timed. Keys are generated once into node_modules/.cache/byok-bench-batch (not timed; shared with bench:batch).
@@ -237,9 +240,31 @@ const floorCalls = calls;
 timing = false;
 const msIn = (m) => [...m.values()].reduce((a, c) => a + c.ms, 0);
 
+// The native peer, in its own process (the token's files are shared; this process is idle meanwhile).
+const peer = nativePeer();
+
 for (let r = 0; r < RUNS; r++) {
   best.cliToken = Math.min(best.cliToken, cliRun(tokenManifest, ['--allow-zero-padded-kwp']));
   best.cliFiles = Math.min(best.cliFiles, cliRun(fileManifest, []));
+}
+
+/** Builds and runs the native peer: { floor, client, overhead } per key (medians), or { skipped: reason }. */
+function nativePeer() {
+  const cc = ['cc', 'gcc', 'clang'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (cc === undefined) return { skipped: 'no C compiler (cc, gcc or clang) on this machine' };
+  const header = join(dirname(require.resolve('pkcs11js/package.json')), 'includes/pkcs11');
+  const exe = join(cache, 'pkcs11-native-client');
+  const built = spawnSync(cc, ['-O2', '-o', exe, join(root, 'scripts/bench/pkcs11-native-client.c'), '-I', header, '-ldl'], { encoding: 'utf8' });
+  if (built.status !== 0) return { skipped: `${cc} could not build it: ${built.stderr.split('\n')[0]}` };
+  const run = spawnSync(exe, [SOFTHSM, 'bench', Buffer.from(kekJwk.n, 'base64url').toString('hex'), String(N), String(ROUNDS * 2 + 1)], {
+    encoding: 'utf8', env: { ...process.env, BENCH_PIN: PIN },
+  });
+  if (run.status !== 0) fail(`the native peer failed: ${run.stderr.trim()}`);
+  const rounds = run.stdout.trim().split('\n').map((l) => l.split(' ').map(Number));
+  return {
+    floor: median(rounds.map(([f]) => f)) / N, client: median(rounds.map(([, c]) => c)) / N,
+    overhead: median(rounds.map(([f, c]) => (c - f) / f)), rounds: rounds.length,
+  };
 }
 
 p11.C_Logout(session);
@@ -268,5 +293,10 @@ const us = (ms) => `${Math.round((ms / N) * 1000)} µs`;
 const callList = (m) => [...m].sort((a, b) => b[1].ms - a[1].ms).filter(([, c]) => c.ms / N >= 0.001).map(([k, c]) => `${k} ${us(c.ms)} (${c.n})`).join(', ');
 console.log(`  one more toolkit run, its token calls timed: ${us(accounted)} per key, of which ${us(msIn(toolkitCalls))} in token calls (${callList(toolkitCalls)}) and ${us(accounted - msIn(toolkitCalls))} in the process`);
 console.log(`  the floor the same way: ${us(floorAccounted)} per key, ${us(msIn(floorCalls))} in token calls (${callList(floorCalls)})`);
-console.log(`  for comparison, one C_FindObjects by label among ${N} keys: ${best.search.toFixed(3)} ms (SoftHSM decrypts each private object's label to compare it)`);
+console.log(`  for comparison, one C_FindObjects by label among ${N} keys: ${best.search.toFixed(3)} ms (SoftHSM re-reads every object's file on each search)`);
+if (peer.skipped !== undefined) console.log(`native peer skipped: ${peer.skipped}`);
+else {
+  console.log(`a native C client making the toolkit's token calls (session, login, two searches, one C_GetAttributeValue per key with buffers sized in advance, the same wraps), medians of ${peer.rounds} rounds:`);
+  console.log(`  ${peer.client.toFixed(3)} ms per key against its floor of ${peer.floor.toFixed(3)} ms: ${(peer.overhead * 100).toFixed(1)}% over it, what the token charges any client for these lookups (target < 20%: ${peer.overhead < 0.2 ? 'met' : 'not met'} even there)`);
+}
 console.log(`software / token (byok batch): ${(best.cliToken / best.cliFiles).toFixed(1)}×`);

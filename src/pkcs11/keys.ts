@@ -241,9 +241,9 @@ function readKeyAttributes(c: Conn, h: Buffer, tries: readonly (readonly number[
 
 /**
  * Reads the directory: one search per class and one C_GetAttributeValue per key (two for a private key
- * that is not RSA). Tokens that store attributes encrypted (SoftHSM, for private objects) decrypt each
- * object's label on every C_FindObjects that matches on it, so N lookups by label cost N scans; one
- * directory costs one (bench:pkcs11: 4–9 ms per search by label among 200 keys).
+ * that is not RSA). A search visits every object of the token (SoftHSM re-reads each object's file to see
+ * whether it changed, and decrypts a private object's label to compare it), so N lookups by label cost N
+ * scans; one directory costs one scan per class (bench:pkcs11: ~5 ms per search among 200 keys).
  */
 export function keyDirectory(c: Conn): KeyDirectory {
   const entries: DirectoryEntry[] = [];
