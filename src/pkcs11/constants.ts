@@ -75,6 +75,7 @@ export const CKF_USER_PIN_LOCKED = 0x40000;
 export const CKR_MECHANISM_INVALID = 0x70;
 export const CKR_MECHANISM_PARAM_INVALID = 0x71;
 export const CKR_ARGUMENTS_BAD = 0x7;
+export const CKR_ATTRIBUTE_TYPE_INVALID = 0x12;
 export const CKR_PIN_INCORRECT = 0xa0;
 export const CKR_PIN_LEN_RANGE = 0xa2;
 export const CKR_PIN_LOCKED = 0xa4;

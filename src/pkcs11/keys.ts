@@ -10,7 +10,7 @@ import { bitLengthVarTime } from '../transfer/rsa-components.js';
 import {
   CKA_ALWAYS_SENSITIVE, CKA_CLASS, CKA_EC_PARAMS, CKA_EC_POINT, CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL,
   CKA_MODULUS, CKA_NEVER_EXTRACTABLE, CKA_PUBLIC_EXPONENT, CKA_SENSITIVE, CKA_TOKEN, CKA_VALUE_LEN, CKA_WRAP_WITH_TRUSTED,
-  CKK_AES, CKK_EC, CKK_RSA, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_SECRET_KEY, keyTypeName,
+  CKK_AES, CKK_EC, CKK_RSA, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_SECRET_KEY, CKR_ATTRIBUTE_TYPE_INVALID, keyTypeName,
 } from './constants.js';
 import { asPkcs11Error, pkcs11Failure } from './errors.js';
 import type { Pkcs11Api } from './binding.js';
@@ -21,6 +21,13 @@ export interface Conn {
   readonly api: Pkcs11Api;
   readonly session: Buffer;
   readonly slot: Buffer;
+  /**
+   * COMMON attributes the token answered CKR_ATTRIBUTE_TYPE_INVALID for on a key of this session (NSS's
+   * softokn has no CKA_WRAP_WITH_TRUSTED): later reads leave them out, so that a directory stays one read
+   * per key instead of one per attribute. A key read without one is described as if it had its default
+   * (CKA_WRAP_WITH_TRUSTED false, …); the token itself still enforces it when asked to wrap.
+   */
+  readonly lacking?: Set<number>;
 }
 
 export interface TokenKey {
@@ -225,18 +232,47 @@ interface DirectoryEntry {
   readonly known: ReadonlyMap<number, Buffer | undefined>;
 }
 
-/** One C_GetAttributeValue with the first of `tries` the key has every attribute of; else attrs(COMMON). */
+/**
+ * One C_GetAttributeValue with the first of `tries` the key has every attribute of (less those the token
+ * lacks, recorded as absent); when none fits, the COMMON attributes one at a time, learning which the
+ * token lacks, and then the tries again without them.
+ */
 function readKeyAttributes(c: Conn, h: Buffer, tries: readonly (readonly number[])[]): Map<number, Buffer | undefined> {
+  const fits = firstFitting(c, h, tries);
+  if (fits !== undefined) return fits;
+  const common = new Map<number, Buffer | undefined>();
+  let learnt = false;
+  for (const type of COMMON) {
+    try {
+      common.set(type, c.api.C_GetAttributeValue(c.session, h, [{ type }])[0]?.value);
+    } catch (e) {
+      const p = asPkcs11Error(e);
+      if (p === undefined) throw e;
+      common.set(type, undefined);
+      // Only "no such attribute" is the token's: any other refusal may be this key's or this moment's.
+      if (p.code === CKR_ATTRIBUTE_TYPE_INVALID && c.lacking !== undefined) {
+        c.lacking.add(type);
+        learnt = true;
+      }
+    }
+  }
+  return (learnt ? firstFitting(c, h, tries) : undefined) ?? common;
+}
+
+function firstFitting(c: Conn, h: Buffer, tries: readonly (readonly number[])[]): Map<number, Buffer | undefined> | undefined {
+  const lacking = c.lacking;
   for (const types of tries) {
+    const ask = lacking === undefined || lacking.size === 0 ? types : types.filter((t) => !lacking.has(t));
     try {
       const out = new Map<number, Buffer | undefined>();
-      for (const a of c.api.C_GetAttributeValue(c.session, h, types.map((type) => ({ type })))) out.set(a.type, a.value);
+      for (const a of c.api.C_GetAttributeValue(c.session, h, ask.map((type) => ({ type })))) out.set(a.type, a.value);
+      if (ask !== types) for (const t of types) if (!out.has(t)) out.set(t, undefined);
       return out;
     } catch (e) {
       if (asPkcs11Error(e) === undefined) throw e;
     }
   }
-  return attrs(c, h, COMMON);
+  return undefined;
 }
 
 /**

@@ -312,7 +312,7 @@ function makeSession(
   binding: Pkcs11Binding, api: Pkcs11Api, path: string, module: ModuleDescription, token: TokenDescription,
   slot: Buffer, session: Buffer, ownLogin: boolean, loggedIn: boolean, manyKeys: boolean,
 ): SessionInternals {
-  const conn: Conn = { api, session, slot };
+  const conn: Conn = { api, session, slot, lacking: new Set() };
   const objects = new Map<string, Buffer>();
   let closed = false;
   // The first lookup searches the token; from the second on (a batch), a directory read once (keys.ts).
