@@ -3,7 +3,7 @@
 // token, wrapped inside the token for a 4096-bit KEK, beside the same keys as PKCS#8 files wrapped in
 // software, and the toolkit's overhead per key against the token's own work.
 //
-//   npm run bench:pkcs11 [-- --keys 200 --kek-bits 4096 --runs 3]
+//   npm run bench:pkcs11 [-- --keys 200 --kek-bits 4096 --runs 3 --nss-keys 40]
 //
 // Rows:
 //   token floor     the token's own work per key, through pkcs11js with nothing around it: C_GenerateKey
@@ -20,7 +20,9 @@
 // time per key in token calls (by function) and, for the toolkit, in the process itself. Last, a native
 // peer (scripts/bench/pkcs11-native-client.c, built with the machine's C compiler): the token calls the
 // toolkit makes for its lookups, made from C with one call per attribute read, against its own floor in the
-// same rounds: what the token charges any client for looking keys up by label.
+// same rounds: what the token charges any client for looking keys up by label. And the floor and the
+// toolkit again on NSS's softokn (libnss3; --nss-keys keys, fewer: its own work is ~100 times SoftHSM's):
+// the same toolkit on a token whose own work per key is not cheaper than a lookup.
 // SoftHSM 2.6.1 zero-pads keys before its RFC 5649 wrap (README), so the token runs use
 // --allow-zero-padded-kwp; the outputs are checked (node:crypto opens them to the token's keys) before
 // anything is timed. Keys are generated once into node_modules/.cache/byok-bench-batch (not timed; shared with bench:batch).
@@ -36,7 +38,7 @@ import { benchCache, benchKek, benchRsaKeys } from './bench/rsa-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { values } = parseArgs({ options: { keys: { type: 'string', default: '200' }, 'kek-bits': { type: 'string', default: '4096' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { keys: { type: 'string', default: '200' }, 'kek-bits': { type: 'string', default: '4096' }, runs: { type: 'string', default: '3' }, 'nss-keys': { type: 'string', default: '40' } } });
 const N = Number(values.keys);
 const KEK_BITS = Number(values['kek-bits']);
 const RUNS = Number(values.runs);
@@ -242,6 +244,7 @@ const msIn = (m) => [...m.values()].reduce((a, c) => a + c.ms, 0);
 
 // The native peer, in its own process (the token's files are shared; this process is idle meanwhile).
 const peer = nativePeer();
+const nss = await nssRun(Number(values['nss-keys']));
 
 for (let r = 0; r < RUNS; r++) {
   best.cliToken = Math.min(best.cliToken, cliRun(tokenManifest, ['--allow-zero-padded-kwp']));
@@ -265,6 +268,84 @@ function nativePeer() {
     floor: median(rounds.map(([f]) => f)) / N, client: median(rounds.map(([, c]) => c)) / N,
     overhead: median(rounds.map(([f, c]) => (c - f) / f)), rounds: rounds.length,
   };
+}
+
+/**
+ * Floor and toolkit on NSS's softokn, a fresh database with `n` of the keys: { floor, toolkit, overhead }
+ * per key (medians of interleaved rounds), or { skipped: reason }.
+ */
+async function nssRun(n) {
+  const lib = ['/usr/lib/x86_64-linux-gnu/libsoftokn3.so', '/usr/lib/aarch64-linux-gnu/libsoftokn3.so', '/usr/lib64/libsoftokn3.so'].find((p) => existsSync(p));
+  if (lib === undefined) return { skipped: 'NSS softokn (libsoftokn3.so) not found: apt-get install libnss3' };
+  if (!(n > 0)) return { skipped: '--nss-keys 0' };
+  const dir = mkdtempSync(join(tmpdir(), 'byok-bench-nss-'));
+  const parameters = `configdir='sql:${dir}' certPrefix='' keyPrefix='' secmod='secmod.db' flags=`;
+  const t = new pkcs11js.PKCS11();
+  t.load(lib);
+  t.C_Initialize({ libraryParameters: parameters });
+  try {
+    const label = 'NSS Certificate DB';
+    const s = t.C_OpenSession(t.C_GetSlotList(true).find((x) => t.C_GetTokenInfo(x).label.trim() === label), 6);
+    t.C_Login(s, 0, ''); // the security officer of a new database has an empty password
+    t.C_InitPIN(s, PIN);
+    t.C_Logout(s);
+    t.C_Login(s, 1, PIN);
+    const hs = keyFiles.slice(0, n).map((f, i) => {
+      const j = createPrivateKey(readFileSync(join(keyDir, f))).export({ format: 'jwk' });
+      return t.C_CreateObject(s, [
+        { type: 0, value: 3 }, { type: 0x100, value: 0 }, { type: 1, value: true }, { type: 2, value: true }, { type: 3, value: `n${i}` },
+        { type: 0x103, value: true }, { type: 0x162, value: true }, { type: 0x108, value: true },
+        { type: 0x120, value: b64(j.n) }, { type: 0x122, value: b64(j.e) }, { type: 0x123, value: b64(j.d) }, { type: 0x124, value: b64(j.p) },
+        { type: 0x125, value: b64(j.q) }, { type: 0x126, value: b64(j.dp) }, { type: 0x127, value: b64(j.dq) }, { type: 0x128, value: b64(j.qi) },
+      ]);
+    });
+    const floor = () => {
+      const kekH = t.C_CreateObject(s, [
+        { type: 0, value: 2 }, { type: 0x100, value: 0 }, { type: 1, value: false }, { type: 0x120, value: b64(kekJwk.n) }, { type: 0x122, value: b64(kekJwk.e) }, { type: 0x106, value: true },
+      ]);
+      const out = Buffer.alloc(16384);
+      const t0 = performance.now();
+      for (const h of hs) {
+        const eph = t.C_GenerateKey(s, { mechanism: 0x1080 }, [
+          { type: 0, value: 4 }, { type: 0x100, value: 0x1f }, { type: 0x161, value: 32 }, { type: 1, value: false }, { type: 0x103, value: true }, { type: 0x162, value: true }, { type: 0x106, value: true },
+        ]);
+        t.C_WrapKey(s, { mechanism: 0x210b }, eph, h, out); // CKM_AES_KEY_WRAP_KWP: NSS's RFC 5649
+        t.C_WrapKey(s, oaep, kekH, eph, Buffer.alloc(KEK_BITS / 8));
+        t.C_DestroyObject(s, eph);
+      }
+      const ms = performance.now() - t0;
+      t.C_DestroyObject(s, kekH);
+      return ms;
+    };
+    const toolkit = async (collect) => {
+      const t0 = performance.now();
+      const ts = await byokLib.openTokenSession(`pkcs11:token=${encodeURIComponent(label)}?module-path=${lib}`, { pin: new TextEncoder().encode(PIN), moduleParameters: parameters, manyKeys: true });
+      try {
+        for (let i = 0; i < hs.length; i++) {
+          const r = byokLib.wrapTokenKeyFor('azure', kek, ts, ts.findKey(`pkcs11:object=n${i}`));
+          collect?.(i, r.bytes);
+        }
+      } finally {
+        ts.close();
+      }
+      return performance.now() - t0;
+    };
+    await toolkit((i, bytes) => {
+      if (i % 10 === 0 && openByok(bytes) !== createPrivateKey(readFileSync(join(keyDir, keyFiles[i]))).export({ format: 'jwk' }).n) fail(`NSS output ${i} does not open to key ${i}`);
+    });
+    const f = [];
+    const k = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      if (r % 2 === 0) f.push(floor()), k.push(await toolkit());
+      else k.push(await toolkit()), f.push(floor());
+    }
+    t.C_Logout(s);
+    t.C_CloseSession(s);
+    return { n, floor: median(f) / n, toolkit: median(k) / n, overhead: median(k.map((x, i) => (x - f[i]) / f[i])) };
+  } finally {
+    t.C_Finalize();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 p11.C_Logout(session);
@@ -298,5 +379,10 @@ if (peer.skipped !== undefined) console.log(`native peer skipped: ${peer.skipped
 else {
   console.log(`a native C client making the toolkit's token calls (session, login, two searches, one C_GetAttributeValue per key with buffers sized in advance, the same wraps), medians of ${peer.rounds} rounds:`);
   console.log(`  ${peer.client.toFixed(3)} ms per key against its floor of ${peer.floor.toFixed(3)} ms: ${(peer.overhead * 100).toFixed(1)}% over it, what the token charges any client for these lookups (target < 20%: ${peer.overhead < 0.2 ? 'met' : 'not met'} even there)`);
+}
+if (nss.skipped !== undefined) console.log(`NSS softokn run skipped: ${nss.skipped}`);
+else {
+  console.log(`the same on NSS softokn (${nss.n} keys, CKM_AES_KEY_WRAP_KWP; medians of ${ROUNDS} interleaved rounds): floor ${nss.floor.toFixed(3)} ms per key, toolkit in process ${nss.toolkit.toFixed(3)} ms:`);
+  console.log(`  overhead ${(nss.overhead * 100).toFixed(1)}% (target < 20%: ${nss.overhead < 0.2 ? 'met' : 'not met'} on a token whose own work per key is ${Math.round(nss.floor / best.floor * N)}× SoftHSM's)`);
 }
 console.log(`software / token (byok batch): ${(best.cliToken / best.cliFiles).toFixed(1)}×`);
