@@ -23,9 +23,9 @@ export interface Conn {
   readonly slot: Buffer;
   /**
    * COMMON attributes the token answered CKR_ATTRIBUTE_TYPE_INVALID for on a key of this session (NSS's
-   * softokn has no CKA_WRAP_WITH_TRUSTED): later reads leave them out, so that a directory stays one read
-   * per key instead of one per attribute. A key read without one is described as if it had its default
-   * (CKA_WRAP_WITH_TRUSTED false, …); the token itself still enforces it when asked to wrap.
+   * softokn keeps only the attributes a key was made with: CKA_WRAP_WITH_TRUSTED is often missing). Later
+   * reads ask for the others in one call and for each of these alone, as another key may have it: two
+   * calls per key instead of one per attribute, and no attribute goes unasked.
    */
   readonly lacking?: Set<number>;
 }
@@ -233,9 +233,9 @@ interface DirectoryEntry {
 }
 
 /**
- * One C_GetAttributeValue with the first of `tries` the key has every attribute of (less those the token
- * lacks, recorded as absent); when none fits, the COMMON attributes one at a time, learning which the
- * token lacks, and then the tries again without them.
+ * One C_GetAttributeValue with the first of `tries` the key has every attribute of (those a key of this
+ * token lacked asked for alone, after it); when none fits, the COMMON attributes one at a time, learning
+ * which the token lacks, and then the tries again that way.
  */
 function readKeyAttributes(c: Conn, h: Buffer, tries: readonly (readonly number[])[]): Map<number, Buffer | undefined> {
   const fits = firstFitting(c, h, tries);
@@ -266,7 +266,7 @@ function firstFitting(c: Conn, h: Buffer, tries: readonly (readonly number[])[])
     try {
       const out = new Map<number, Buffer | undefined>();
       for (const a of c.api.C_GetAttributeValue(c.session, h, ask.map((type) => ({ type })))) out.set(a.type, a.value);
-      if (ask !== types) for (const t of types) if (!out.has(t)) out.set(t, undefined);
+      if (ask !== types) for (const t of types) if (!out.has(t)) out.set(t, attr(c, h, t));
       return out;
     } catch (e) {
       if (asPkcs11Error(e) === undefined) throw e;

@@ -73,7 +73,8 @@ export interface SoftHsmKek {
 
 export interface KeyFlags {
   readonly extractable?: boolean;      // default true
-  readonly wrapWithTrusted?: boolean;  // default false
+  /** Default false; 'absent' makes the key without the attribute (NSS keeps only those a key is made with). */
+  readonly wrapWithTrusted?: boolean | 'absent';
   readonly id?: Buffer;
 }
 
@@ -223,7 +224,7 @@ export function tokenOps(pkcs11js: typeof Pkcs11Types, p11: Pkcs11Types.PKCS11, 
     { type: CKA_TOKEN, value: true }, { type: CKA_PRIVATE, value: true }, { type: CKA_LABEL, value: lbl },
     ...(f.id === undefined ? [] : [{ type: CKA_ID, value: f.id }]),
     { type: CKA_SENSITIVE, value: true }, { type: CKA_EXTRACTABLE, value: f.extractable ?? true },
-    { type: CKA_WRAP_WITH_TRUSTED, value: f.wrapWithTrusted ?? false },
+    ...(f.wrapWithTrusted === 'absent' ? [] : [{ type: CKA_WRAP_WITH_TRUSTED, value: f.wrapWithTrusted ?? false }]),
   ];
   const publicAttrs = (lbl: string, f: KeyFlags = {}): Pkcs11Types.Template => [
     { type: CKA_TOKEN, value: true }, { type: CKA_LABEL, value: lbl }, ...(f.id === undefined ? [] : [{ type: CKA_ID, value: f.id }]),

@@ -1,7 +1,8 @@
-// A token that has no CKA_WRAP_WITH_TRUSTED (NSS's softokn): the key directory learns it from the first key
-// (one attribute at a time, as before) and leaves it out of every later read, so a batch pays one read per
-// key instead of one per attribute; a refusal other than CKR_ATTRIBUTE_TYPE_INVALID teaches nothing. The
-// token is simulated in JS (the real NSS token: nss-wrap.test.ts).
+// Keys without CKA_WRAP_WITH_TRUSTED (NSS's softokn keeps only the attributes a key was made with): the key
+// directory learns it from the first such key (one attribute at a time, as before) and then reads every
+// later key in two calls, the rest in one and CKA_WRAP_WITH_TRUSTED alone, instead of one per attribute; a
+// key that has it is still described by it; a refusal other than CKR_ATTRIBUTE_TYPE_INVALID teaches
+// nothing. The token is simulated in JS (the real NSS token: nss-wrap.test.ts).
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,8 @@ import {
 } from '../../src/pkcs11/constants.js';
 import { keyDirectory, findKey, type Conn } from '../../src/pkcs11/keys.js';
 import { parsePkcs11Uri } from '../../src/pkcs11/uri.js';
+import { checkWrappable } from '../../src/pkcs11/wrap.js';
+import { rsaAesKwp } from '../../src/formats/scheme.js';
 import type { Pkcs11Api } from '../../src/pkcs11/binding.js';
 
 class FakePkcs11Error extends Error {
@@ -27,14 +30,18 @@ function ulongBytes(v: number): Buffer {
   return b;
 }
 
-/** RSA private keys k0…k(n-1) without CKA_WRAP_WITH_TRUSTED; `flaky` answers CKR_GENERAL_ERROR once to a read of that attribute alone. */
-function fakeToken(n: number, flaky?: number): { conn: Conn; reads: () => number; asked: number[][] } {
+/**
+ * RSA private keys k0…k(n-1) without CKA_WRAP_WITH_TRUSTED but those in `trusted` (which have it true);
+ * `flaky` answers CKR_GENERAL_ERROR once to a read of that attribute alone.
+ */
+function fakeToken(n: number, flaky?: number, trusted: readonly number[] = []): { conn: Conn; reads: () => number; asked: number[][] } {
   const { n: mod, e } = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
   const objects = Array.from({ length: n }, (_, i) => new Map<number, Buffer>([
     [CKA_CLASS, ulongBytes(CKO_PRIVATE_KEY)], [CKA_KEY_TYPE, ulongBytes(CKK_RSA)], [CKA_TOKEN, Buffer.from([1])],
     [CKA_LABEL, Buffer.from(`k${i}`)], [CKA_ID, Buffer.from([i])], [CKA_EXTRACTABLE, Buffer.from([1])], [CKA_SENSITIVE, Buffer.from([1])],
     [CKA_NEVER_EXTRACTABLE, Buffer.from([0])], [CKA_ALWAYS_SENSITIVE, Buffer.from([1])],
     [CKA_MODULUS, Buffer.from(mod!, 'base64url')], [CKA_PUBLIC_EXPONENT, Buffer.from(e!, 'base64url')],
+    ...(trusted.includes(i) ? [[CKA_WRAP_WITH_TRUSTED, Buffer.from([1])] as [number, Buffer]] : []),
   ]));
   let reads = 0;
   let flakyLeft = flaky === undefined ? 0 : 1;
@@ -67,15 +74,18 @@ function fakeToken(n: number, flaky?: number): { conn: Conn; reads: () => number
 }
 
 describe('key directory on a token without CKA_WRAP_WITH_TRUSTED', () => {
-  it('learns the missing attribute from the first key and reads each later key once', () => {
+  it('learns the missing attribute from the first key and reads each later key in two calls', () => {
     const t = fakeToken(20);
     const dir = keyDirectory(t.conn);
     expect(dir.entries).toHaveLength(20);
     expect([...t.conn.lacking!]).toEqual([CKA_WRAP_WITH_TRUSTED]);
-    // first key: the RSA and EC templates (both refused), nine single reads, the RSA template again; then one each
-    expect(t.reads()).toBe(2 + 9 + 1 + 19);
-    expect(t.asked.slice(12).every((types) => !types.includes(CKA_WRAP_WITH_TRUSTED) && types.includes(CKA_MODULUS))).toBe(true);
-    // every key is described from the directory alone, with the missing attribute at its default
+    // first key: the RSA and EC templates (both refused), nine single reads, the RSA template less the missing
+    // attribute and that attribute alone; then those two for each later key (one per attribute was 9 + 2)
+    expect(t.reads()).toBe(2 + 9 + 2 + 19 * 2);
+    const later = t.asked.slice(11);
+    expect(later.filter((_, i) => i % 2 === 0).every((types) => !types.includes(CKA_WRAP_WITH_TRUSTED) && types.includes(CKA_MODULUS))).toBe(true);
+    expect(later.filter((_, i) => i % 2 === 1).every((types) => types.length === 1 && types[0] === CKA_WRAP_WITH_TRUSTED)).toBe(true);
+    // every key is described from the directory alone, the missing attribute at its default
     const before = t.reads();
     for (let i = 0; i < 20; i++) {
       const k = findKey(t.conn, parsePkcs11Uri(`pkcs11:object=k${i}`), dir);
@@ -83,6 +93,16 @@ describe('key directory on a token without CKA_WRAP_WITH_TRUSTED', () => {
       expect(k.publicKey).toBeInstanceOf(Uint8Array);
     }
     expect(t.reads()).toBe(before);
+  });
+
+  it('a later key that has CKA_WRAP_WITH_TRUSTED is described by it (and refused by the wrap)', () => {
+    const t = fakeToken(6, undefined, [3, 5]);
+    const dir = keyDirectory(t.conn);
+    expect([...t.conn.lacking!]).toEqual([CKA_WRAP_WITH_TRUSTED]);
+    const keys = [0, 1, 2, 3, 4, 5].map((i) => findKey(t.conn, parsePkcs11Uri(`pkcs11:object=k${i}`), dir));
+    expect(keys.map((k) => k.wrapWithTrusted)).toEqual([false, false, false, true, false, true]);
+    expect(() => checkWrappable(keys[3]!, rsaAesKwp('sha1'))).toThrow(expect.objectContaining({ code: 'PKCS11_KEY_WRAP_WITH_TRUSTED' }));
+    expect(() => checkWrappable(keys[2]!, rsaAesKwp('sha1'))).not.toThrow();
   });
 
   it('learns nothing from a refusal that is not CKR_ATTRIBUTE_TYPE_INVALID', () => {

@@ -7,9 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKek, type Kek } from '../../src/kek/index.js';
 import { readTargetKey } from '../../src/keys/index.js';
-import { CKM_AES_KEY_WRAP_KWP, CKM_AES_KEY_WRAP_PAD } from '../../src/pkcs11/constants.js';
+import { CKA_WRAP_WITH_TRUSTED, CKM_AES_KEY_WRAP_KWP, CKM_AES_KEY_WRAP_PAD } from '../../src/pkcs11/constants.js';
 import { kwpKat, kwpMechanism } from '../../src/pkcs11/kat.js';
-import { wrapInToken, type TokenSession } from '../../src/pkcs11/index.js';
+import { openTokenSession, wrapInToken, type TokenSession } from '../../src/pkcs11/index.js';
 import type { SessionInternals } from '../../src/pkcs11/session.js';
 import { readByok } from '../../src/transfer/read.js';
 import { rsaAesKwp, rsaOaep } from '../../src/formats/scheme.js';
@@ -17,7 +17,7 @@ import { softwareWrap } from '../../src/transfer/software.js';
 import { verifyTokenKeyFor, wrapTokenKeyFor } from '../../src/transfer/token.js';
 import { wrapForAzure, type AzureWrapResult } from '../../src/transfer/wrap.js';
 import { tempDir } from '../helpers/cli.js';
-import { nssUsable, openNss, openNssSession, type NssToken } from '../helpers/nss.js';
+import { NSS_TOKEN, nssUsable, openNss, openNssSession, type NssToken } from '../helpers/nss.js';
 import { opensslUsable } from '../helpers/openssl-recipe.js';
 import { openBlob, opensslAesEcb, opensslSpkiOfPkcs8 } from '../helpers/token-blobs.js';
 import { requireTool } from '../helpers/tools.js';
@@ -106,6 +106,54 @@ describe.skipIf(!HAVE)('wrapping inside NSS softokn: exact RFC 5649', () => {
     }
     console.log(`NSS softokn wrapped inside the token, opened by OpenSSL:\n  ${lines.join('\n  ')}`);
   });
+
+  it('keys made without CKA_WRAP_WITH_TRUSTED: the directory learns it once, reads each key in two calls, describes each as a search does', async () => {
+    // NSS keeps only the attributes a key was made with: eight AES keys and an RSA key without the attribute,
+    // and an RSA key that has it true, beside the six keys above (which have it false).
+    const bare = Array.from({ length: 8 }, (_, i) => `bare-aes-${i}`);
+    for (const label of bare) nss.importAes(label, randomBytes(32), { wrapWithTrusted: 'absent' });
+    nss.generateRsa('bare-rsa', 2048, { wrapWithTrusted: 'absent' });
+    nss.generateRsa('trusted-rsa', 2048, { wrapWithTrusted: true });
+    const labels = [...bare, 'bare-rsa', 'trusted-rsa', 'gen-rsa', 'gen-aes-256', 'imp-rsa', 'imp-aes-128', 'gen-ec-384', 'imp-ec'];
+    const many = await openTokenSession(`pkcs11:token=${encodeURIComponent(NSS_TOKEN)}?module-path=${nss.library}`, {
+      pin: new TextEncoder().encode(nss.pin), moduleParameters: nss.parameters, manyKeys: true,
+    }) as SessionInternals;
+    try {
+      const api = many.conn.api;
+      const read = api.C_GetAttributeValue.bind(api);
+      let reads = 0;
+      api.C_GetAttributeValue = (...args: Parameters<typeof read>) => {
+        reads++;
+        return read(...args);
+      };
+      let fromDirectory: ReturnType<TokenSession['findKey']>[];
+      try {
+        fromDirectory = labels.map((label) => many.findKey(`pkcs11:object=${label}`)); // the first reads the directory
+      } finally {
+        api.C_GetAttributeValue = read;
+      }
+      expect([...many.conn.lacking!]).toEqual([CKA_WRAP_WITH_TRUSTED]);
+      // learning: at most two templates, nine single reads; then at most two calls per key, and for each EC
+      // key one more template and its public key's point. Read one attribute at a time, the ten keys without
+      // the attribute alone would take 12 each.
+      expect(reads).toBeLessThanOrEqual(2 + 9 + 2 * labels.length + 2 * 2);
+      expect(reads).toBeGreaterThanOrEqual(labels.length);
+      // a session that searches for one key describes it the same way
+      for (const [i, label] of labels.entries()) {
+        const fresh = await openNssSession(nss);
+        try {
+          const { handle: _h, ...searched } = fresh.findKey(`pkcs11:object=${label}`);
+          const { handle: _h2, ...listed } = fromDirectory[i]!;
+          expect(listed).toEqual(searched);
+        } finally {
+          fresh.close();
+        }
+      }
+      expect(fromDirectory.map((k) => k.wrapWithTrusted)).toEqual(labels.map((l) => l === 'trusted-rsa'));
+    } finally {
+      many.close();
+    }
+  }, 120_000);
 
   it('SHA-256 and direct OAEP schemes: the parts open as the software path\'s parts do', () => {
     const kekPub = { n: kek.n, e: kek.e };
