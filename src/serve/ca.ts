@@ -55,12 +55,22 @@ interface CertSpec {
   readonly ca: boolean;
 }
 
+/**
+ * A certificate serial from 16 random bytes (RFC 5280 §4.1.2.2: positive, at most 20 octets), as DER
+ * INTEGER content. The first byte's top bits are set to 01: positive, and never a leading zero byte that
+ * DER forbids (OpenSSL refuses such a certificate with "illegal padding"; clearing only the top bit left
+ * that to 1 certificate in 512). 126 random bits remain.
+ */
+export function certificateSerial(random: Uint8Array): Uint8Array {
+  const serial = random.slice(0, 16);
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
+  return serial;
+}
+
 function issue(spec: CertSpec): Uint8Array {
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = randomBytes(16);
-  serial[0]! &= 0x7f; // a positive INTEGER
-  cert.serialNumber = new asn1js.Integer({ valueHex: ab(serial) });
+  cert.serialNumber = new asn1js.Integer({ valueHex: ab(certificateSerial(randomBytes(16))) });
   cert.issuer = spec.issuer;
   cert.subject = name(spec.subject);
   const now = Date.now();
@@ -121,6 +131,18 @@ export function createServerCertificate(ca: IssuedCertificate): IssuedCertificat
     issuerKeyId: keyIdentifier(caCert.subjectPublicKeyInfo), days: 825, ca: false,
   });
   return { certPem: toPem('CERTIFICATE', der), keyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+}
+
+/**
+ * True when the server certificate must be issued again: it expires within `days`, or it cannot be read
+ * (before certificateSerial, 1 in 512 had a serial OpenSSL refuses, and such a folder could never start).
+ */
+export function needsReissue(certPem: string, days: number): boolean {
+  try {
+    return expiresWithin(certPem, days);
+  } catch {
+    return true;
+  }
 }
 
 /** True when the certificate expires within `days`. */

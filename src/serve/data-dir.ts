@@ -14,7 +14,7 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, type Ke
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByokError } from '../errors.js';
-import { createCa, createServerCertificate, expiresWithin } from './ca.js';
+import { createCa, createServerCertificate, needsReissue, type IssuedCertificate } from './ca.js';
 import { createDurableSync, removeStaleTemporaries, writeDurableSync } from './durable.js';
 import { lockDataDir } from './lock.js';
 import { newPrincipal, writeAssignmentSync, type PrincipalFile } from './principals.js';
@@ -98,8 +98,13 @@ function openLocked(dir: string, server: { tenantId: string; hsmName: string }):
   const caPem = read(p.ca);
   let tlsCert = read(p.tlsCert);
   let tlsKey = read(p.tlsKey);
-  if (expiresWithin(tlsCert, 30)) {
-    const s = createServerCertificate({ certPem: caPem, keyPem: read(p.caKey) });
+  if (needsReissue(tlsCert, 30)) {
+    let s: IssuedCertificate;
+    try {
+      s = createServerCertificate({ certPem: caPem, keyPem: read(p.caKey) });
+    } catch (e) {
+      throw dataError(dir, `has a CA (ca.pem, private/ca-key.pem) that cannot issue its server certificate (${(e as Error).message.split('\n')[0]}): restore them from a backup or start with a new folder`);
+    }
     writeDurableSync(p.tlsKey, s.keyPem);
     writeDurableSync(p.tlsCert, s.certPem, 0o644);
     tlsCert = s.certPem;
