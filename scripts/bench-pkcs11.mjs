@@ -117,21 +117,22 @@ for (const [i, f] of keyFiles.entries()) {
 
 // ---- the three in-process and two CLI measurements ----
 const oaep = { mechanism: 0x9, parameter: { type: pkcs11js.CK_PARAMS_RSA_OAEP, hashAlg: 0x220, mgf: 1, source: 1 } };
-function floorRun() {
-  const kek = p11.C_CreateObject(session, [
+/** The token's own work for `hs` through pkcs11js instance `t` and session `ss`; `kwp`: its RFC 5649 mechanism. */
+function floorRun(t = p11, ss = session, hs = handles, kwp = 0x210a) {
+  const kek = t.C_CreateObject(ss, [
     { type: 0, value: 2 }, { type: 0x100, value: 0 }, { type: 1, value: false }, { type: 0x120, value: b64(kekJwk.n) }, { type: 0x122, value: b64(kekJwk.e) }, { type: 0x106, value: true },
   ]);
   const t0 = performance.now();
-  for (const h of handles) {
-    const eph = p11.C_GenerateKey(session, { mechanism: 0x1080 }, [
+  for (const h of hs) {
+    const eph = t.C_GenerateKey(ss, { mechanism: 0x1080 }, [
       { type: 0, value: 4 }, { type: 0x100, value: 0x1f }, { type: 0x161, value: 32 }, { type: 1, value: false }, { type: 0x103, value: true }, { type: 0x162, value: true }, { type: 0x106, value: true },
     ]);
-    p11.C_WrapKey(session, { mechanism: 0x210a }, eph, h, Buffer.alloc(16384));
-    p11.C_WrapKey(session, oaep, kek, eph, Buffer.alloc(KEK_BITS / 8));
-    p11.C_DestroyObject(session, eph);
+    t.C_WrapKey(ss, { mechanism: kwp }, eph, h, Buffer.alloc(16384));
+    t.C_WrapKey(ss, oaep, kek, eph, Buffer.alloc(KEK_BITS / 8));
+    t.C_DestroyObject(ss, eph);
   }
   const ms = performance.now() - t0;
-  p11.C_DestroyObject(session, kek);
+  t.C_DestroyObject(ss, kek);
   return ms;
 }
 
@@ -299,24 +300,7 @@ async function nssRun(n) {
         { type: 0x125, value: b64(j.q) }, { type: 0x126, value: b64(j.dp) }, { type: 0x127, value: b64(j.dq) }, { type: 0x128, value: b64(j.qi) },
       ]);
     });
-    const floor = () => {
-      const kekH = t.C_CreateObject(s, [
-        { type: 0, value: 2 }, { type: 0x100, value: 0 }, { type: 1, value: false }, { type: 0x120, value: b64(kekJwk.n) }, { type: 0x122, value: b64(kekJwk.e) }, { type: 0x106, value: true },
-      ]);
-      const out = Buffer.alloc(16384);
-      const t0 = performance.now();
-      for (const h of hs) {
-        const eph = t.C_GenerateKey(s, { mechanism: 0x1080 }, [
-          { type: 0, value: 4 }, { type: 0x100, value: 0x1f }, { type: 0x161, value: 32 }, { type: 1, value: false }, { type: 0x103, value: true }, { type: 0x162, value: true }, { type: 0x106, value: true },
-        ]);
-        t.C_WrapKey(s, { mechanism: 0x210b }, eph, h, out); // CKM_AES_KEY_WRAP_KWP: NSS's RFC 5649
-        t.C_WrapKey(s, oaep, kekH, eph, Buffer.alloc(KEK_BITS / 8));
-        t.C_DestroyObject(s, eph);
-      }
-      const ms = performance.now() - t0;
-      t.C_DestroyObject(s, kekH);
-      return ms;
-    };
+    const floor = () => floorRun(t, s, hs, 0x210b); // CKM_AES_KEY_WRAP_KWP: NSS's RFC 5649
     const toolkit = async (collect) => {
       const t0 = performance.now();
       const ts = await byokLib.openTokenSession(`pkcs11:token=${encodeURIComponent(label)}?module-path=${lib}`, { pin: new TextEncoder().encode(PIN), moduleParameters: parameters, manyKeys: true });

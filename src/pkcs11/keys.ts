@@ -12,7 +12,7 @@ import {
   CKA_MODULUS, CKA_NEVER_EXTRACTABLE, CKA_PUBLIC_EXPONENT, CKA_SENSITIVE, CKA_TOKEN, CKA_VALUE_LEN, CKA_WRAP_WITH_TRUSTED,
   CKK_AES, CKK_EC, CKK_RSA, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_SECRET_KEY, CKR_ATTRIBUTE_TYPE_INVALID, keyTypeName,
 } from './constants.js';
-import { asPkcs11Error, pkcs11Failure } from './errors.js';
+import { asPkcs11Error, pkcs11Failure, type Pkcs11Failure } from './errors.js';
 import type { Pkcs11Api } from './binding.js';
 import type { Pkcs11Uri } from './uri.js';
 
@@ -72,13 +72,18 @@ export function findObjects(c: Conn, template: { type: number; value: number | b
   return out;
 }
 
-/** One attribute's value, or undefined when the object does not have it or will not show it. */
-function attr(c: Conn, h: Buffer, type: number): Buffer | undefined {
+/**
+ * One attribute's value, or undefined when the object does not have it or will not show it (`refused`
+ * hears the token's answer then).
+ */
+function attr(c: Conn, h: Buffer, type: number, refused?: (p: Pkcs11Failure) => void): Buffer | undefined {
   try {
     return c.api.C_GetAttributeValue(c.session, h, [{ type }])[0]?.value;
   } catch (e) {
-    if (asPkcs11Error(e) !== undefined) return undefined;
-    throw e;
+    const p = asPkcs11Error(e);
+    if (p === undefined) throw e;
+    refused?.(p);
+    return undefined;
   }
 }
 
@@ -243,18 +248,13 @@ function readKeyAttributes(c: Conn, h: Buffer, tries: readonly (readonly number[
   const common = new Map<number, Buffer | undefined>();
   let learnt = false;
   for (const type of COMMON) {
-    try {
-      common.set(type, c.api.C_GetAttributeValue(c.session, h, [{ type }])[0]?.value);
-    } catch (e) {
-      const p = asPkcs11Error(e);
-      if (p === undefined) throw e;
-      common.set(type, undefined);
+    common.set(type, attr(c, h, type, (p) => {
       // Only "no such attribute" is the token's: any other refusal may be this key's or this moment's.
       if (p.code === CKR_ATTRIBUTE_TYPE_INVALID && c.lacking !== undefined) {
         c.lacking.add(type);
         learnt = true;
       }
-    }
+    }));
   }
   return (learnt ? firstFitting(c, h, tries) : undefined) ?? common;
 }
